@@ -1,0 +1,1 @@
+"""The pure-Python heart of the council: types, events, prompts, pipelines and rules (stdlib only)."""

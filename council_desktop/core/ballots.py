@@ -1,0 +1,250 @@
+"""Structured judgements: JSON schemas for the grammar, strict validation, lenient text fallbacks,
+and the aggregates (mean score, average rank, normalised Borda) with their tie-break rule."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+LABELS = tuple(f"Response {c}" for c in "ABCDEFGH")
+SCORES = list(range(1, 11))
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Any
+    valid: bool
+    reason: str = ""
+    lenient: bool = False  # True when the text fallback, not the JSON, produced it
+
+
+# Calibration of the probability judges, measured with the starter model (scripts/bench/judges.py):
+# a Yes/No probe on one answer at a time puts a planted nonsense answer strictly lowest in 20 of 20
+# ballots (all four answers in one prompt: 6 of 20; one sampled JSON ballot: 2 of 20 in DESIGN.md).
+# Tiny models lean to "No", so raw probabilities are read relative to the judge's own ballot.
+REFERENCE_LOG_ODDS = -1.6  # a typical log-odds of Yes for an ordinary answer (for ballots of 1-2)
+MIN_SPREAD = 0.35  # near-equal answers (log-odds closer than this) stay near the middle of the scale
+STANCE_GAP = 0.25  # below this spread a member has no strong feelings and declares nothing
+STANCE_TIE = 0.15  # members this close to the most (least) agreeable one share the same stance
+
+
+def log_odds(p_yes: float) -> float:
+    p = min(max(p_yes, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def _z_scores(p_yes: Mapping[str, float]) -> dict[str, float]:
+    lo = {k: log_odds(v) for k, v in p_yes.items()}
+    if len(lo) < 3:
+        return {k: (v - REFERENCE_LOG_ODDS) / 0.6 for k, v in lo.items()}
+    mean = statistics.fmean(lo.values())
+    spread = max(statistics.pstdev(lo.values()), MIN_SPREAD)
+    return {k: (v - mean) / spread for k, v in lo.items()}
+
+
+def scores_from_probabilities(p_yes: Mapping[str, float]) -> dict[str, int]:
+    """One judge's Yes-probabilities (one probe per answer) to scores 1-10: log-odds standardised within
+    the ballot, 5.5 + 2.5 z, rounded half up and clipped. The best answer of a clear ballot gets about 9,
+    the worst about 2; a ballot of near-equal answers stays around 5-6."""
+    return {k: int(min(10, max(1, math.floor(5.5 + 2.5 * z + 0.5)))) for k, z in _z_scores(p_yes).items()}
+
+
+def stances_from_probabilities(p_yes: Mapping[str, float]) -> tuple[list[str], list[str]]:
+    """Agree with the member whose position the judge most endorses (and near-ties), disagree with the
+    least endorsed (and near-ties); with no clear spread, declare nothing."""
+    lo = {k: log_odds(v) for k, v in p_yes.items()}
+    if not lo:
+        return [], []
+    if len(lo) == 1:
+        (k, v), = lo.items()
+        if abs(v - REFERENCE_LOG_ODDS) < STANCE_GAP:
+            return [], []
+        return ([k], []) if v > REFERENCE_LOG_ODDS else ([], [k])
+    top, bottom = max(lo.values()), min(lo.values())
+    if top - bottom < STANCE_GAP:
+        return [], []
+    agree = [k for k, v in lo.items() if v >= top - STANCE_TIE]
+    disagree = [k for k, v in lo.items() if v <= bottom + STANCE_TIE and k not in agree]
+    return agree, disagree
+
+
+def order_from_probabilities(p_yes: Mapping[str, float], labels: Sequence[str]) -> list[str]:
+    """Best first by Yes-probability; ties keep the label order."""
+    return sorted(labels, key=lambda lab: (-p_yes[lab], labels.index(lab)))
+
+
+def review_schema(labels: Sequence[str]) -> dict[str, Any]:
+    # The grammar converter ignores minimum/maximum, so scores are an enum (DESIGN.md §3).
+    return {"type": "object",
+            "properties": {label: {"type": "integer", "enum": SCORES} for label in labels},
+            "required": list(labels), "additionalProperties": False}
+
+
+def alliance_schema(names: Sequence[str]) -> dict[str, Any]:
+    names_list = {"type": "array", "items": {"type": "string", "enum": list(names)},
+                  "maxItems": len(names)}
+    return {"type": "object", "properties": {"agree": names_list, "disagree": names_list},
+            "required": ["agree", "disagree"], "additionalProperties": False}
+
+
+def ranking_schema(labels: Sequence[str]) -> dict[str, Any]:
+    return {"type": "object",
+            "properties": {"ranking": {"type": "array", "items": {"type": "string", "enum": list(labels)},
+                                       "minItems": len(labels), "maxItems": len(labels)}},
+            "required": ["ranking"], "additionalProperties": False}
+
+
+def _load_json(raw: str) -> Any:
+    start, end = raw.find("{"), raw.rfind("}")
+    if start < 0 or end <= start:
+        raise ValueError("no JSON object in the reply")
+    return json.loads(raw[start:end + 1])
+
+
+def parse_review(raw: str, labels: Sequence[str]) -> Parsed:
+    """Scores by label. Only the JSON keys or 'Response X ... N' patterns count: prose such as
+    'give me 10' has no label in front of its number and changes nothing."""
+    reason = ""
+    try:
+        data = _load_json(raw)
+        if not isinstance(data, dict):
+            raise ValueError("the JSON is not an object")
+        scores: dict[str, int] = {}
+        for label in labels:
+            value = data.get(label)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+                raise ValueError(f"{label} has no score from 1 to 10 (got {value!r})")
+            scores[label] = value
+        return Parsed(scores, True)
+    except (ValueError, json.JSONDecodeError) as exc:
+        reason = str(exc)
+    found: dict[str, int] = {}
+    for m in re.finditer(r"Response\s+([A-H])\b[^0-9\n]{0,24}?\b(10|[1-9])\b(?!\s*[.,]\d)", raw):
+        label = f"Response {m.group(1)}"
+        if label in labels and label not in found:
+            found[label] = int(m.group(2))
+    if set(found) == set(labels):
+        return Parsed(found, True, lenient=True)
+    missing = ", ".join(label for label in labels if label not in found)
+    return Parsed({}, False, f"{reason}; text fallback found no score for {missing}")
+
+
+def parse_alliance(raw: str, names: Sequence[str]) -> Parsed:
+    """{"agree": [...], "disagree": [...]} over the other members' names; no name in both lists."""
+    reason = ""
+    try:
+        data = _load_json(raw)
+        if not isinstance(data, dict):
+            raise ValueError("the JSON is not an object")
+        lists: dict[str, list[str]] = {}
+        for key in ("agree", "disagree"):
+            value = data.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"'{key}' is not a list of names")
+            unknown = [v for v in value if v not in names]
+            if unknown:
+                raise ValueError(f"'{key}' names someone not at the table: {unknown[0]!r}")
+            lists[key] = list(dict.fromkeys(value))
+        both = set(lists["agree"]) & set(lists["disagree"])
+        if both:
+            # Contradictory declarations cancel out rather than invalidate the whole ballot.
+            lists = {k: [v for v in vs if v not in both] for k, vs in lists.items()}
+            return Parsed(lists, True, f"listed as both ally and opponent: {', '.join(sorted(both))}")
+        return Parsed(lists, True)
+    except (ValueError, json.JSONDecodeError) as exc:
+        reason = str(exc)
+    agree, disagree = _names_by_stance(raw, names)
+    if agree or disagree:
+        return Parsed({"agree": agree, "disagree": disagree}, True, reason, lenient=True)
+    return Parsed({}, False, f"{reason}; no names found in the text either")
+
+
+def _names_by_stance(raw: str, names: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Lines saying 'disagree' name opponents, other lines saying 'agree' name allies."""
+    agree: list[str] = []
+    disagree: list[str] = []
+    for line in raw.splitlines():
+        low = line.lower()
+        target = disagree if "disagree" in low else agree if "agree" in low else None
+        if target is None:
+            continue
+        for name in names:
+            if re.search(rf"\b{re.escape(name)}\b", line) and name not in agree + disagree:
+                target.append(name)
+    return agree, disagree
+
+
+def parse_ranking(raw: str, labels: Sequence[str]) -> Parsed:
+    """A full order of the labels, best first; JSON first, then the FINAL RANKING text format."""
+    reason = ""
+    try:
+        data = _load_json(raw)
+        order = data.get("ranking") if isinstance(data, dict) else None
+        if not isinstance(order, list):
+            raise ValueError("no 'ranking' list")
+        return _check_order([str(x) for x in order], labels)
+    except (ValueError, json.JSONDecodeError) as exc:
+        reason = str(exc)
+    section = raw.split("FINAL RANKING:", 1)[1] if "FINAL RANKING:" in raw else raw
+    numbered = re.findall(r"^\s*\d+\.\s*(Response [A-H])", section, flags=re.MULTILINE)
+    order = numbered or re.findall(r"Response [A-H]", section)
+    parsed = _check_order(list(dict.fromkeys(order)), labels)
+    if parsed.valid:
+        return Parsed(parsed.value, True, reason, lenient=True)
+    return Parsed([], False, f"{reason}; text fallback: {parsed.reason}")
+
+
+def _check_order(order: list[str], labels: Sequence[str]) -> Parsed:
+    if sorted(order) != sorted(labels) or len(set(order)) != len(order):
+        return Parsed([], False, f"the ranking must list each of {', '.join(labels)} exactly once")
+    return Parsed(order, True)
+
+
+@dataclass
+class Tally:
+    """What one member received from the others."""
+
+    member: str
+    scores: list[int] = field(default_factory=list)
+    ranks: list[tuple[int, int]] = field(default_factory=list)  # (position from 1, ballot size)
+
+    @property
+    def mean_score(self) -> float | None:
+        return round(sum(self.scores) / len(self.scores), 3) if self.scores else None
+
+    @property
+    def average_rank(self) -> float | None:
+        return round(sum(p for p, _ in self.ranks) / len(self.ranks), 3) if self.ranks else None
+
+    @property
+    def borda(self) -> float | None:
+        """Normalised Borda: 1 for first place, 0 for last, averaged over ballots."""
+        if not self.ranks:
+            return None
+        return round(sum((n - p) / (n - 1) if n > 1 else 1.0 for p, n in self.ranks) / len(self.ranks), 3)
+
+    def row(self) -> dict[str, Any]:
+        return {"member": self.member, "mean_score": self.mean_score, "average_rank": self.average_rank,
+                "borda": self.borda, "received": len(self.scores) or len(self.ranks)}
+
+
+def bottom(tallies: Mapping[str, Tally], seat_order: Sequence[str], n: int = 2) -> list[str]:
+    """The n members with the lowest mean received score. Tie-break, written down: fewer valid scores
+    received ranks lower first (less support), then the later seat in the table order. Members with
+    no valid score at all are not singled out for a rebuttal."""
+    scored = [t for t in tallies.values() if t.mean_score is not None]
+    scored.sort(key=lambda t: (t.mean_score, len(t.scores), -seat_order.index(t.member)))
+    return [t.member for t in scored[:n]]
+
+
+def leader_order(tallies: Mapping[str, Tally], seat_order: Sequence[str]) -> list[str]:
+    """Best first by average rank (lower is better), then Borda, then seat order."""
+    def key(t: Tally) -> tuple[float, float, int]:
+        return (t.average_rank if t.average_rank is not None else 99.0,
+                -(t.borda or 0.0), seat_order.index(t.member))
+    return [t.member for t in sorted(tallies.values(), key=key)]

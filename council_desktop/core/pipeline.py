@@ -1,0 +1,527 @@
+"""The council's two pipelines: the six-stage debate and the three-stage ask mode, as one orchestrator.
+
+The orchestrator is a plain coroutine: it talks to models only through a CouncilBackend and reports
+everything through an EventLog, so the window, the CLI, storage and replay all see the same stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from . import ballots, prompts
+from .backend import CouncilBackend
+from .events import ASK_STAGES, DEBATE_STAGES, Event, EventLog
+from .types import (
+    Cancelled,
+    CancelToken,
+    Completion,
+    CouncilError,
+    GenerationParams,
+    Member,
+    MemberError,
+    Probe,
+    Request,
+)
+
+Mode = Literal["debate", "ask"]
+
+
+class AwardLike(Protocol):
+    @property
+    def member(self) -> str: ...
+    @property
+    def badge(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def event_seq(self) -> int: ...
+
+
+Finalizer = Callable[[Sequence[Event]], Sequence[AwardLike]]
+
+
+@dataclass
+class SessionPlan:
+    mode: Mode
+    members: Sequence[Member]
+    topic: str | None = None  # the user's topic (debate) or question (ask)
+    seed: int = 0
+    proposer: int = 0  # seat index whose turn it is to propose a topic
+    chairman: int = 0  # seat index whose turn it is to chair
+    max_tokens: int = 160
+    judge_max_tokens: int = 80
+    nudges: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    previous: str = ""  # a bounded summary of the previous exchange (ask follow-ups)
+    recent_topics: Sequence[str] = ()
+    unavailable: Mapping[str, str] = field(default_factory=dict)  # seats that could not load, and why
+
+
+@dataclass
+class SessionOutcome:
+    status: Literal["finished", "failed", "cancelled"]
+    reason: str
+    events: list[Event]
+    members_ok: int
+    members_total: int
+
+
+JUDGE_TEMPERATURE = 0.2  # tiny judges are noisy; keep them near their most likely judgement
+
+
+class Orchestrator:
+    """Runs one session. Only this object writes events; call ``run`` once."""
+
+    def __init__(self, plan: SessionPlan, backend: CouncilBackend, log: EventLog,
+                 cancel: CancelToken | None = None, finalize: Finalizer | None = None) -> None:
+        if len(plan.members) < 1:
+            raise CouncilError("the council has no members")
+        if len({m.name for m in plan.members}) != len(plan.members):
+            raise CouncilError("council members need distinct names")
+        self.plan = plan
+        self.backend = backend
+        self.log = log
+        self.cancel_token = cancel or CancelToken()
+        self.finalize = finalize
+        self.members = list(plan.members)
+        self.by_id = {m.id: m for m in self.members}
+        self.seat = [m.id for m in self.members]
+        self.failed: dict[str, str] = {}
+        self.texts: dict[tuple[str, str], str] = {}  # (kind, member) -> cleaned text
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    @property
+    def active(self) -> list[Member]:
+        return [m for m in self.members if m.id not in self.failed]
+
+    def _seed(self, stage: int, member: str, attempt: int = 0) -> int:
+        idx = self.seat.index(member)
+        return (self.plan.seed * 1_000_003 + stage * 1009 + idx * 31 + attempt * 7) % (2**31 - 1)
+
+    def _fail(self, member: str, stage: int, reason: str) -> None:
+        if member in self.failed:
+            return
+        self.failed[member] = reason
+        self.log.emit("member_failed", member=member, stage=stage, reason=reason)
+
+    def _check_cancel(self) -> None:
+        if self.cancel_token.cancelled:
+            raise Cancelled("stopped by the user")
+
+    def _stage(self, index: int) -> None:
+        self._check_cancel()
+        names = DEBATE_STAGES if self.plan.mode == "debate" else ASK_STAGES
+        self.log.emit("stage", index=index, name=names[index])
+
+    async def _speak_many(self, stage: int, kind: str,
+                          jobs: Sequence[tuple[Member, list[Any], GenerationParams]],
+                          on_done: Callable[[Member, Completion], None] | None = None,
+                          stream: bool = True) -> dict[str, Completion]:
+        """Run one batch of turns; members whose call fails are dropped with a reason."""
+        if not jobs:
+            return {}
+        requests = []
+        for member, messages, params in jobs:
+            self.log.emit("turn_started", member=member.id, kind=kind, stage=stage)
+            on_token = self._token_sink(member.id, kind) if stream else None
+            requests.append(Request(member.id, tuple(messages), params, on_token))
+        futures = self.backend.submit(requests)
+        index = {fut: job[0] for fut, job in zip(futures, jobs, strict=True)}
+        results: dict[str, Completion] = {}
+        pending: set[asyncio.Future[Completion]] = set(futures)
+        try:
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                # Deterministic order inside one wake-up: by seat.
+                for fut in sorted(done, key=lambda f: self.seat.index(index[f].id)):
+                    member = index[fut]
+                    exc = fut.exception()
+                    if isinstance(exc, Cancelled):
+                        raise exc
+                    if isinstance(exc, MemberError):
+                        self._fail(member.id, stage, exc.reason)
+                    elif exc is not None:
+                        self._fail(member.id, stage, f"unexpected error: {exc}")
+                    else:
+                        results[member.id] = fut.result()
+                        if on_done:
+                            on_done(member, results[member.id])
+        finally:
+            for fut in pending:
+                fut.cancel()
+        return results
+
+    def _token_sink(self, member: str, kind: str) -> Callable[[str], None]:
+        def sink(delta: str) -> None:
+            if delta:
+                self.log.emit("token", member=member, kind=kind, text=delta)
+        return sink
+
+    def _params(self, member: Member, stage: int, attempt: int = 0, *, judge: bool = False,
+                max_tokens: int | None = None, schema: dict[str, Any] | None = None) -> GenerationParams:
+        return GenerationParams(
+            max_tokens=max_tokens or (self.plan.judge_max_tokens if judge else self.plan.max_tokens),
+            temperature=JUDGE_TEMPERATURE if judge else member.temperature,
+            seed=self._seed(stage, member.id, attempt), json_schema=schema)
+
+    async def _texts(self, stage: int, kind: str,
+                     jobs: Sequence[tuple[Member, list[Any]]], max_tokens: int | None = None) -> dict[str, str]:
+        """Free-text turns with one retry for an empty reply; emits one event per finished turn."""
+        out: dict[str, str] = {}
+
+        def finished(member: Member, comp: Completion) -> None:
+            text = prompts.clean_output(comp.text)
+            if comp.finish == "length" and text:
+                text = prompts.trim_unfinished(text)
+            if text:
+                out[member.id] = text
+                self.texts[(kind, member.id)] = text
+                self.log.emit(kind, member=member.id, text=text, tokens=comp.tokens,
+                              seconds=round(comp.seconds, 3))
+
+        for attempt in range(2):
+            todo = [(m, msgs, self._params(m, stage, attempt, max_tokens=max_tokens))
+                    for m, msgs in jobs if m.id not in out and m.id not in self.failed]
+            await self._speak_many(stage, kind, todo, finished)
+        for member, _ in jobs:
+            if member.id not in out and member.id not in self.failed:
+                self._fail(member.id, stage, "answered twice with no usable text")
+        return out
+
+    # -- the session ---------------------------------------------------------------------------
+
+    async def run(self) -> SessionOutcome:
+        plan = self.plan
+        self.log.emit("roles", mode=plan.mode, seed=plan.seed,
+                      members=[{"id": m.id, "name": m.name, "model": m.model, "persona": m.persona,
+                                "color": m.color, "status": "ok"} for m in self.members],
+                      proposer=self.seat[plan.proposer % len(self.seat)],
+                      chairman=self.seat[plan.chairman % len(self.seat)],
+                      nudges={k: list(v) for k, v in plan.nudges.items()})
+        status: Literal["finished", "failed", "cancelled"] = "finished"
+        reason = ""
+        for mid, why in plan.unavailable.items():
+            if mid in self.by_id:
+                self._fail(mid, 0, why)
+        try:
+            if plan.mode == "debate":
+                await self._debate()
+            else:
+                await self._ask()
+            if self.finalize is not None:
+                for award in self.finalize(self.log.events):
+                    self.log.emit("achievement", member=award.member, badge=award.badge,
+                                  reason=award.reason, event_seq=award.event_seq)
+        except Cancelled as exc:
+            self.backend.cancel()
+            status, reason = "cancelled", str(exc)
+        except CouncilError as exc:
+            status, reason = "failed", str(exc)
+        ok = len(self.active)
+        if status == "finished" and self.failed:
+            reason = f"{ok} of {len(self.members)} members: " + "; ".join(
+                f"{self.by_id[m].name} failed ({why})" for m, why in self.failed.items())
+        self.log.emit("complete", status=status, reason=reason, members_ok=ok,
+                      members_total=len(self.members))
+        return SessionOutcome(status, reason, list(self.log.events), ok, len(self.members))
+
+    def _require_members(self, n: int, what: str) -> None:
+        if len(self.active) < n:
+            why = "; ".join(f"{self.by_id[m].name}: {r}" for m, r in self.failed.items())
+            raise CouncilError(f"not enough members left to {what} ({len(self.active)} of "
+                               f"{len(self.members)}): {why}")
+
+    def _rotation(self, start: int) -> list[Member]:
+        n = len(self.members)
+        return [self.members[(start + i) % n] for i in range(n)]
+
+    async def _debate(self) -> None:
+        plan = self.plan
+        self._stage(0)
+        topic = (plan.topic or "").strip()
+        if topic:
+            self.log.emit("topic", member=None, text=topic, tokens=0, seconds=0.0)
+        else:
+            topic = await self._propose_topic()
+        self._stage(1)
+        await self._texts(1, "opinion", [(m, prompts.opinion_prompt(m, plan.nudges, topic)) for m in self.active])
+        self._require_members(1, "hold a debate")
+        opinions = {m.id: self.texts[("opinion", m.id)] for m in self.active}
+
+        self._stage(2)
+        tallies = await self._reviews(topic, opinions)
+        bottom = ballots.bottom(tallies, self.seat)
+        self.log.emit("aggregate", rows=[tallies[m].row() for m in self.seat if m in tallies], bottom=bottom)
+
+        self._stage(3)
+        jobs = []
+        for mid in bottom:
+            if mid in self.failed:
+                continue
+            t = tallies[mid]
+            jobs.append((self.by_id[mid], prompts.rebuttal_prompt(
+                self.by_id[mid], plan.nudges, topic, opinions[mid], t.scores, t.mean_score or 0.0)))
+        await self._texts(3, "rebuttal", jobs)
+
+        self._stage(4)
+        await self._alliances(topic)
+
+        self._stage(5)
+        await self._chair(5, topic, tallies)
+
+    async def _propose_topic(self) -> str:
+        """The member whose turn it is proposes (two tries), then the next seats; if nobody manages a
+        usable question the council takes one from its book of classics and says so."""
+        for member in self._rotation(self.plan.proposer):
+            for attempt in range(2):
+                if member.id in self.failed:
+                    break
+                msgs = prompts.topic_prompt(member, self.plan.nudges, self.plan.recent_topics)
+                got = await self._speak_many(0, "topic", [(member, msgs, self._params(member, 0, attempt,
+                                                                                       max_tokens=60))])
+                line = prompts.clean_topic(got[member.id].text) if member.id in got else ""
+                if line:
+                    self.log.emit("topic", member=member.id, text=line, tokens=got[member.id].tokens,
+                                  seconds=round(got[member.id].seconds, 3))
+                    return line
+        proposer = next((m for m in self._rotation(self.plan.proposer) if m.id not in self.failed), None)
+        if proposer is None:
+            raise CouncilError("no member could propose a topic")
+        fresh = [t for t in prompts.CLASSIC_TOPICS if t not in self.plan.recent_topics] or list(prompts.CLASSIC_TOPICS)
+        topic = fresh[self.plan.seed % len(fresh)]
+        self.log.emit("topic", member=proposer.id, text=topic, tokens=0, seconds=0.0,
+                      note="no usable question was proposed; taken from the council's book of classics")
+        return topic
+
+    async def _probe_ballots(self, stage: int, kind: str,
+                             plans: Mapping[str, Sequence[tuple[str, list[Any]]]]) -> dict[str, dict[str, float]]:
+        """Yes-probabilities per (judge, option): one probe per option, all judges batched wave by wave
+        (probe k of every judge in one submission, so runs are reproducible). A judge whose probes fail
+        is left out of the result and falls back to a JSON ballot."""
+        for mid in plans:
+            self.log.emit("turn_started", member=mid, kind=kind, stage=stage)
+        out: dict[str, dict[str, float]] = {mid: {} for mid in plans}
+        broken: set[str] = set()
+        for k in range(max((len(v) for v in plans.values()), default=0)):
+            self._check_cancel()
+            wave = [(mid, opts[k]) for mid, opts in plans.items()
+                    if k < len(opts) and mid not in broken and mid not in self.failed]
+            if not wave:
+                break
+            futures = self.backend.probe([Probe(mid, tuple(msgs)) for mid, (_, msgs) in wave])
+            results = await asyncio.gather(*futures, return_exceptions=True)
+            for (mid, (key, _)), res in zip(wave, results, strict=True):
+                if isinstance(res, Cancelled):
+                    raise res
+                if isinstance(res, MemberError):
+                    self._fail(mid, stage, res.reason)
+                elif isinstance(res, BaseException) or "Yes" not in res:
+                    broken.add(mid)
+                else:
+                    out[mid][key] = res["Yes"]
+        return {mid: v for mid, v in out.items() if mid not in broken and mid not in self.failed}
+
+    async def _judge(self, stage: int, kind: str,
+                     jobs: Sequence[tuple[Member, list[Any], dict[str, Any], Callable[[str], ballots.Parsed]]],
+                     ) -> dict[str, tuple[ballots.Parsed, str]]:
+        """Grammar-constrained JSON judgements: validate, retry once, keep the invalid with a reason."""
+        out: dict[str, tuple[ballots.Parsed, str]] = {}
+        parsers = {m.id: parse for m, _, _, parse in jobs}
+        for attempt in range(2):
+            todo = [(m, msgs, self._params(m, stage, attempt, judge=True, schema=schema))
+                    for m, msgs, schema, _ in jobs
+                    if m.id not in self.failed and (m.id not in out or not out[m.id][0].valid)]
+            got = await self._speak_many(stage, kind, todo, stream=False)
+            for mid, comp in got.items():
+                raw = prompts.clean_output(comp.text)
+                out[mid] = (parsers[mid](raw), raw)
+        return out
+
+    def _label_targets(self, reviewer: str, pool: Mapping[str, str]) -> dict[str, str]:
+        """The others' answers under anonymous labels, in an order shuffled for this reviewer."""
+        targets = [mid for mid in self.seat if mid in pool and mid != reviewer]
+        random.Random(self._seed(2, reviewer, 99)).shuffle(targets)
+        return dict(zip(ballots.LABELS, targets, strict=False))
+
+    async def _reviews(self, topic: str, opinions: Mapping[str, str]) -> dict[str, ballots.Tally]:
+        """Each reviewer scores the others' answers, one anonymous answer per probe; a reviewer whose
+        probes fail writes a grammar-constrained JSON ballot instead."""
+        tallies = {mid: ballots.Tally(mid) for mid in opinions}
+        label_maps = {r.id: self._label_targets(r.id, opinions) for r in self.active}
+        label_maps = {r: labels for r, labels in label_maps.items() if labels}
+        plans = {r: [(lab, prompts.review_probe(self.by_id[r], self.plan.nudges, topic, lab, opinions[mid]))
+                     for lab, mid in labels.items()] for r, labels in label_maps.items()}
+        probed = await self._probe_ballots(2, "review", plans)
+        fallback = [(self.by_id[r], prompts.review_prompt(self.by_id[r], self.plan.nudges, topic,
+                                                          [(lab, opinions[mid]) for lab, mid in labels.items()]),
+                     ballots.review_schema(list(labels)), _bind(ballots.parse_review, list(labels)))
+                    for r, labels in label_maps.items() if r not in probed and r not in self.failed]
+        judged = await self._judge(2, "review", fallback)
+        for rid in self.seat:
+            if rid not in probed and rid not in judged:
+                continue
+            labels = label_maps[rid]
+            if rid in probed:
+                p_yes = probed[rid]
+                values = ballots.scores_from_probabilities(p_yes)
+                parsed = ballots.Parsed(values, True)
+                raw = "  ".join(f"{lab}: {values[lab]} (P(yes) {p_yes[lab]:.2f})" for lab in labels)
+                method = "probability"
+            else:
+                parsed, raw = judged[rid]
+                method = "text" if parsed.lenient else "json"
+            scores: list[dict[str, Any]] = [
+                {"target": labels[lab], "label": lab, "score": parsed.value.get(lab) if parsed.valid else None}
+                for lab in labels]
+            if parsed.valid:
+                for lab, target in labels.items():
+                    tallies[target].scores.append(int(parsed.value[lab]))
+            self.log.emit("review", reviewer=rid, labels=labels, scores=scores, valid=parsed.valid,
+                          reason=parsed.reason, raw=raw, method=method, lenient=parsed.lenient)
+        return tallies
+
+    async def _alliances(self, topic: str) -> None:
+        """Each member says whether it agrees with each other member's last word (its rebuttal, else its
+        opinion); the clearest yes becomes an alliance, the clearest no a disagreement."""
+        said = {m.id: self.texts.get(("rebuttal", m.id)) or self.texts[("opinion", m.id)]
+                for m in self.active if ("opinion", m.id) in self.texts}
+        plans: dict[str, list[tuple[str, list[Any]]]] = {}
+        for member in self.active:
+            if member.id not in said:
+                continue
+            plans[member.id] = [(other, prompts.agreement_probe(member, self.plan.nudges, topic, said[member.id],
+                                                                 self.by_id[other].name, said[other]))
+                                for other in self.seat if other in said and other != member.id]
+        plans = {k: v for k, v in plans.items() if v}
+        probed = await self._probe_ballots(4, "alliance", plans)
+        fallback = []
+        for mid, opts in plans.items():
+            if mid in probed or mid in self.failed:
+                continue
+            names = [self.by_id[o].name for o, _ in opts]
+            msgs = prompts.alliance_prompt(self.by_id[mid], self.plan.nudges, topic,
+                                           [(self.by_id[o].name, said[o]) for o, _ in opts])
+            fallback.append((self.by_id[mid], msgs, ballots.alliance_schema(names),
+                             _bind(ballots.parse_alliance, names)))
+        judged = await self._judge(4, "alliance", fallback)
+        for mid in self.seat:
+            if mid in probed:
+                agree, disagree = ballots.stances_from_probabilities(probed[mid])
+                raw = "  ".join(f"{self.by_id[o].name}: P(agree) {p:.2f}" for o, p in probed[mid].items())
+                self.log.emit("alliance", member=mid, agree=agree, disagree=disagree, valid=True, reason="",
+                              raw=raw, method="probability", lenient=False)
+            elif mid in judged:
+                parsed, raw = judged[mid]
+                by_name = {self.by_id[o].name: o for o, _ in plans[mid]}
+                value = parsed.value if parsed.valid else {"agree": [], "disagree": []}
+                self.log.emit("alliance", member=mid, agree=[by_name[n] for n in value["agree"]],
+                              disagree=[by_name[n] for n in value["disagree"]], valid=parsed.valid,
+                              reason=parsed.reason, raw=raw, method="text" if parsed.lenient else "json",
+                              lenient=parsed.lenient)
+
+    async def _chair(self, stage: int, subject: str, tallies: Mapping[str, ballots.Tally]) -> None:
+        """The chairman of this session speaks last; if the chair fails, the next seat takes over."""
+        plan = self.plan
+        previous: str | None = None
+        for chair in self._rotation(plan.chairman):
+            if chair.id in self.failed:
+                if previous is None:
+                    previous = chair.id
+                continue
+            if previous is not None:
+                self.log.emit("chair_changed", previous=previous, chairman=chair.id,
+                              reason=f"{self.by_id[previous].name} could not chair: {self.failed[previous]}")
+            if plan.mode == "debate":
+                turns = []
+                for m in self.members:
+                    for kind in ("opinion", "rebuttal"):
+                        if (kind, m.id) in self.texts:
+                            turns.append((m.name, kind, self.texts[(kind, m.id)]))
+                scores = {self.by_id[m].name: t.mean_score for m, t in tallies.items() if t.mean_score is not None}
+                allies = [e for e in self.log.events if e.kind == "alliance"]
+                lines = [f"{self.by_id[e.data['member']].name} agrees with "
+                         f"{', '.join(self.by_id[x].name for x in e.data['agree']) or 'nobody'} and disagrees with "
+                         f"{', '.join(self.by_id[x].name for x in e.data['disagree']) or 'nobody'}" for e in allies]
+                msgs = prompts.synthesis_prompt(chair, plan.nudges, subject, turns, scores, lines)
+            else:
+                answers = [(m.name, self.texts[("answer", m.id)]) for m in self.members
+                           if ("answer", m.id) in self.texts]
+                order = ballots.leader_order(tallies, self.seat) if tallies else []
+                ranking_line = ", ".join(self.by_id[m].name for m in order) or "no valid rankings"
+                msgs = prompts.chairman_answer_prompt(chair, plan.nudges, subject, answers, ranking_line,
+                                                      plan.previous)
+            got = await self._speak_many(stage, "synthesis", [
+                (chair, msgs, self._params(chair, stage, max_tokens=int(plan.max_tokens * 1.6)))])
+            text = prompts.clean_output(got[chair.id].text) if chair.id in got else ""
+            if text and got[chair.id].finish == "length":
+                text = prompts.trim_unfinished(text)
+            if text:
+                self.log.emit("synthesis", member=chair.id, chairman=chair.id, text=text,
+                              tokens=got[chair.id].tokens, seconds=round(got[chair.id].seconds, 3))
+                return
+            self._fail(chair.id, stage, "wrote no usable synthesis")
+            previous = chair.id
+        raise CouncilError("no member could chair the council")
+
+    async def _ask(self) -> None:
+        plan = self.plan
+        question = (plan.topic or "").strip()
+        if not question:
+            raise CouncilError("ask mode needs a question")
+        self._stage(0)
+        self.log.emit("topic", member=None, text=question, tokens=0, seconds=0.0)
+        self._stage(1)
+        await self._texts(1, "answer", [(m, prompts.answer_prompt(m, plan.nudges, question, plan.previous))
+                                         for m in self.active])
+        self._require_members(1, "answer")
+        answers = {m.id: self.texts[("answer", m.id)] for m in self.active}
+
+        self._stage(2)
+        tallies = {mid: ballots.Tally(mid) for mid in answers}
+        label_maps = {r.id: self._label_targets(r.id, answers) for r in self.active}
+        label_maps = {r: labels for r, labels in label_maps.items() if len(labels) >= 2}
+        plans = {r: [(lab, prompts.ranking_probe(self.by_id[r], plan.nudges, question, lab, answers[mid]))
+                     for lab, mid in labels.items()] for r, labels in label_maps.items()}
+        probed = await self._probe_ballots(2, "ranking", plans)
+        fallback = [(self.by_id[r], prompts.ranking_prompt(self.by_id[r], plan.nudges, question,
+                                                           [(lab, answers[mid]) for lab, mid in labels.items()]),
+                     ballots.ranking_schema(list(labels)), _bind(ballots.parse_ranking, list(labels)))
+                    for r, labels in label_maps.items() if r not in probed and r not in self.failed]
+        judged = await self._judge(2, "ranking", fallback)
+        for rid in self.seat:
+            if rid not in probed and rid not in judged:
+                continue
+            labels = label_maps[rid]
+            if rid in probed:
+                best_first = ballots.order_from_probabilities(probed[rid], list(labels))
+                parsed = ballots.Parsed(best_first, True)
+                raw = "FINAL RANKING:\n" + "\n".join(
+                    f"{i}. {lab} (P(yes) {probed[rid][lab]:.2f})" for i, lab in enumerate(best_first, start=1))
+                method = "probability"
+            else:
+                parsed, raw = judged[rid]
+                method = "text" if parsed.lenient else "json"
+            order = [labels[lab] for lab in parsed.value] if parsed.valid else []
+            for pos, mid in enumerate(order, start=1):
+                tallies[mid].ranks.append((pos, len(order)))
+            self.log.emit("ranking", reviewer=rid, labels=labels, order=order, valid=parsed.valid,
+                          reason=parsed.reason, raw=raw, method=method, lenient=parsed.lenient)
+        order = ballots.leader_order(tallies, self.seat)
+        self.log.emit("aggregate", rows=[tallies[m].row() for m in order], bottom=[])
+        self._stage(3)
+        await self._chair(3, question, tallies)
+
+
+def _bind(parse: Callable[[str, Sequence[str]], ballots.Parsed],
+          options: Sequence[str]) -> Callable[[str], ballots.Parsed]:
+    return lambda raw: parse(raw, options)
+
+
+def summarize_exchange(question: str, answer: str, limit: int = 600) -> str:
+    """The bounded memory a follow-up question carries: the last question and the council's answer."""
+    text = f"Q: {question.strip()}\nCouncil: {prompts.clean_output(answer)}"
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"

@@ -1,0 +1,110 @@
+"""Builds the council-transcript/1 document (DESIGN.md §4) from a session's ordered event log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .events import ASK_STAGES, DEBATE_STAGES, Event
+
+FORMAT = "council-transcript/1"
+_TURN_KINDS = {"topic", "opinion", "rebuttal", "answer", "synthesis"}
+
+
+def build_transcript(events: Sequence[Event], session_id: str = "", status: str | None = None) -> dict[str, Any]:
+    """The transcript of whatever the log holds; an interrupted log gives a partial transcript whose
+    ``status`` says so. Turns inside a stage are in seat order, so the same seed gives the same file."""
+    roles = next((e for e in events if e.kind == "roles"), None)
+    mode = roles.data.get("mode", "debate") if roles else "debate"
+    members = [dict(m) for m in (roles.data.get("members", []) if roles else [])]
+    seat = [m["id"] for m in members]
+    failed = {e.data["member"]: e.data.get("reason", "") for e in events if e.kind == "member_failed"}
+    for m in members:
+        if m["id"] in failed:
+            m["status"] = "failed"
+            m["failure"] = failed[m["id"]]
+    names = DEBATE_STAGES if mode == "debate" else ASK_STAGES
+    stages: dict[int, dict[str, Any]] = {}
+    current = 0
+    chairman = roles.data.get("chairman") if roles else None
+    topic = ""
+    proposer = roles.data.get("proposer") if roles else None
+    reviews: list[dict[str, Any]] = []
+    rankings: list[dict[str, Any]] = []
+    alliances: list[dict[str, Any]] = []
+    aggregate: list[dict[str, Any]] = []
+    rebuttals: list[str] = []
+    synthesis: dict[str, Any] | None = None
+    achievements: list[dict[str, Any]] = []
+    complete = next((e for e in events if e.kind == "complete"), None)
+
+    def stage(index: int) -> dict[str, Any]:
+        return stages.setdefault(index, {"index": index, "name": names[index] if index < len(names) else "",
+                                         "turns": []})
+
+    for e in events:
+        d = e.data
+        if e.kind == "stage":
+            current = int(d["index"])
+            stage(current)
+        elif e.kind in _TURN_KINDS:
+            if e.kind == "topic":
+                topic = d["text"]
+                proposer = d.get("member") or ("user" if mode == "debate" else None)
+            if e.kind == "rebuttal":
+                rebuttals.append(d["member"])
+            if e.kind == "synthesis":
+                chairman = d["member"]
+                synthesis = {"member": d["member"], "text": d["text"]}
+            if d.get("member") is not None:
+                kind = "answer" if (e.kind == "synthesis" and mode == "ask") else e.kind
+                stage(current)["turns"].append({"member": d["member"], "kind": kind, "text": d["text"],
+                                                "tokens": d.get("tokens", 0), "seconds": d.get("seconds", 0.0)})
+        elif e.kind == "review":
+            stage(current)["turns"].append({"member": d["reviewer"], "kind": "review", "text": d.get("raw", ""),
+                                            "tokens": 0, "seconds": 0.0})
+            for row in d["scores"]:
+                reviews.append({"reviewer": d["reviewer"], "target": row["target"], "label": row["label"],
+                                "score": row["score"], "valid": bool(d["valid"]),
+                                **({"reason": d["reason"]} if d.get("reason") else {})})
+        elif e.kind == "ranking":
+            stage(current)["turns"].append({"member": d["reviewer"], "kind": "ranking", "text": d.get("raw", ""),
+                                            "tokens": 0, "seconds": 0.0})
+            rankings.append({"reviewer": d["reviewer"], "order": list(d["order"]), "valid": bool(d["valid"]),
+                             **({"reason": d["reason"]} if d.get("reason") else {})})
+        elif e.kind == "alliance":
+            stage(current)["turns"].append({"member": d["member"], "kind": "alliance", "text": d.get("raw", ""),
+                                            "tokens": 0, "seconds": 0.0})
+            for stance in ("agree", "disagree"):
+                for target in d.get(stance, []):
+                    alliances.append({"from": d["member"], "to": target, "stance": stance})
+        elif e.kind == "aggregate":
+            aggregate = [{"member": r["member"], "mean_score": r.get("mean_score"),
+                          "average_rank": r.get("average_rank"), "borda": r.get("borda")} for r in d["rows"]]
+        elif e.kind == "chair_changed":
+            chairman = d["chairman"]
+        elif e.kind == "achievement":
+            achievements.append({"member": d["member"], "badge": d["badge"], "reason": d["reason"]})
+
+    def seat_key(turn: dict[str, Any]) -> int:
+        return seat.index(turn["member"]) if turn["member"] in seat else len(seat)
+
+    for st in stages.values():
+        st["turns"].sort(key=seat_key)
+    reviews.sort(key=lambda r: (seat.index(r["reviewer"]) if r["reviewer"] in seat else 99,
+                                seat.index(r["target"]) if r["target"] in seat else 99))
+    if status is None:
+        status = complete.data["status"] if complete else "interrupted"
+    out: dict[str, Any] = {
+        "format": FORMAT, "mode": mode, "session_id": session_id, "status": status,
+        "started_at": events[0].at if events else "", "finished_at": complete.at if complete else "",
+        "topic": topic, "proposer": proposer, "chairman": chairman, "members": members,
+        "stages": [stages[i] for i in sorted(stages)], "reviews": reviews, "rankings": rankings,
+        "aggregate": aggregate, "rebuttals": rebuttals, "alliances": alliances, "synthesis": synthesis,
+        "achievements": achievements,
+    }
+    if complete is not None and complete.data.get("reason"):
+        out["note"] = complete.data["reason"]
+    if roles is not None:
+        out["seed"] = roles.data.get("seed")
+    return out

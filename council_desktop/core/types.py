@@ -1,0 +1,107 @@
+"""Plain value types shared by every layer: members, messages, generation parameters and results."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class Member:
+    """One seat at the council: who speaks, on which model, in what voice."""
+
+    id: str
+    name: str
+    model: str  # a display label for the model (file name or hub repo/file)
+    persona: str  # the system prompt that gives the member its voice
+    temperature: float = 0.7
+    color: str = "#7aa2f7"
+
+
+@dataclass(frozen=True)
+class GenerationParams:
+    max_tokens: int = 256
+    temperature: float = 0.7
+    top_p: float = 0.95
+    seed: int = 0
+    # A JSON schema: generation is grammar-constrained to it (the backend turns it into a grammar).
+    json_schema: dict[str, Any] | None = None
+    stop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Request:
+    """One generation for one seat, as the pipeline hands it to a backend."""
+
+    member_id: str
+    messages: tuple[Message, ...]
+    params: GenerationParams
+    on_token: Callable[[str], None] | None = None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Read a model's next-token probabilities over ``choices`` after ``messages`` (and ``prefix``
+    opening its reply), without generating: how judges give a graded answer instead of one sample."""
+
+    member_id: str
+    messages: tuple[Message, ...]
+    choices: tuple[str, ...] = ("Yes", "No")
+    prefix: str = ""
+
+
+FinishReason = Literal["stop", "length", "cancelled"]
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    tokens: int
+    seconds: float
+    finish: FinishReason = "stop"
+    prompt_tokens: int = 0
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.tokens / self.seconds if self.seconds > 0 else 0.0
+
+
+class CouncilError(Exception):
+    """A failure with a message meant for the user."""
+
+
+class MemberError(CouncilError):
+    """One member could not take part (bad model file, crash, nonsense output)."""
+
+    def __init__(self, member_id: str, reason: str) -> None:
+        super().__init__(f"{member_id}: {reason}")
+        self.member_id = member_id
+        self.reason = reason
+
+
+class Cancelled(CouncilError):
+    """The user stopped the session."""
+
+
+class CancelToken:
+    """Checked between tokens; set from any thread."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()

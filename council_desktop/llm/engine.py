@@ -1,0 +1,550 @@
+"""The in-process inference engine: GGUF files loaded once, one sequence per seat, batched decoding.
+
+Scheduling policy (few cores, DESIGN.md §2): one decode loop serves every seat. Seats that share a
+model file are sequences of one llama.cpp context, and each step decodes all of their next tokens in a
+single ``llama_decode`` (the weights are read once for five seats). Distinct model files take turns
+step by step. Only one ``llama_decode`` runs at any moment and it uses all cores, so the process never
+runs more decoder threads than the machine has cores. Prompts are prefilled in chunks so a long
+prefill never holds the other seats (or a cancel) for long, and a KV prefix shared with the seat's
+previous prompt is reused.
+
+The loop is a plain blocking function (``run``) with a stop event; the host decides which thread runs
+it (a QThreadPool worker in the app, a plain thread in the CLI and tests).
+"""
+
+from __future__ import annotations
+
+import codecs
+import ctypes
+import json
+import logging
+import math
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.gguf import GGUFError, read_gguf
+from ..core.types import Cancelled, CancelToken, Completion, GenerationParams, MemberError, Message
+from .chat_formats import ChatFormat, get_format
+
+log = logging.getLogger(__name__)
+
+_llama: Any = None  # the llama_cpp module, imported lazily (see _lib)
+_log_callback: Any = None
+
+
+def _lib() -> Any:
+    """Import llama_cpp once, with llama.cpp's own log routed to our logger (never to fds 1/2)."""
+    global _llama, _log_callback
+    if _llama is None:
+        import llama_cpp
+
+        @llama_cpp.llama_log_callback
+        def _route(level: int, text: bytes, _user: Any) -> None:
+            msg = text.decode("utf-8", "replace").rstrip()
+            if msg and level in (3, 4):  # GGML_LOG_LEVEL_WARN, _ERROR
+                log.warning("llama.cpp: %s", msg)
+
+        _log_callback = _route
+        llama_cpp.llama_log_set(_log_callback, ctypes.c_void_p(0))
+        llama_cpp.llama_backend_init()
+        _llama = llama_cpp
+    return _llama
+
+
+def physical_cores() -> int:
+    """Cores to give the single running decode: all of them, leaving hyperthreads aside where known."""
+    try:
+        pairs, phys = set(), ""
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("physical id"):
+                    phys = line.split(":")[1].strip()
+                elif line.startswith("core id"):
+                    pairs.add((phys, line.split(":")[1].strip()))
+        if pairs:
+            return min(len(pairs), os.cpu_count() or len(pairs))
+    except OSError:
+        pass
+    return max(1, os.cpu_count() or 2)
+
+
+@dataclass(frozen=True)
+class SeatSpec:
+    """One member's seat: which file, which prompt format."""
+
+    member_id: str
+    model_path: Path
+    chat_format: str
+
+
+@dataclass
+class Job:
+    """One generation or probe, owned by the decode loop once submitted."""
+
+    member_id: str
+    messages: Sequence[Message]
+    params: GenerationParams
+    on_token: Callable[[str], None] | None = None
+    on_done: Callable[[Completion | BaseException], None] | None = None
+    cancel: CancelToken = field(default_factory=CancelToken)
+    probe_prefix: str | None = None  # set for choice_probabilities
+    probe_choices: Sequence[str] = ()
+    probe_result: dict[str, float] = field(default_factory=dict)
+
+
+class _Seq:
+    """The decode state of one seat's sequence inside its model's context."""
+
+    def __init__(self, seq_id: int, fmt: ChatFormat) -> None:
+        self.seq_id = seq_id
+        self.fmt = fmt
+        self.kv_tokens: list[int] = []  # what the KV cache holds for this sequence, in order
+        self.job: Job | None = None
+        self.pending: list[int] = []  # prompt tokens not yet decoded
+        self.last: int | None = None  # the sampled token to feed next
+        self.sampler: Any = None
+        self.decoder: Any = None
+        self.text = ""
+        self.n_generated = 0
+        self.n_prompt = 0
+        self.started = 0.0
+        self.logit_index = -1
+
+
+class _ModelGroup:
+    """A GGUF file loaded once, with one context holding one sequence per seat on it."""
+
+    def __init__(self, path: Path, n_threads: int, seat_ctx: int, n_seqs: int, kv_unified: bool = False) -> None:
+        lib = _lib()
+        self.path = path
+        params = lib.llama_model_default_params()
+        params.use_mmap = True  # seats and processes share the weights through the page cache
+        self.model = lib.llama_model_load_from_file(str(path).encode(), params)
+        if not self.model:
+            raise MemberError("", f"llama.cpp refused the model file {path.name} (not a model it can load)")
+        self.vocab = lib.llama_model_get_vocab(self.model)
+        self.n_vocab = lib.llama_vocab_n_tokens(self.vocab)
+        cparams = lib.llama_context_default_params()
+        self.n_seqs = n_seqs
+        cparams.n_seq_max = n_seqs
+        cparams.n_ctx = seat_ctx * n_seqs
+        cparams.n_batch = 512
+        cparams.n_ubatch = 512
+        cparams.n_threads = n_threads
+        cparams.n_threads_batch = n_threads
+        cparams.kv_unified = kv_unified
+        cparams.no_perf = True
+        # No llama_set_abort_callback: ggml calls it per graph node, and a Python callback there costs
+        # the GIL each time (measured: see scripts/bench/engine.py). Prefill is chunked instead, so a
+        # cancel or a stop waits for one short step at most.
+        self.ctx = lib.llama_init_from_model(self.model, cparams)
+        if not self.ctx:
+            lib.llama_model_free(self.model)
+            raise MemberError("", f"llama.cpp could not create a context for {path.name} "
+                                  f"({seat_ctx * n_seqs} tokens; not enough memory?)")
+        self.seat_ctx = lib.llama_n_ctx_seq(self.ctx) if hasattr(lib, "llama_n_ctx_seq") else seat_ctx
+        self.mem = lib.llama_get_memory(self.ctx)
+        self.batch = lib.llama_batch_init(512, 0, 1)
+        self.n_batch = 512
+        self.seqs: dict[str, _Seq] = {}
+        self.add_bos = bool(lib.llama_vocab_get_add_bos(self.vocab))
+
+    def close(self) -> None:
+        lib = _lib()
+        for seq in self.seqs.values():
+            if seq.sampler:
+                lib.llama_sampler_free(seq.sampler)
+                seq.sampler = None
+        if self.batch is not None:
+            lib.llama_batch_free(self.batch)
+            self.batch = None
+        if self.ctx:
+            lib.llama_free(self.ctx)
+            self.ctx = None
+        if self.model:
+            lib.llama_model_free(self.model)
+            self.model = None
+
+    # -- tokens ---------------------------------------------------------------------------------
+
+    def tokenize(self, text: str, add_special: bool) -> list[int]:
+        lib = _lib()
+        data = text.encode("utf-8")
+        cap = len(data) + 16
+        buf = (lib.llama_token * cap)()
+        n = lib.llama_tokenize(self.vocab, data, len(data), buf, cap, add_special, True)
+        if n < 0:
+            cap = -n
+            buf = (lib.llama_token * cap)()
+            n = lib.llama_tokenize(self.vocab, data, len(data), buf, cap, add_special, True)
+        return list(buf[:n])
+
+    def piece(self, token: int) -> bytes:
+        lib = _lib()
+        buf = ctypes.create_string_buffer(64)
+        n = lib.llama_token_to_piece(self.vocab, token, buf, 64, 0, False)
+        if n < 0:
+            buf = ctypes.create_string_buffer(-n)
+            n = lib.llama_token_to_piece(self.vocab, token, buf, -n, 0, False)
+        return buf.raw[:n]
+
+    def is_eog(self, token: int) -> bool:
+        return bool(_lib().llama_vocab_is_eog(self.vocab, token))
+
+    def make_sampler(self, params: GenerationParams) -> Any:
+        lib = _lib()
+        chain = lib.llama_sampler_chain_init(lib.llama_sampler_chain_default_params())
+        if params.json_schema is not None:
+            from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+            gbnf = json_schema_to_gbnf(json.dumps(params.json_schema))
+            grammar = lib.llama_sampler_init_grammar(self.vocab, gbnf.encode(), b"root")
+            if not grammar:
+                lib.llama_sampler_free(chain)
+                raise ValueError("llama.cpp rejected the grammar for the JSON schema")
+            lib.llama_sampler_chain_add(chain, grammar)
+        if params.temperature <= 0.0:
+            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_greedy())
+        else:
+            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_top_k(40))
+            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_top_p(params.top_p, 1))
+            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_temp(params.temperature))
+            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_dist(params.seed & 0xFFFFFFFF))
+        return chain
+
+
+class Engine:
+    """Owns the loaded models and the single decode loop. Thread-safe ``submit`` and ``stop``."""
+
+    def __init__(self, seat_ctx: int = 2048, n_threads: int | None = None, prefill_chunk: int = 128,
+                 kv_unified: bool = False, step_tokens: int = 128) -> None:
+        # At most step_tokens prompt tokens per decode step: bounds how long a cancel or another
+        # seat's next token can wait behind a prefill.
+        self.step_tokens = min(step_tokens, 512)
+        self.kv_unified = kv_unified
+        self.seat_ctx = seat_ctx
+        self.n_threads = n_threads or physical_cores()
+        self.prefill_chunk = prefill_chunk
+        self.groups: dict[Path, _ModelGroup] = {}
+        self.seat_group: dict[str, _ModelGroup] = {}
+        self.errors: dict[str, str] = {}  # member id -> why its seat could not load
+        self._queue: deque[Job] = deque()
+        self._cond = threading.Condition()
+        self._stop = threading.Event()
+        self._cancel_all = threading.Event()
+        self._running = threading.Event()
+        self.tokens_decoded = 0
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def load(self, seats: Sequence[SeatSpec], progress: Callable[[str, str], None] | None = None) -> dict[str, str]:
+        """Load every distinct file once, one after another; returns {member_id: error} for seats
+        that could not load (the others keep working)."""
+        by_file: dict[Path, list[SeatSpec]] = {}
+        for seat in seats:
+            by_file.setdefault(Path(seat.model_path), []).append(seat)
+        for path, group_seats in by_file.items():
+            for seat in group_seats:
+                if progress:
+                    progress(seat.member_id, "loading")
+            try:
+                read_gguf(path)
+                fmts = [get_format(s.chat_format) for s in group_seats]
+                group = _ModelGroup(path, self.n_threads, self.seat_ctx, len(group_seats), self.kv_unified)
+            except (MemberError, GGUFError, ValueError, OSError) as exc:
+                reason = exc.reason if isinstance(exc, MemberError) else str(exc)
+                for seat in group_seats:
+                    self.errors[seat.member_id] = reason if path.name in reason else f"{path.name}: {reason}"
+                    if progress:
+                        progress(seat.member_id, "failed")
+                log.warning("could not load %s: %s", path, reason)
+                continue
+            self.groups[path] = group
+            for i, (seat, fmt) in enumerate(zip(group_seats, fmts, strict=True)):
+                group.seqs[seat.member_id] = _Seq(i, fmt)
+                self.seat_group[seat.member_id] = group
+                if progress:
+                    progress(seat.member_id, "ready")
+        return dict(self.errors)
+
+    # -- submitting -----------------------------------------------------------------------------
+
+    def submit(self, jobs: Sequence[Job]) -> None:
+        """Queue jobs atomically: the loop sees all of them in the same step."""
+        failed: list[tuple[Job, BaseException]] = []
+        with self._cond:
+            for job in jobs:
+                if self._stop.is_set():
+                    failed.append((job, Cancelled("the engine is shutting down")))
+                elif job.member_id in self.errors:
+                    failed.append((job, MemberError(job.member_id, self.errors[job.member_id])))
+                elif job.member_id not in self.seat_group:
+                    failed.append((job, MemberError(job.member_id, "no seat is loaded for this member")))
+                else:
+                    self._queue.append(job)
+            self._cond.notify_all()
+        for job, exc in failed:
+            if job.on_done:
+                job.on_done(exc)
+
+    def cancel_all(self) -> None:
+        """Cancel every queued and running job (between tokens)."""
+        self._cancel_all.set()
+        with self._cond:
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+
+    @property
+    def running(self) -> bool:
+        return self._running.is_set()
+
+    # -- the loop -------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """The decode loop; returns when ``stop`` is called (within one decode step), then frees
+        every model. Run it on exactly one thread."""
+        self._running.set()
+        try:
+            while not self._stop.is_set():
+                self._admit()
+                active = [g for g in self.groups.values() if any(s.job for s in g.seqs.values())]
+                if not active:
+                    with self._cond:
+                        if not self._queue and not self._stop.is_set():
+                            self._cond.wait(0.25)
+                    continue
+                if self._cancel_all.is_set():
+                    self._cancel_everything()
+                    continue
+                for group in active:
+                    if self._stop.is_set():
+                        break
+                    self._step(group)
+        finally:
+            self._cancel_everything("the engine stopped")
+            for group in self.groups.values():
+                group.close()
+            self.groups.clear()
+            self._running.clear()
+
+    def _cancel_everything(self, why: str = "stopped by the user") -> None:
+        with self._cond:
+            queued = list(self._queue)
+            self._queue.clear()
+        for job in queued:
+            if job.on_done:
+                job.on_done(Cancelled(why))
+        for group in self.groups.values():
+            for seq in group.seqs.values():
+                if seq.job:
+                    self._finish(group, seq, Cancelled(why))
+        self._cancel_all.clear()
+
+    def _admit(self) -> None:
+        """Move queued jobs onto free sequences (a seat runs one job at a time, in order)."""
+        with self._cond:
+            waiting: deque[Job] = deque()
+            while self._queue:
+                job = self._queue.popleft()
+                group = self.seat_group[job.member_id]
+                seq = group.seqs[job.member_id]
+                if seq.job is None:
+                    try:
+                        self._start(group, seq, job)
+                    except (MemberError, ValueError) as exc:
+                        seq.job = None
+                        err = exc if isinstance(exc, MemberError) else MemberError(job.member_id, str(exc))
+                        if job.on_done:
+                            job.on_done(err)
+                else:
+                    waiting.append(job)
+            self._queue = waiting
+
+    def _start(self, group: _ModelGroup, seq: _Seq, job: Job) -> None:
+        lib = _lib()
+        prompt = seq.fmt.render(job.messages)
+        if job.probe_prefix is not None:
+            prompt += job.probe_prefix
+        tokens = group.tokenize(prompt, add_special=group.add_bos)
+        budget = group.seat_ctx - (0 if job.probe_prefix is not None else job.params.max_tokens) - 1
+        if len(tokens) > budget:
+            raise MemberError(job.member_id, f"the prompt is too long for this seat ({len(tokens)} tokens, "
+                                             f"room for {budget})")
+        # Reuse the KV prefix this seat already holds; always decode at least one token for logits.
+        common = 0
+        for a, b in zip(seq.kv_tokens, tokens, strict=False):
+            if a != b:
+                break
+            common += 1
+        common = min(common, len(tokens) - 1)
+        lib.llama_memory_seq_rm(group.mem, seq.seq_id, common, -1)
+        seq.kv_tokens = seq.kv_tokens[:common]
+        seq.pending = tokens[common:]
+        seq.last = None
+        if seq.sampler:
+            lib.llama_sampler_free(seq.sampler)
+            seq.sampler = None
+        if job.probe_prefix is None:
+            seq.sampler = group.make_sampler(job.params)
+        seq.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        seq.text = ""
+        seq.n_generated = 0
+        seq.n_prompt = len(tokens)
+        seq.started = time.monotonic()
+        seq.job = job
+
+    def _step(self, group: _ModelGroup) -> None:
+        """One llama_decode over every busy seat of this model: each generating seat adds its last
+        sampled token, each prefilling seat a chunk of its prompt."""
+        lib = _lib()
+        batch = group.batch
+        n = 0
+        outputs: list[_Seq] = []
+        fed: dict[int, list[int]] = {}
+        for seq in group.seqs.values():
+            job = seq.job
+            if job is None:
+                continue
+            if job.cancel.cancelled:
+                self._finish(group, seq, Cancelled("stopped by the user"))
+                continue
+            if seq.pending:
+                room = self.step_tokens - n
+                if room <= 0:
+                    continue
+                chunk = seq.pending[: min(self.prefill_chunk, room)]
+                is_last = len(chunk) == len(seq.pending)
+                feed = chunk
+            elif seq.last is not None:
+                if n >= group.n_batch:
+                    continue
+                feed = [seq.last]
+                is_last = True
+            else:
+                continue
+            start = len(seq.kv_tokens)
+            for i, tok in enumerate(feed):
+                batch.token[n] = tok
+                batch.pos[n] = start + i
+                batch.n_seq_id[n] = 1
+                batch.seq_id[n][0] = seq.seq_id
+                batch.logits[n] = False
+                n += 1
+            if is_last:
+                batch.logits[n - 1] = True
+                seq.logit_index = n - 1
+                outputs.append(seq)
+            else:
+                seq.logit_index = -1
+            fed[seq.seq_id] = feed
+        if n == 0:
+            return
+        batch.n_tokens = n
+        rc = lib.llama_decode(group.ctx, batch)
+        if rc != 0:
+            busy = [s for s in group.seqs.values() if s.job is not None]
+            for seq in busy:
+                lib.llama_memory_seq_rm(group.mem, seq.seq_id, -1, -1)
+                seq.kv_tokens = []
+                self._finish(group, seq, MemberError(seq.job.member_id if seq.job else "",
+                                                     f"llama_decode failed (code {rc})"))
+            return
+        self.tokens_decoded += n
+        for seq in group.seqs.values():
+            if seq.seq_id not in fed:
+                continue
+            seq.kv_tokens.extend(fed[seq.seq_id])
+            if seq.pending:
+                seq.pending = seq.pending[len(fed[seq.seq_id]):]
+            else:
+                seq.last = None
+        for seq in outputs:
+            self._after_logits(group, seq)
+
+    def _after_logits(self, group: _ModelGroup, seq: _Seq) -> None:
+        lib = _lib()
+        job = seq.job
+        assert job is not None
+        if job.probe_prefix is not None:
+            logits = lib.llama_get_logits_ith(group.ctx, seq.logit_index)
+            job.probe_result = self._choice_probs(group, logits, job.probe_choices)
+            self._finish(group, seq, None)
+            return
+        token = lib.llama_sampler_sample(seq.sampler, group.ctx, seq.logit_index)
+        if group.is_eog(token):
+            self._finish(group, seq, None, "stop")
+            return
+        seq.n_generated += 1
+        delta = seq.decoder.decode(group.piece(token))
+        seq.text += delta
+        stop_at = _find_stop(seq.text, job.params.stop + seq.fmt.stop)
+        if stop_at is not None:
+            seq.text = seq.text[:stop_at]
+            self._finish(group, seq, None, "stop")
+            return
+        if delta and job.on_token:
+            try:
+                job.on_token(delta)
+            except Exception:  # a broken listener must not stop the loop that serves every seat
+                log.exception("on_token callback failed")
+        seq.last = token
+        if seq.n_generated >= job.params.max_tokens:
+            seq.last = None
+            self._finish(group, seq, None, "length")
+
+    def _choice_probs(self, group: _ModelGroup, logits: Any, choices: Sequence[str]) -> dict[str, float]:
+        first: dict[str, int] = {}
+        for choice in choices:
+            toks = group.tokenize(choice, add_special=False)
+            if toks:
+                first[choice] = toks[0]
+        raw = {c: float(logits[t]) for c, t in first.items()}
+        if not raw:
+            return {}
+        top = max(raw.values())
+        exp = {c: math.exp(v - top) for c, v in raw.items()}
+        total = sum(exp.values())
+        return {c: v / total for c, v in exp.items()}
+
+    def _finish(self, group: _ModelGroup, seq: _Seq, error: BaseException | None,
+                finish: str = "stop") -> None:
+        job = seq.job
+        seq.job = None
+        seq.pending = []
+        seq.last = None
+        if job is None:
+            return
+        if error is not None:
+            # The KV for this seat is in an unknown state after an error; start clean next time.
+            _lib().llama_memory_seq_rm(group.mem, seq.seq_id, -1, -1)
+            seq.kv_tokens = []
+        if seq.decoder is not None and error is None:
+            tail = seq.decoder.decode(b"", final=True)
+            seq.text += tail
+        result: Completion | BaseException
+        if error is not None:
+            result = error
+        else:
+            result = Completion(text=seq.text, tokens=seq.n_generated,
+                                seconds=time.monotonic() - seq.started,
+                                finish="length" if finish == "length" else "stop", prompt_tokens=seq.n_prompt)
+        if job.on_done:
+            try:
+                job.on_done(result)
+            except Exception:  # a broken callback must not kill the loop that serves every seat
+                log.exception("on_done callback failed")
+
+
+def _find_stop(text: str, stops: Sequence[str]) -> int | None:
+    hits = [text.find(s) for s in stops if s and s in text]
+    return min(hits) if hits else None

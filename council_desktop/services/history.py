@@ -1,0 +1,285 @@
+"""HistoryService: the stored sessions, analytics, badges and exports, as plain values for the window."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ..core.achievements import BADGES
+from ..core.events import Event
+from ..core.personality import TRAITS
+from ..core.transcript import build_transcript
+from ..export import export_transcript
+from ..storage import SessionRow, StorageError, Store
+
+__all__ = [
+    "TRAITS", "BadgeAward", "HeadToHead", "HistoryError", "HistoryPoint", "HistoryService", "LeaderboardEntry",
+    "MemberRef", "PersonalityPoint", "SessionSummary",
+]
+
+log = logging.getLogger(__name__)
+
+SESSION_LIMIT = 200  # the browser lists at most this many (newest first); search reaches older ones
+BADGE_LIMIT = 500
+UNFINISHED = ("running", "interrupted")
+
+
+class HistoryError(Exception):
+    """A history operation failed; ``str(exc)`` is a message for the user."""
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    id: str
+    name: str
+    color: str = ""  # the colour it last sat with ("" if unknown)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: str
+    mode: str  # debate | ask
+    topic: str
+    status: str  # running | finished | interrupted | failed | cancelled
+    reason: str
+    started_at: str  # ISO-8601 UTC
+    finished_at: str | None
+    proposer: str | None
+    chairman: str | None
+    chairman_name: str
+    members_ok: int | None
+    members_total: int | None
+    members: tuple[str, ...] = ()
+    names: dict[str, str] = field(default_factory=dict)  # member id -> display name in that session
+
+    @property
+    def members_text(self) -> str:
+        total = self.members_total if self.members_total is not None else len(self.members)
+        ok = self.members_ok if self.members_ok is not None else total
+        return f"{ok} of {total}"
+
+
+@dataclass(frozen=True)
+class LeaderboardEntry:
+    member: str
+    name: str
+    color: str
+    sessions: int  # finished sessions it sat in
+    mean_score: float | None  # over every valid score it received
+    scores: int
+    wins: int
+    rebuttals: int
+    badges: int
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    session_id: str
+    started_at: str
+    topic: str
+    mean_score: float
+    scores: int
+
+
+@dataclass(frozen=True)
+class HeadToHead:
+    a: str
+    b: str
+    a_name: str
+    b_name: str
+    sessions: int
+    a_scores_b: tuple[float, ...]
+    b_scores_a: tuple[float, ...]
+    a_agrees_b: int
+    a_disagrees_b: int
+    b_agrees_a: int
+    b_disagrees_a: int
+    mutual_alliances: int
+    mutual_disagreements: int
+    a_higher: int
+    b_higher: int
+    ties: int
+
+    @property
+    def a_mean_to_b(self) -> float | None:
+        return sum(self.a_scores_b) / len(self.a_scores_b) if self.a_scores_b else None
+
+    @property
+    def b_mean_to_a(self) -> float | None:
+        return sum(self.b_scores_a) / len(self.b_scores_a) if self.b_scores_a else None
+
+
+@dataclass(frozen=True)
+class BadgeAward:
+    member: str
+    name: str
+    badge: str
+    reason: str
+    session_id: str
+    topic: str
+    event_seq: int | None  # the moment that earned it (None: open the replay at its start)
+    awarded_at: str
+
+
+@dataclass(frozen=True)
+class PersonalityPoint:
+    at: str
+    session_id: str | None  # None for a reset
+    kind: str  # update | reset
+    traits: dict[str, float]  # every name in TRAITS, each in [0, 1]
+
+
+class HistoryService(QObject):
+    """Reads the history for the window on the GUI thread (every query is bounded) and turns storage
+    rows into the plain values above, so ui/ never imports storage/. Errors come out as HistoryError.
+
+    Signals: ``changed()`` — after ``delete`` and ``notify_session_finished`` (lists and charts reload).
+    """
+
+    changed = Signal()
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._roles: dict[str, dict[str, MemberRef]] = {}  # per session: its seats, from the roles event
+
+    @contextmanager
+    def _reading(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except StorageError as exc:
+            log.warning("history: %s failed: %s", action, exc)
+            raise HistoryError(str(exc)) from exc
+
+    # -- sessions ------------------------------------------------------------------------------------
+
+    def sessions(self, search: str = "", limit: int = SESSION_LIMIT) -> list[SessionSummary]:
+        """Newest first; every word of ``search`` must appear in the topic, a response or a member's name."""
+        with self._reading("listing sessions"):
+            rows = self._store.sessions(search.strip() or None, limit=max(1, limit))
+            return [self._summary(r) for r in rows]
+
+    def session(self, session_id: str) -> SessionSummary | None:
+        with self._reading("reading a session"):
+            row = self._store.session(session_id)
+            return None if row is None else self._summary(row)
+
+    def latest_session_id(self) -> str | None:
+        with self._reading("listing sessions"):
+            rows = self._store.sessions(None, limit=1)
+        return rows[0].id if rows else None
+
+    def events(self, session_id: str) -> list[Event]:
+        """Every stored event of the session in order (``turn_started`` included, no token deltas). A
+        session that never completed simply ends at its last recorded event (its ``status`` says why)."""
+        with self._reading("reading a session"):
+            return self._store.load_events(session_id)
+
+    def delete(self, session_id: str) -> bool:
+        with self._reading("deleting a session"):
+            removed = self._store.delete_session(session_id)
+        self._roles.pop(session_id, None)
+        if removed:
+            self.changed.emit()
+        return removed
+
+    def export(self, session_id: str, path: str | os.PathLike[str]) -> Path:
+        """Write the session's transcript (the format follows the extension: .md, .json, .html). A session
+        that never finished exports what it has, marked "interrupted"."""
+        with self._reading("exporting a session"):
+            row = self._store.session(session_id)
+            if row is None:
+                raise HistoryError(f"There is no session {session_id} in the history.")
+            events = self._store.transcript_events(session_id)
+        status = "interrupted" if row.status in UNFINISHED else None
+        transcript = build_transcript(events, session_id, status)
+        try:
+            return export_transcript(transcript, path)
+        except (OSError, ValueError) as exc:
+            raise HistoryError(f"Could not export the transcript to {path}: {exc}") from exc
+
+    @Slot()
+    def notify_session_finished(self) -> None:
+        """The app calls this when a live session ends: lists, charts and badges reload."""
+        self.changed.emit()
+
+    # -- analytics -----------------------------------------------------------------------------------
+
+    def members(self) -> list[MemberRef]:
+        """Every member that sat in a finished session, leaderboard order."""
+        return [MemberRef(e.member, e.name, e.color) for e in self.leaderboard()]
+
+    def leaderboard(self) -> list[LeaderboardEntry]:
+        with self._reading("reading the leaderboard"):
+            rows = self._store.leaderboard()
+        colors = self._recent_colors()
+        return [LeaderboardEntry(r.member, r.name, colors.get(r.member, ""), r.sessions, r.mean_score, r.scores,
+                                 r.wins, r.rebuttals, r.badges) for r in rows]
+
+    def member_history(self, member_id: str) -> list[HistoryPoint]:
+        with self._reading("reading a member's history"):
+            return [HistoryPoint(p.session_id, p.started_at, p.topic, p.mean_score, p.scores)
+                    for p in self._store.member_history(member_id)]
+
+    def head_to_head(self, a: str, b: str) -> HeadToHead:
+        with self._reading("reading a head-to-head"):
+            h = self._store.head_to_head(a, b)
+            names = {e.member: e.name for e in self._store.leaderboard()}
+        return HeadToHead(h.a, h.b, names.get(h.a, h.a), names.get(h.b, h.b), h.sessions, h.a_scores_b,
+                          h.b_scores_a, h.a_agrees_b, h.a_disagrees_b, h.b_agrees_a, h.b_disagrees_a,
+                          h.mutual_alliances, h.mutual_disagreements, h.a_higher, h.b_higher, h.ties)
+
+    def personality_history(self, member_id: str) -> list[PersonalityPoint]:
+        with self._reading("reading a personality's history"):
+            points = self._store.personality_history(member_id)
+        return [PersonalityPoint(p.at, p.session_id, p.kind, {t: float(getattr(p.traits, t)) for t in TRAITS})
+                for p in points]
+
+    # -- badges --------------------------------------------------------------------------------------
+
+    @staticmethod
+    def badges() -> dict[str, str]:
+        """Every badge's name and its rule, in display order."""
+        return dict(BADGES)
+
+    def hall_of_fame(self, limit: int = BADGE_LIMIT) -> list[BadgeAward]:
+        """Badges earned, newest first, each with the moment (session, event seq) that earned it."""
+        with self._reading("reading the hall of fame"):
+            return [BadgeAward(r.member, r.name, r.badge, r.reason, r.session_id, r.topic, r.event_seq,
+                               r.awarded_at) for r in self._store.hall_of_fame(max(1, limit))]
+
+    # -- helpers -------------------------------------------------------------------------------------
+
+    def _seats(self, session_id: str) -> dict[str, MemberRef]:
+        """The session's members as its roles event named them (cached: a roles event never changes)."""
+        seats = self._roles.get(session_id)
+        if seats is None:
+            roles = self._store.load_events(session_id, kinds=("roles",))
+            members = roles[0].data.get("members") or [] if roles else []
+            seats = {str(m["id"]): MemberRef(str(m["id"]), str(m.get("name") or m["id"]), str(m.get("color") or ""))
+                     for m in members if isinstance(m, dict) and m.get("id") is not None}
+            self._roles[session_id] = seats
+        return seats
+
+    def _summary(self, row: SessionRow) -> SessionSummary:
+        seats = self._seats(row.id)
+        names = {mid: ref.name for mid, ref in seats.items()}
+        chair = row.chairman
+        return SessionSummary(row.id, row.mode, row.topic, row.status, row.reason, row.started_at, row.finished_at,
+                              row.proposer, chair, names.get(chair, chair or "") if chair else "",
+                              row.members_ok, row.members_total, tuple(row.members), names)
+
+    def _recent_colors(self, sessions: int = 30) -> dict[str, str]:
+        """Each member's colour in the newest sessions that seated it (the chart colours)."""
+        colors: dict[str, str] = {}
+        for row in self._store.sessions(None, limit=sessions):
+            for mid, ref in self._seats(row.id).items():
+                if ref.color and mid not in colors:
+                    colors[mid] = ref.color
+        return colors

@@ -1,0 +1,137 @@
+"""Qt glue for a council session: the decode loop on a QThreadPool, the orchestrator on the qasync
+loop, and every core event re-emitted as a Qt signal on the GUI thread."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from ..core.pipeline import summarize_exchange
+from ..llm.engine import Engine
+from .runtime import CouncilRuntime, RunRequest
+
+log = logging.getLogger(__name__)
+
+
+class QtLoopHost:
+    """Runs the engine's decode loop as one long QRunnable on a pool of its own."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.pool = QThreadPool()
+        self.pool.setMaxThreadCount(1)
+        self.pool.setObjectName("council-decode")
+
+    def start(self) -> QtLoopHost:
+        self.pool.start(QRunnable.create(self.engine.run))
+        return self
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        self.engine.stop()
+        return bool(self.pool.waitForDone(int(timeout * 1000)))
+
+
+class CouncilSession(QObject):
+    """Signals: ``seat_state_changed(str member, str state)`` while loading, ``seats_loaded(dict errors)``,
+    ``event_emitted(object Event)`` for every core event,
+    ``session_finished(str id, str status, str reason)``."""
+
+    seat_state_changed = Signal(str, str)
+    seats_loaded = Signal(dict)
+    event_emitted = Signal(object)
+    session_finished = Signal(str, str, str)
+
+    def __init__(self, runtime: CouncilRuntime, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runtime = runtime
+        self._task: asyncio.Task[Any] | None = None
+        self._loaded = False
+        self._loading = False
+        self._ready: asyncio.Future[None] | None = None
+        self._previous = ""  # the last ask exchange, for follow-up questions
+        self.max_tokens = 160
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def load(self) -> dict[str, str]:
+        """Load the seats on this thread (tests, the CLI); the window uses ``start_loading``."""
+        errors = self.runtime.load(lambda m, s: self.seat_state_changed.emit(m, s))
+        self._mark_loaded(dict(errors))
+        self.seats_loaded.emit(dict(errors))
+        return errors
+
+    def start_loading(self) -> None:
+        """Load the seats' models on a worker thread: the window stays responsive while five champion
+        files (several seconds) are read. A session requested meanwhile starts once they are in."""
+        if self._loaded or self._loading:
+            return
+        self._loading = True
+        self.seats_loaded.connect(self._mark_loaded)
+
+        def work() -> None:
+            try:
+                errors = self.runtime.load(lambda m, s: self.seat_state_changed.emit(m, s))
+            except Exception as exc:  # the window reports it; the app keeps running
+                log.exception("loading the council failed")
+                errors = {m.id: str(exc) for m in self.runtime.members}
+            self.seats_loaded.emit(dict(errors))  # queued to the GUI thread
+
+        QThreadPool.globalInstance().start(QRunnable.create(work))
+
+    def _mark_loaded(self, _errors: dict[str, str]) -> None:
+        self._loaded = True
+        self._loading = False
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_result(None)
+
+    def convene(self, topic: str = "", seed: int | None = None) -> None:
+        self._start(RunRequest("debate", topic.strip() or None, seed, self.max_tokens))
+
+    def ask(self, question: str, seed: int | None = None) -> None:
+        self._start(RunRequest("ask", question.strip(), seed, self.max_tokens, previous=self._previous))
+
+    def _start(self, req: RunRequest) -> None:
+        if self.running:
+            raise RuntimeError("a session is already running")
+        if not self._loaded and not self._loading:
+            self.load()
+        req.sinks.append(self.event_emitted.emit)
+        loop = asyncio.get_event_loop()
+        if not self._loaded:
+            self._ready = loop.create_future()
+        self._task = loop.create_task(self._run(req))
+
+    async def _run(self, req: RunRequest) -> None:
+        session_id = ""
+        try:
+            if self._ready is not None:
+                await self._ready
+            session_id, outcome = await self.runtime.run(req)
+            if req.mode == "ask" and outcome.status == "finished":
+                answer = next((e.data["text"] for e in reversed(outcome.events) if e.kind == "synthesis"), "")
+                self._previous = summarize_exchange(req.topic or "", answer)
+            self.session_finished.emit(session_id, outcome.status, outcome.reason)
+        except Exception as exc:  # storage or engine trouble: the window says so, the app lives on
+            log.exception("session failed")
+            self.session_finished.emit(session_id, "failed", str(exc))
+
+    def new_conversation(self) -> None:
+        self._previous = ""
+
+    def stop(self) -> None:
+        self.runtime.stop()
+
+    def shutdown(self, timeout: float = 2.0) -> bool:
+        if self._task is not None and not self._task.done():
+            self.runtime.stop()
+            self._task.cancel()
+        return self.runtime.shutdown(timeout)
+
+    def members(self) -> Sequence[Any]:
+        return self.runtime.members

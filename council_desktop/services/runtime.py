@@ -1,0 +1,154 @@
+"""The council runtime: seats loaded into the engine, sessions run and recorded. No widgets; the app
+hosts the decode loop on a QThreadPool, the CLI on a plain thread."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..core.events import Event, EventLog
+from ..core.pipeline import Mode, Orchestrator, SessionOutcome, SessionPlan
+from ..core.types import CancelToken, Member
+from ..llm.backend import EngineBackend
+from ..llm.engine import Engine
+from ..llm.seating import Seat
+
+log = logging.getLogger(__name__)
+
+
+class LoopHost(Protocol):
+    """Something that runs ``engine.run`` on a thread of its own."""
+
+    def start(self) -> Any: ...
+
+    def stop(self, timeout: float = 5.0) -> bool: ...
+
+
+class SessionStore(Protocol):
+    """The part of storage the runtime needs (storage.Store implements it)."""
+
+    def recorder(self, session_id: str) -> Any: ...
+
+    def award_hook(self, session_id: str | None = None) -> Callable[[Sequence[Event]], Sequence[Any]]: ...
+
+    def nudges_for(self, member_ids: Sequence[str]) -> dict[str, list[str]]: ...
+
+    def next_roles(self, member_ids: Sequence[str], skip: Sequence[str] = ()) -> tuple[int, int]: ...
+
+    def advance_rotation(self) -> None: ...
+
+    def update_personalities(self, session_id: str, events: Sequence[Event]) -> object: ...
+
+    def sessions(self, search: str | None = None, limit: int = 50) -> Sequence[Any]: ...
+
+
+@dataclass
+class RunRequest:
+    mode: Mode
+    topic: str | None = None
+    seed: int | None = None
+    max_tokens: int = 160
+    previous: str = ""
+    sinks: list[Callable[[Event], None]] = field(default_factory=list)
+
+
+class CouncilRuntime:
+    def __init__(self, seats: Sequence[Seat], store: SessionStore | None = None, seat_ctx: int = 2048,
+                 host_factory: Callable[[Engine], LoopHost] | None = None) -> None:
+        self.seats = list(seats)
+        self.store = store
+        self.engine = Engine(seat_ctx=seat_ctx)
+        self.load_errors: dict[str, str] = {}
+        self._host_factory = host_factory
+        self._host: LoopHost | None = None
+        self.cancel_token = CancelToken()
+        self.backend: EngineBackend | None = None
+        self.save_error = ""
+
+    @property
+    def members(self) -> list[Member]:
+        return [s.member for s in self.seats]
+
+    def load(self, progress: Callable[[str, str], None] | None = None) -> dict[str, str]:
+        """Load every seat's model, one file after another; the decode loop starts afterwards."""
+        self.load_errors = self.engine.load([s.spec for s in self.seats], progress)
+        if self._host is None:
+            if self._host_factory is None:
+                from ..llm.backend import EngineThread
+
+                self._host = EngineThread(self.engine)
+            else:
+                self._host = self._host_factory(self.engine)
+            self._host.start()
+        return self.load_errors
+
+    async def run(self, req: RunRequest, cancel: CancelToken | None = None) -> tuple[str, SessionOutcome]:
+        if self._host is None:
+            self.load()
+        session_id = uuid.uuid4().hex
+        ids = [m.id for m in self.members]
+        proposer = chairman = 0
+        nudges: dict[str, list[str]] = {}
+        finalize = None
+        sinks = list(req.sinks)
+        recent: list[str] = []
+        recorder = None
+        if self.store is not None:
+            proposer, chairman = self.store.next_roles(ids, skip=tuple(self.load_errors))
+            nudges = self.store.nudges_for(ids)
+            finalize = self.store.award_hook(session_id)
+            recent = [s.topic for s in self.store.sessions(limit=5) if getattr(s, "topic", None)]
+            recorder = self.store.recorder(session_id)
+            sinks.append(recorder)  # after the views: the window shows an event even if saving it fails
+        seed = req.seed if req.seed is not None else uuid.uuid4().int % 1_000_000
+        plan = SessionPlan(req.mode, self.members, topic=req.topic, seed=seed, proposer=proposer,
+                           chairman=chairman, max_tokens=req.max_tokens, nudges=nudges,
+                           previous=req.previous, recent_topics=recent, unavailable=self.load_errors)
+        self.cancel_token = cancel or CancelToken()
+        self.backend = EngineBackend(self.engine)
+        self.save_error = ""
+        event_log = EventLog(sinks, on_sink_error=self._sink_failed)
+        orchestrator = Orchestrator(plan, self.backend, event_log, self.cancel_token, finalize)
+        outcome = await orchestrator.run()
+        if recorder is not None:
+            self._finish_recording(recorder, session_id, outcome)
+        return session_id, outcome
+
+    def _sink_failed(self, event: Event, exc: Exception) -> None:
+        # Storage trouble (disk full, database locked) keeps the debate going; the recorder queues what
+        # it could not write and the outcome reports it.
+        log.warning("a sink failed on %s #%d: %s", event.kind, event.seq, exc)
+        if not self.save_error:
+            self.save_error = str(exc)
+
+    def _finish_recording(self, recorder: Any, session_id: str, outcome: SessionOutcome) -> None:
+        assert self.store is not None
+        try:
+            if getattr(recorder, "pending", 0):
+                recorder.flush()
+            if outcome.status == "finished":
+                self.store.advance_rotation()
+                self.store.update_personalities(session_id, outcome.events)
+        except Exception as exc:  # StorageError: the message is for the user
+            log.warning("could not finish saving session %s: %s", session_id, exc)
+            self.save_error = str(exc)
+        if self.save_error:
+            outcome.reason = (outcome.reason + "; " if outcome.reason else "") + \
+                f"the session could not be saved completely: {self.save_error}"
+
+    def stop(self) -> None:
+        """Stop the session in progress (between tokens)."""
+        self.cancel_token.cancel()
+        self.engine.cancel_all()
+
+    def shutdown(self, timeout: float = 2.0) -> bool:
+        """Stop generation and the decode loop; True when it ended within ``timeout``."""
+        self.cancel_token.cancel()
+        if self._host is None:
+            return True
+        ok = self._host.stop(timeout)
+        self._host = None
+        return ok

@@ -1,0 +1,121 @@
+"""LeaderboardPanel: every member ranked by mean received score, as a table and as a bar chart."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+from ...services.history import HistoryError, HistoryService, LeaderboardEntry
+from .. import theme
+from ..sessions.formatting import score_text
+from .charts import Card, bars, label, series_color, themed_plot, value_text
+
+COLUMNS = ("#", "Member", "Mean score", "Scores", "Sessions", "Wins", "Rebuttals", "Badges")
+
+
+class LeaderboardPanel(QWidget):
+    """The lifetime leaderboard over finished sessions: best mean received score first (then wins). The
+    bars show each member's mean on the 1–10 scale with the number of sessions it sat in.
+
+    Signals: none."""
+
+    def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.history = history
+        self.entries: list[LeaderboardEntry] = []
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(36)
+        self.empty_label = label("No finished sessions yet: the leaderboard fills in after the first debate.",
+                                 "emptyNote")
+        self.empty_label.setWordWrap(True)
+        self.plot = themed_plot(y_range=(0, 10.6), left="mean score received")
+        self.plot.getPlotItem().getAxis("left").setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
+        table_card = Card("Leaderboard", "Mean of every valid score a member received, over finished sessions.")
+        table_card.body.addWidget(self.table, 1)
+        table_card.body.addWidget(self.empty_label)
+        chart_card = Card("Mean score received", "Bar height: mean score (1–10); inside: sessions sat in.")
+        chart_card.body.addWidget(self.plot, 1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(14)
+        row.addWidget(table_card, 1)
+        row.addWidget(chart_card, 1)
+        self._connect_signals()
+        self.refresh()
+
+    def _connect_signals(self) -> None:
+        """Nothing to wire: the AnalyticsView calls ``refresh`` when the history changes."""
+
+    @Slot()
+    def refresh(self) -> None:
+        try:
+            self.entries = self.history.leaderboard()
+        except HistoryError as exc:
+            self.entries = []
+            self.empty_label.setText(f"The history could not be read: {exc}")
+        self.empty_label.setVisible(not self.entries)
+        self._fill_table()
+        self._draw_chart()
+
+    def _fill_table(self) -> None:
+        self.table.setRowCount(len(self.entries))
+        for r, e in enumerate(self.entries):
+            cells = (str(r + 1), e.name, score_text(e.mean_score), str(e.scores), str(e.sessions), str(e.wins),
+                     str(e.rebuttals), str(e.badges))
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c != 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if c == 1:
+                    item.setForeground(QColor(series_color(r, e.color)).lighter(110))
+                if c == 2:
+                    font = theme.ui_font(13, bold=True)
+                    item.setFont(font)
+                self.table.setItem(r, c, item)
+
+    def cell(self, row: int, column: str) -> str:
+        """The text shown in ``column`` of ``row`` (tests read the table as a person would)."""
+        item = self.table.item(row, COLUMNS.index(column))
+        return item.text() if item is not None else ""
+
+    def _draw_chart(self) -> None:
+        plot = self.plot.getPlotItem()
+        plot.clear()
+        self.bar_item = None
+        if not self.entries:
+            return
+        xs = list(range(len(self.entries)))
+        heights = [e.mean_score or 0.0 for e in self.entries]
+        colors = [series_color(i, e.color) for i, e in enumerate(self.entries)]
+        self.bar_item = bars(xs, heights, colors, width=0.62)
+        plot.addItem(self.bar_item)
+        for x, e, color in zip(xs, self.entries, colors, strict=True):
+            mean = e.mean_score
+            plot.addItem(value_text(score_text(mean), x, (mean or 0.0) + 0.12, theme.TEXT, size=13))
+            inside = f"{e.sessions} session{'s' if e.sessions != 1 else ''}"
+            if (mean or 0.0) >= 1.2:
+                plot.addItem(value_text(inside, x, 0.18, theme.INK, size=11, anchor=(0.5, 1.0), bold=True))
+            else:
+                plot.addItem(value_text(inside, x, (mean or 0.0) + 0.9, color, size=11))
+        plot.getAxis("bottom").setTicks([[(x, e.name) for x, e in zip(xs, self.entries, strict=True)]])
+        plot.setXRange(-0.6, len(xs) - 0.4, padding=0)
+        plot.setYRange(0, 10.6, padding=0)
+
+    def chart_values(self) -> list[tuple[str, float, int]]:
+        """(name, bar height, sessions) per bar, left to right."""
+        if self.bar_item is None:
+            return []
+        heights = list(self.bar_item.opts["height"])
+        return [(e.name, float(h), e.sessions) for e, h in zip(self.entries, heights, strict=True)]

@@ -1,0 +1,67 @@
+"""AnalyticsView: the leaderboard, a member's history, head to head and personality, as one page."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+
+from ...services.history import HistoryService
+from .. import theme
+from .charts import CARD_STYLE, configure, label
+from .head_to_head import HeadToHeadPanel
+from .leaderboard import LeaderboardPanel
+from .member_history import MemberHistoryPanel
+from .personality import PersonalityPanel
+
+TAB_STYLE = f"""
+    QTabWidget#analyticsTabs::pane {{ border: none; }}
+    QTabWidget#analyticsTabs QTabBar::tab {{ background: transparent; color: {theme.TEXT_DIM}; padding: 7px 16px;
+        margin-right: 6px; border: 1px solid {theme.BORDER}; border-radius: 14px; font-weight: 600; }}
+    QTabWidget#analyticsTabs QTabBar::tab:selected {{ background: {theme.SURFACE_RAISED}; color: {theme.GOLD};
+        border-color: {theme.GOLD}; }}
+    QTabWidget#analyticsTabs QTabBar::tab:hover {{ color: {theme.TEXT}; }}
+"""
+
+
+class AnalyticsView(QWidget):
+    """Four panels on sub-tabs; every one reloads when ``history.changed`` fires (a debate ended, a
+    session was deleted).
+
+    Signals: none."""
+
+    def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        configure()
+        self.setObjectName("analyticsView")
+        self.history = history
+        self.leaderboard = LeaderboardPanel(history)
+        self.member_history = MemberHistoryPanel(history)
+        self.head_to_head = HeadToHeadPanel(history)
+        self.personality = PersonalityPanel(history)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("analyticsTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.leaderboard, "Leaderboard")
+        self.tabs.addTab(self.member_history, "Member history")
+        self.tabs.addTab(self.head_to_head, "Head to head")
+        self.tabs.addTab(self.personality, "Personality")
+        head = QHBoxLayout()
+        head.addWidget(label("Analytics", "pageTitle"))
+        head.addSpacing(10)
+        head.addWidget(label("Finished sessions only: an interrupted debate has no settled scores.", "pageSubtitle"))
+        head.addStretch(1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(24, 18, 24, 18)
+        column.setSpacing(12)
+        column.addLayout(head)
+        column.addWidget(self.tabs, 1)
+        self.setStyleSheet(CARD_STYLE + TAB_STYLE)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.history.changed.connect(self.refresh)
+
+    @Slot()
+    def refresh(self) -> None:
+        for panel in (self.leaderboard, self.member_history, self.head_to_head, self.personality):
+            panel.refresh()

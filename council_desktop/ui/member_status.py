@@ -1,0 +1,127 @@
+"""MemberStatusPanel: one row per member with its model and what it is doing right now."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from ..core.events import Event
+from . import theme
+from .plain import plain_tooltip, short_model
+from .roster import MemberInfo, Roster
+
+STATUS_TEXT = {"loading": "loading", "idle": "waiting", "thinking": "thinking…", "speaking": "speaking",
+               "done": "done", "failed": "failed"}
+STATUS_COLOR = {"loading": theme.BLUE, "idle": theme.MUTED, "thinking": theme.YELLOW, "speaking": theme.GREEN,
+                "done": theme.BLUE, "failed": theme.RED}
+
+
+def _plain(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class _MemberRow(QFrame):
+    def __init__(self, info: MemberInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("memberRow")
+        self.setStyleSheet(f"QFrame#memberRow {{ background: {theme.SURFACE}; border-radius: 8px; }}")
+        self.dot = _plain()
+        self.dot.setFixedSize(12, 12)
+        self.dot.setStyleSheet(f"background: {theme.qcolor(info.color).name()}; border-radius: 6px;")
+        self.name = _plain(info.name)
+        self.name.setStyleSheet(f"color: {theme.TEXT}; font-weight: 600;")
+        self.role = _plain()
+        self.role.setStyleSheet(f"color: {theme.GOLD}; font-size: 11px;")
+        self.status = _plain()
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status.setFixedSize(84, 22)
+        self.model = _plain()
+        self.model.setStyleSheet(f"color: {theme.TEXT_DIM}; font-size: 11px;")
+        metrics = self.model.fontMetrics()
+        self.model.setText(metrics.elidedText(short_model(info.model), Qt.TextElideMode.ElideMiddle, 210))
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 6, 10, 6)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(1)
+        grid.addWidget(self.dot, 0, 0, 2, 1, Qt.AlignmentFlag.AlignVCenter)
+        grid.addWidget(self.name, 0, 1)
+        grid.addWidget(self.role, 0, 2)
+        grid.addWidget(self.model, 1, 1, 1, 2)
+        grid.addWidget(self.status, 0, 3, 2, 1, Qt.AlignmentFlag.AlignVCenter)
+        grid.setColumnStretch(2, 1)
+
+    def show_state(self, info: MemberInfo, *, chair: bool, proposer: bool) -> None:
+        color = STATUS_COLOR.get(info.status, theme.MUTED)
+        self.status.setText(STATUS_TEXT.get(info.status, info.status))
+        tint = theme.with_alpha(color, 0.14)
+        self.status.setStyleSheet(
+            f"QLabel {{ color: {color}; background: rgba({tint.red()}, {tint.green()}, {tint.blue()}, 36);"
+            f" border: 1px solid {color}; border-radius: 11px; font-size: 11px; font-weight: 600; }}")
+        roles = [r for r, on in (("♛ chair", chair), ("✎ proposer", proposer)) if on]
+        self.role.setText("  ".join(roles))
+        lines = [info.name, f"Model: {info.model or 'unknown'}"]
+        if info.persona:
+            lines.append(f"Persona: {info.persona}")
+        if info.status == "failed":
+            lines.append(f"Failed: {info.reason or 'no reason given'}")
+        self.setToolTip(plain_tooltip("\n".join(lines)))
+
+
+class MemberStatusPanel(QWidget):
+    """Rows follow the events through a ``Roster``: loading, waiting, thinking, speaking, done, failed
+    (with the reason on hover).
+
+    Signals: none."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.roster = Roster()
+        self._rows: dict[str, _MemberRow] = {}
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(10, 8, 10, 8)
+        self._layout.setSpacing(6)
+        self._empty = _plain("Members appear when the council convenes.")
+        self._empty.setStyleSheet(f"color: {theme.MUTED};")
+        self._empty.setWordWrap(True)
+        self._layout.addWidget(self._empty)
+        self._layout.addStretch(1)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        """Nothing to wire: the panel only follows ``apply``."""
+
+    def apply(self, event: Event) -> None:
+        changed = self.roster.apply(event)
+        if event.kind == "roles":
+            self._rebuild()
+            return
+        if event.kind == "chair_changed":
+            changed |= set(self._rows)
+        for mid in changed:
+            self._refresh(mid)
+
+    def status_text(self, member_id: str) -> str:
+        return self._rows[member_id].status.text()
+
+    def row_tooltip(self, member_id: str) -> str:
+        return self._rows[member_id].toolTip()
+
+    def _rebuild(self) -> None:
+        for row in self._rows.values():
+            self._layout.removeWidget(row)
+            row.deleteLater()
+        self._rows.clear()
+        self._empty.setVisible(not self.roster.members)
+        for i, info in enumerate(self.roster.members.values()):
+            row = _MemberRow(info, self)
+            self._layout.insertWidget(i + 1, row)
+            self._rows[info.id] = row
+            self._refresh(info.id)
+
+    def _refresh(self, member_id: str) -> None:
+        row = self._rows.get(member_id)
+        info = self.roster.members.get(member_id)
+        if row is not None and info is not None:
+            row.show_state(info, chair=member_id == self.roster.chairman, proposer=member_id == self.roster.proposer)

@@ -1,0 +1,312 @@
+"""ReplayView: a stored session played back in its own arena, with the stages, transcript and transport."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.events import Event
+from ...services.history import HistoryError, HistoryService, SessionSummary
+from .. import theme
+from ..arena import ArenaScene, ArenaView
+from ..sessions.formatting import local_time, mode_label, status_color, status_label
+from ..stage_stepper import StageStepper
+from ..transcript_panel import TranscriptPanel
+from .bar import ReplayBar
+from .controller import ReplayController
+
+END_NOTES = {
+    "interrupted": "Interrupted here — the app stopped before this session finished; the recording ends now.",
+    "running": "The recording ends here — the session was still running when it was read.",
+    "failed": "The session failed here",
+    "cancelled": "Stopped by the user here.",
+}
+
+
+def _label(text: str = "", name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class ReplayView(QWidget):
+    """Any stored session (finished or not) played back: its own ArenaScene and ArenaView, the
+    StageStepper (click a stage to jump), the TranscriptPanel and the ReplayBar, all driven by one
+    ReplayController. Keys while it has focus: Space play/pause, ← → one event, Home/End.
+
+    Signals: ``session_opened(str session_id)`` — a session was loaded (``""`` for a bare event list).
+    """
+
+    session_opened = Signal(str)
+
+    def __init__(self, history: HistoryService | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("replayView")
+        self.history = history
+        self._session_id = ""
+        self._status = ""
+        self._reason = ""
+        self.scene = ArenaScene(self)
+        self.arena = ArenaView(self.scene)
+        self.stepper = StageStepper()
+        self.transcript = TranscriptPanel()
+        self.controller = ReplayController(self.scene, [self.stepper], [self.transcript], self)
+        self.bar = ReplayBar(self.controller)
+        self._build()
+        self._connect_signals()
+        self._show_placeholder()
+
+    # -- construction --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title_label = _label("", "replayTitle")
+        self.title_label.setStyleSheet(f"color: {theme.TEXT}; font-size: 17px; font-weight: 700;")
+        self.title_label.setWordWrap(True)
+        self.meta_label = _label("", "replayMeta")
+        self.meta_label.setStyleSheet(f"color: {theme.TEXT_DIM};")
+        self.status_chip = _label("", "statusChip")
+        self.position_label = _label("", "replayPosition")
+        self.position_label.setStyleSheet(f"color: {theme.TEXT_DIM};")
+        self.position_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(self.title_label)
+        meta_row = QHBoxLayout()
+        meta_row.setSpacing(10)
+        meta_row.addWidget(self.status_chip)
+        meta_row.addWidget(self.meta_label, 1)
+        titles.addLayout(meta_row)
+        header = QHBoxLayout()
+        header.setContentsMargins(18, 12, 18, 6)
+        header.addLayout(titles, 1)
+        header.addWidget(self.position_label)
+
+        self.end_banner = _label("", "replayEndBanner")
+        self.end_banner.setWordWrap(True)
+        self.end_banner.setStyleSheet(f"background: #3a3424; color: {theme.YELLOW}; border: 1px solid #6b5a2e;"
+                                      " border-radius: 8px; padding: 8px 12px;")
+        self.end_banner.setVisible(False)
+        banner_box = QHBoxLayout()
+        banner_box.setContentsMargins(18, 0, 18, 4)
+        banner_box.addWidget(self.end_banner)
+
+        arena_column = QWidget()
+        arena_layout = QVBoxLayout(arena_column)
+        arena_layout.setContentsMargins(0, 0, 0, 0)
+        arena_layout.setSpacing(0)
+        arena_layout.addWidget(self.stepper)
+        arena_layout.addWidget(self.arena, 1)
+        self.transcript.setMinimumWidth(280)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(arena_column)
+        self.splitter.addWidget(self.transcript)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setSizes([1060, 340])
+
+        self.player = QWidget()
+        column = QVBoxLayout(self.player)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addLayout(header)
+        column.addLayout(banner_box)
+        column.addWidget(self.splitter, 1)
+        column.addWidget(self.bar)
+
+        self.placeholder = QFrame()
+        self.placeholder.setObjectName("replayPlaceholder")
+        self.placeholder_title = _label("Nothing to replay yet", "placeholderTitle")
+        self.placeholder_title.setStyleSheet(f"color: {theme.TEXT}; font-size: 18px; font-weight: 700;")
+        self.placeholder_text = _label("Open a session from Sessions, or choose “Watch the moment” in the Hall of "
+                                       "Fame, to watch it again here.", "placeholderText")
+        self.placeholder_text.setStyleSheet(f"color: {theme.TEXT_DIM};")
+        self.placeholder_text.setWordWrap(True)
+        self.placeholder_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.latest_button = QPushButton("Replay the latest session")
+        self.latest_button.setObjectName("primaryButton")
+        self.latest_button.setVisible(self.history is not None)
+        box = QVBoxLayout(self.placeholder)
+        box.addStretch(1)
+        box.addWidget(self.placeholder_title, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addSpacing(6)
+        box.addWidget(self.placeholder_text, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addSpacing(14)
+        box.addWidget(self.latest_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addStretch(2)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(self.player)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+        self.shortcuts: dict[str, QShortcut] = {}
+        for key, slot in (("Space", self.controller.toggle), ("Left", self.controller.step_back),
+                          ("Right", self.controller.step_forward), ("Home", self._go_start),
+                          ("End", self._go_end)):
+            shortcut = QShortcut(QKeySequence(key), self.player)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            self.shortcuts[key] = shortcut
+
+    def _connect_signals(self) -> None:
+        self.controller.position_changed.connect(self._on_position_changed)
+        self.stepper.stage_clicked.connect(self.controller.jump_to_stage)
+        self.latest_button.clicked.connect(self.open_latest)
+        if self.history is not None:
+            self.history.changed.connect(self._on_history_changed)
+
+    # -- public API ----------------------------------------------------------------------------------
+
+    @property
+    def session_id(self) -> str:
+        return self._session_id
+
+    @property
+    def status(self) -> str:
+        return self._status
+
+    def has_session(self) -> bool:
+        return self.controller.count > 0
+
+    @Slot(str, int)
+    def open_session(self, session_id: str, event_seq: int = -1) -> bool:
+        """Load a stored session (paused at its first event, or at ``event_seq`` when given). False, with
+        the reason shown in place of the player, if it cannot be read."""
+        if self.history is None:
+            raise RuntimeError("ReplayView.open_session needs a HistoryService")
+        try:
+            summary = self.history.session(session_id)
+            if summary is None:
+                raise HistoryError("That session is no longer in the history.")
+            events = self.history.events(session_id)
+        except HistoryError as exc:
+            self.clear()
+            self.placeholder_title.setText("This session cannot be replayed")
+            self.placeholder_text.setText(str(exc))
+            return False
+        self.load_events(events, session_id=session_id, summary=summary)
+        if event_seq >= 0:
+            self.controller.seek(self.controller.index_of_seq(event_seq))
+        return True
+
+    @Slot()
+    def open_latest(self) -> bool:
+        if self.history is None:
+            return False
+        try:
+            latest = self.history.latest_session_id()
+        except HistoryError as exc:
+            self.placeholder_text.setText(str(exc))
+            return False
+        if latest is None:
+            self.placeholder_text.setText("The history is empty: convene the council first.")
+            return False
+        return self.open_session(latest)
+
+    def load_events(self, events: Sequence[Event], *, session_id: str = "",
+                    summary: SessionSummary | None = None) -> None:
+        """Replay a bare event list (``summary`` adds the title line; without it the events tell)."""
+        self.controller.load(events)
+        self._session_id = session_id
+        complete = next((e for e in reversed(events) if e.kind == "complete"), None)
+        if summary is not None:
+            self._status = summary.status
+            self._reason = summary.reason
+        else:
+            self._status = str(complete.data.get("status")) if complete is not None else "interrupted"
+            self._reason = str(complete.data.get("reason") or "") if complete is not None else ""
+        topic = next((str(e.data.get("text") or "") for e in events if e.kind == "topic"), "")
+        self.title_label.setText(topic or (summary.topic if summary else "") or "Untitled session")
+        meta: list[str] = [mode_label(self.controller.mode)]
+        if summary is not None:
+            meta.append(local_time(summary.started_at))
+            meta.append(f"{summary.members_text} members")
+            if summary.chairman_name:
+                meta.append(f"chaired by {summary.chairman_name}")
+        elif events:
+            meta.append(local_time(events[0].at))
+        self.meta_label.setText("  ·  ".join(meta))
+        color = status_color(self._status)
+        self.status_chip.setText(status_label(self._status).upper())
+        self.status_chip.setStyleSheet(f"color: {color}; border: 1px solid {color}; border-radius: 9px;"
+                                       " padding: 1px 8px; font-size: 11px; font-weight: 700;")
+        self.stack.setCurrentWidget(self.player if events else self.placeholder)
+        self._on_position_changed(self.controller.position)
+        self.session_opened.emit(session_id)
+
+    @Slot()
+    def clear(self) -> None:
+        self.controller.clear()
+        self._session_id = ""
+        self._status = self._reason = ""
+        self._show_placeholder()
+
+    @Slot(bool)
+    def set_reduced_motion(self, on: bool) -> None:
+        self.scene.set_reduced_motion(on)
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Pause and settle the animations (the page is left, the window closes)."""
+        self.controller.stop()
+
+    def end_note(self) -> str:
+        return "" if self.end_banner.isHidden() else self.end_banner.text()
+
+    # -- following -----------------------------------------------------------------------------------
+
+    def _show_placeholder(self) -> None:
+        self.placeholder_title.setText("Nothing to replay yet")
+        self.placeholder_text.setText("Open a session from Sessions, or choose “Watch the moment” in the Hall of "
+                                      "Fame, to watch it again here.")
+        self.stack.setCurrentWidget(self.placeholder)
+
+    @Slot(int)
+    def _on_position_changed(self, index: int) -> None:
+        c = self.controller
+        if c.count == 0:
+            self.position_label.setText("")
+            self.end_banner.setVisible(False)
+            return
+        self.position_label.setText(f"Event {index + 1} of {c.count}\n{c.describe(index)}")
+        at_end = index >= c.count - 1
+        note = END_NOTES.get(self._status, "") if at_end else ""
+        if note and self._status == "failed" and self._reason:
+            note = f"{note}: {self._reason}"
+        self.end_banner.setText(note)
+        self.end_banner.setVisible(bool(note))
+
+    def _go_start(self) -> None:
+        self.controller.pause()
+        self.controller.seek(0)
+
+    def _go_end(self) -> None:
+        self.controller.pause()
+        self.controller.seek(self.controller.count - 1)
+
+    @Slot()
+    def _on_history_changed(self) -> None:
+        if self._session_id and self.history is not None:
+            try:
+                gone = self.history.session(self._session_id) is None
+            except HistoryError:
+                return
+            if gone:
+                self.clear()

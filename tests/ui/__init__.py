@@ -1,0 +1,1 @@
+"""Tests of council_desktop.ui (offscreen, qtbot)."""
