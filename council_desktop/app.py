@@ -8,8 +8,9 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
+from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")  # qasync picks the first binding it finds
 
@@ -48,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .llm.seating import council_from_settings
+    from .services.history import HistoryService
+    from .services.model_manager import ModelManager
     from .services.qt_session import CouncilSession, QtLoopHost
     from .services.runtime import CouncilRuntime
     from .storage import Store
@@ -71,11 +74,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     store = Store.open(config.db_path() if not args.db else args.db)
     interrupted = store.mark_interrupted()
-    seats = council_from_settings(config.load_settings(), config.installed_models())
-    runtime = CouncilRuntime(seats, store, host_factory=QtLoopHost)
+    settings = config.load_settings()
+
+    def seats_for(chosen: dict[str, Any]) -> Sequence[Any]:
+        return council_from_settings(chosen, config.installed_models())
+
+    runtime = CouncilRuntime(seats_for(settings), store, host_factory=QtLoopHost)
     session = CouncilSession(runtime)
+    manager = ModelManager(config.models_dir(), settings, config.save_settings)
     window = MainWindow()
-    _wire(window, session)
+    _wire(window, session, HistoryService(store, window), manager, seats_for)
     window.show()
     if interrupted:
         window.statusBar().showMessage(f"{interrupted} unfinished session(s) from last time were marked interrupted",
@@ -84,14 +92,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     app.aboutToQuit.connect(lambda: session.shutdown(2.0))
-    session.load()
+    window.show_council(session.council_preview())
+    session.start_loading()  # off the GUI thread: the window is usable while the models load
     with loop:
         loop.run_forever()
     return 0
 
 
-def _wire(window: object, session: object) -> None:
-    """Connect the window's requests to the session and the session's events to the window."""
+def _wire(window: object, session: object, history: object = None, manager: object = None,
+          seats_for: Callable[[dict[str, Any]], Sequence[Any]] | None = None) -> None:
+    """Connect the window's requests to the session and the session's events to the window; with a
+    history, add the Replay, Sessions, Analytics and Hall of Fame pages (reloaded after each session);
+    with a model manager, File ▸ Settings opens it and a new council (``seats_for(settings)``) takes
+    its seats between sessions."""
+    from .services.history import HistoryService
+    from .services.model_manager import ModelManager
     from .services.qt_session import CouncilSession
     from .ui.main_window import MainWindow
 
@@ -109,12 +124,46 @@ def _wire(window: object, session: object) -> None:
         window.set_running(False)
         if status == "failed":
             window.show_error(reason)
+        elif reason and status == "finished":  # e.g. a member dropped out, or saving fell behind
+            window.statusBar().showMessage(reason, 10000)
 
     window.convene_requested.connect(convene)
     window.ask_requested.connect(ask)
     window.stop_requested.connect(session.stop)
     session.event_emitted.connect(window.on_event)
+    session.council_changed.connect(window.show_council)
     session.session_finished.connect(finished)
+    if isinstance(history, HistoryService):
+        window.set_history(history)
+        session.session_finished.connect(lambda *_: history.notify_session_finished())
+    if isinstance(manager, ModelManager):
+        _wire_settings(window, session, manager, seats_for)
+
+
+def _wire_settings(window: Any, session: Any, manager: Any,
+                   seats_for: Callable[[dict[str, Any]], Sequence[Any]] | None) -> None:
+    from .ui.settings import SettingsDialog
+
+    dialogs: list[SettingsDialog] = []  # one dialog, kept: closing it never stops a download
+
+    def open_settings() -> None:
+        if not dialogs:
+            dialogs.append(SettingsDialog(manager, window))
+        dialog = dialogs[0]
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def seats_changed(_choices: list[Any]) -> None:
+        if seats_for is None:
+            return
+        if session.reseat(seats_for(manager.settings)):
+            window.statusBar().showMessage("The new council is taking its seats…", 6000)
+        else:
+            window.statusBar().showMessage("The new council takes its seats when this session ends.", 8000)
+
+    window.settings_requested.connect(open_settings)
+    manager.seats_changed.connect(seats_changed)
 
 
 def _icon_path() -> str | None:

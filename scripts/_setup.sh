@@ -5,20 +5,32 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 PY="${PYTHON:-python3}"
 
-# Qt's xcb/offscreen plugins need these on a bare Debian machine; install them only when missing.
+# Qt needs these on a bare Debian machine (the offscreen plugin the first six, a real X11 window the
+# rest, which PyInstaller also bundles from here); install them only when missing.
 need_libs=()
-if command -v ldconfig >/dev/null 2>&1; then
-    ldconfig -p | grep -q 'libEGL.so.1' || need_libs+=(libegl1)
-    ldconfig -p | grep -q 'libGL.so.1' || need_libs+=(libgl1)
-    ldconfig -p | grep -q 'libxkbcommon.so.0' || need_libs+=(libxkbcommon0)
-    ldconfig -p | grep -q 'libfontconfig.so.1' || need_libs+=(libfontconfig1)
-    ldconfig -p | grep -q 'libdbus-1.so.3' || need_libs+=(libdbus-1-3)
-    ldconfig -p | grep -q 'libglib-2.0.so.0' || need_libs+=(libglib2.0-0)
-fi
+while read -r soname pkg; do
+    command -v ldconfig >/dev/null 2>&1 || break
+    ldconfig -p | grep -q "$soname" || need_libs+=("$pkg")
+done <<'LIBS'
+libEGL.so.1 libegl1
+libGL.so.1 libgl1
+libxkbcommon.so.0 libxkbcommon0
+libfontconfig.so.1 libfontconfig1
+libdbus-1.so.3 libdbus-1-3
+libglib-2.0.so.0 libglib2.0-0
+libxcb-icccm.so.4 libxcb-icccm4
+libxcb-keysyms.so.1 libxcb-keysyms1
+libxcb-cursor.so.0 libxcb-cursor0
+libxcb-image.so.0 libxcb-image0
+libxcb-render-util.so.0 libxcb-render-util0
+libxcb-xkb.so.1 libxcb-xkb1
+libxkbcommon-x11.so.0 libxkbcommon-x11-0
+LIBS
 if [ ${#need_libs[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "council-desktop: installing system libraries for Qt: ${need_libs[*]}" >&2
-        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_libs[@]}") >&2
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_libs[@]}") >&2 ||
+            echo "council-desktop: warning: could not install ${need_libs[*]}; Qt may not start" >&2
     else
         echo "council-desktop: Qt needs these system libraries, please install them: ${need_libs[*]}" >&2
     fi

@@ -197,8 +197,7 @@ class Orchestrator:
     async def run(self) -> SessionOutcome:
         plan = self.plan
         self.log.emit("roles", mode=plan.mode, seed=plan.seed,
-                      members=[{"id": m.id, "name": m.name, "model": m.model, "persona": m.persona,
-                                "color": m.color, "status": "ok"} for m in self.members],
+                      members=[m.payload() for m in self.members],
                       proposer=self.seat[plan.proposer % len(self.seat)],
                       chairman=self.seat[plan.chairman % len(self.seat)],
                       nudges={k: list(v) for k, v in plan.nudges.items()})

@@ -27,6 +27,14 @@ class Member:
     temperature: float = 0.7
     color: str = "#7aa2f7"
 
+    def payload(self, status: str = "ok", reason: str = "") -> dict[str, Any]:
+        """The member as a ``roles`` event lists it (``reason`` only when there is one)."""
+        d: dict[str, Any] = {"id": self.id, "name": self.name, "model": self.model, "persona": self.persona,
+                             "color": self.color, "status": status}
+        if reason:
+            d["reason"] = reason
+        return d
+
 
 @dataclass(frozen=True)
 class GenerationParams:

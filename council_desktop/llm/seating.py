@@ -9,7 +9,7 @@ from typing import Any
 
 from ..core.personas import STARTER_PERSONAS, Persona
 from ..core.types import Member
-from .catalogue import CHAMPIONS, STARTER, ModelSpec, starter_model_path
+from .catalogue import CHAMPIONS, STARTER, ModelSpec, custom_specs, starter_model_path
 from .engine import SeatSpec
 
 
@@ -33,10 +33,11 @@ def starter_council() -> list[Seat]:
 
 def council_from_settings(settings: Mapping[str, Any], installed: Mapping[str, Path]) -> list[Seat]:
     """Seats chosen in Settings (``{"seats": [{"model": id, "persona": id}, ...]}``) whose models are
-    installed; the starter council whenever none is."""
+    installed (catalogue champions, the bundled starter, or the user's own hub and disk files); the starter
+    council whenever none is."""
     chosen = settings.get("seats") or []
     personas = {p.id: p for p in STARTER_PERSONAS}
-    models = {m.id: m for m in (*CHAMPIONS, STARTER)}
+    models = {m.id: m for m in (*CHAMPIONS, STARTER, *custom_specs(settings))}
     paths = dict(installed)
     seats: list[Seat] = []
     for i, entry in enumerate(chosen[:5]):

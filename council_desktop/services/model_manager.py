@@ -10,7 +10,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,12 +32,15 @@ from ..downloads import remove as remove_files
 from ..downloads.files import part_paths
 from ..llm.catalogue import (
     CHAMPIONS,
+    CUSTOM_KEY,
     RAM_REFERENCE_N_CTX,
     STARTER,
     ModelSpec,
+    custom_records,
     custom_spec,
     local_spec,
     ram_estimate_mb,
+    spec_from_record,
     starter_model_path,
 )
 from ..llm.chat_formats import FORMATS
@@ -51,7 +54,6 @@ JobKind = Literal["download", "verify", "add"]
 
 MAX_SEATS = 5
 MAX_PARALLEL_JOBS = 3  # downloads wait on the network; a third slot keeps a verify from queueing behind two
-CUSTOM_KEY = "custom_models"  # settings: the user's own hub files and local files (with their shape)
 SEATS_KEY = "seats"
 _RECORD_FIELDS = ("name", "license", "size_bytes", "kv_bytes_per_token", "n_vocab", "n_ctx_train", "ram_mb")
 
@@ -209,7 +211,7 @@ class ModelManager(QObject):
         specs: list[tuple[ModelSpec, RowKind]] = [(self._starter, "starter")]
         specs += [(s, "catalogue") for s in self._catalogue]
         for record in self._records():
-            spec = self._custom(record)
+            spec = spec_from_record(record)
             if spec is not None:
                 specs.append((spec, "hub" if record.get("source") == "hub" else "local"))
         return specs
@@ -221,30 +223,7 @@ class ModelManager(QObject):
         raise KeyError(model_id)
 
     def _records(self) -> list[dict[str, Any]]:
-        raw = self.settings.get(CUSTOM_KEY)
-        return [r for r in raw if isinstance(r, dict) and isinstance(r.get("id"), str)] if isinstance(raw, list) else []
-
-    def _custom(self, record: Mapping[str, Any]) -> ModelSpec | None:
-        """The spec of a user's model from its settings record; a damaged record is skipped."""
-        def num(key: str) -> int:
-            return int(record.get(key) or 0)
-
-        try:
-            fmt = str(record["chat_format"])
-            if record.get("source") == "hub":
-                spec = custom_spec(str(record["repo"]), str(record["filename"]), fmt)
-            else:
-                spec = ModelSpec(id=str(record["id"]), name=str(record["filename"]), company="", repo="local",
-                                 filename=str(record["filename"]), revision="", size_bytes=0, sha256=None,
-                                 license="unknown", chat_format=fmt, params_millions=0, ram_mb=0, n_ctx_train=0,
-                                 notes="Added by you from disk.")
-            return replace(spec, name=str(record.get("name") or spec.name),
-                           license=str(record.get("license") or spec.license), size_bytes=num("size_bytes"),
-                           ram_mb=num("ram_mb"), n_ctx_train=num("n_ctx_train"),
-                           kv_bytes_per_token=num("kv_bytes_per_token"), n_vocab=num("n_vocab"))
-        except (KeyError, TypeError, ValueError):
-            log.warning("skipping a damaged custom model record: %r", record)
-            return None
+        return custom_records(self.settings)
 
     def _starter_file(self) -> tuple[Path | None, str]:
         try:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from ..core.events import Event
 from ..core.pipeline import summarize_exchange
 from ..llm.engine import Engine
+from ..llm.seating import Seat
 from .runtime import CouncilRuntime, RunRequest
 
 log = logging.getLogger(__name__)
@@ -36,12 +39,14 @@ class QtLoopHost:
 
 
 class CouncilSession(QObject):
-    """Signals: ``seat_state_changed(str member, str state)`` while loading, ``seats_loaded(dict errors)``,
-    ``event_emitted(object Event)`` for every core event,
-    ``session_finished(str id, str status, str reason)``."""
+    """Signals: ``seat_state_changed(str member, str state)`` while loading (loading, ready, failed),
+    ``seats_loaded(dict errors)``, ``council_changed(object Event)`` — a ``roles`` preview of the council
+    as it sits between sessions (statuses from loading, the next proposer and chairman) —,
+    ``event_emitted(object Event)`` for every core event, ``session_finished(str id, str status, str reason)``."""
 
     seat_state_changed = Signal(str, str)
     seats_loaded = Signal(dict)
+    council_changed = Signal(object)
     event_emitted = Signal(object)
     session_finished = Signal(str, str, str)
 
@@ -53,7 +58,12 @@ class CouncilSession(QObject):
         self._loading = False
         self._ready: asyncio.Future[None] | None = None
         self._previous = ""  # the last ask exchange, for follow-up questions
+        self._seat_states: dict[str, str] = {}
+        self._seat_errors: dict[str, str] = {}  # why a seat could not load, from the last load
+        self._pending_seats: list[Seat] | None = None  # a new council chosen while busy
         self.max_tokens = 160
+        self.seat_state_changed.connect(self._on_seat_state_changed)
+        self.seats_loaded.connect(self._mark_loaded)
 
     @property
     def running(self) -> bool:
@@ -61,8 +71,8 @@ class CouncilSession(QObject):
 
     def load(self) -> dict[str, str]:
         """Load the seats on this thread (tests, the CLI); the window uses ``start_loading``."""
+        self._loading = True
         errors = self.runtime.load(lambda m, s: self.seat_state_changed.emit(m, s))
-        self._mark_loaded(dict(errors))
         self.seats_loaded.emit(dict(errors))
         return errors
 
@@ -72,7 +82,6 @@ class CouncilSession(QObject):
         if self._loaded or self._loading:
             return
         self._loading = True
-        self.seats_loaded.connect(self._mark_loaded)
 
         def work() -> None:
             try:
@@ -84,11 +93,50 @@ class CouncilSession(QObject):
 
         QThreadPool.globalInstance().start(QRunnable.create(work))
 
-    def _mark_loaded(self, _errors: dict[str, str]) -> None:
+    def _mark_loaded(self, errors: dict[str, str]) -> None:
         self._loaded = True
         self._loading = False
+        self._seat_errors = dict(errors)
+        for member in self.runtime.members:
+            self._seat_states[member.id] = "failed" if member.id in errors else "ready"
         if self._ready is not None and not self._ready.done():
             self._ready.set_result(None)
+        if self._pending_seats is not None and not self.running:
+            self.reseat(self._pending_seats)
+        elif not self.running:
+            self.council_changed.emit(self.council_preview())
+
+    def _on_seat_state_changed(self, member_id: str, state: str) -> None:
+        self._seat_states[member_id] = state
+        if not self.running:
+            self.council_changed.emit(self.council_preview())
+
+    def council_preview(self) -> Event:
+        """The seated council as a ``roles`` event (sequence 0, never stored): each member's loading state
+        and why a seat failed, and who proposes and chairs next."""
+        errors = {**self.runtime.engine.errors, **self._seat_errors}
+        status = {"loading": "loading", "failed": "failed"}
+        members = [m.payload(status.get(self._seat_states.get(m.id, "loading"), "ok"), errors.get(m.id, ""))
+                   for m in self.runtime.members]
+        proposer, chairman = self.runtime.next_roles() if self._loaded else (None, None)
+        return Event(0, "roles", 0.0, datetime.now(UTC).isoformat(timespec="milliseconds"),
+                     {"mode": "debate", "seed": None, "members": members, "proposer": proposer,
+                      "chairman": chairman, "nudges": {}, "preview": True})
+
+    def reseat(self, seats: Sequence[Seat]) -> bool:
+        """Seat a new council (from Settings). Between sessions the old models are freed and the new ones
+        load at once; while a session runs or models load, the change waits for it. True when applied now."""
+        if self.running or self._loading:
+            self._pending_seats = list(seats)
+            return False
+        self._pending_seats = None
+        self.runtime.reseat(seats)
+        self._loaded = False
+        self._seat_errors = {}
+        self._seat_states = {m.id: "loading" for m in self.runtime.members}
+        self.council_changed.emit(self.council_preview())
+        self.start_loading()
+        return True
 
     def convene(self, topic: str = "", seed: int | None = None) -> None:
         self._start(RunRequest("debate", topic.strip() or None, seed, self.max_tokens))
@@ -120,6 +168,10 @@ class CouncilSession(QObject):
         except Exception as exc:  # storage or engine trouble: the window says so, the app lives on
             log.exception("session failed")
             self.session_finished.emit(session_id, "failed", str(exc))
+        finally:
+            self._task = None
+            if self._pending_seats is not None:
+                self.reseat(self._pending_seats)
 
     def new_conversation(self) -> None:
         self._previous = ""

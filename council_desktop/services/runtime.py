@@ -60,6 +60,7 @@ class CouncilRuntime:
                  host_factory: Callable[[Engine], LoopHost] | None = None) -> None:
         self.seats = list(seats)
         self.store = store
+        self.seat_ctx = seat_ctx
         self.engine = Engine(seat_ctx=seat_ctx)
         self.load_errors: dict[str, str] = {}
         self._host_factory = host_factory
@@ -84,6 +85,27 @@ class CouncilRuntime:
                 self._host = self._host_factory(self.engine)
             self._host.start()
         return self.load_errors
+
+    def reseat(self, seats: Sequence[Seat]) -> None:
+        """Take a new council: the decode loop stops and frees the old models; the new seats load on the
+        next ``load`` (call it between sessions, never while one runs)."""
+        self.shutdown()
+        self.seats = list(seats)
+        self.engine = Engine(seat_ctx=self.seat_ctx)
+        self.load_errors = {}
+
+    def next_roles(self) -> tuple[str | None, str | None]:
+        """Who proposes and who chairs the next session (member ids), or (None, None) without a store or
+        when no seat is usable."""
+        ids = [m.id for m in self.members]
+        if self.store is None or not ids:
+            return None, None
+        try:
+            proposer, chairman = self.store.next_roles(ids, skip=tuple(self.load_errors))
+        except Exception as exc:  # no usable seat, or the rotation could not be read: nobody is shown
+            log.info("no roles to preview: %s", exc)
+            return None, None
+        return ids[proposer], ids[chairman]
 
     async def run(self, req: RunRequest, cancel: CancelToken | None = None) -> tuple[str, SessionOutcome]:
         if self._host is None:

@@ -75,8 +75,9 @@ class MainWindow(QMainWindow):
     Pages (Ctrl+1..5): Arena (the live session) and, once ``set_history(service)`` is called, Replay,
     Sessions, Analytics and Hall of Fame. The Council and Transcript docks belong to the Arena page.
 
-    Slots: ``on_event(Event)``, ``set_running(bool)``, ``show_error(str)``, ``set_reduced_motion(bool)``,
-    ``set_history(HistoryService)``, ``open_replay(str session_id, int event_seq)``, ``show_page(int)``.
+    Slots: ``on_event(Event)``, ``show_council(Event)``, ``set_running(bool)``, ``show_error(str)``,
+    ``set_reduced_motion(bool)``, ``set_history(HistoryService)``, ``open_replay(str session_id, int event_seq)``,
+    ``show_page(int)``.
     """
 
     convene_requested = Signal(str)
@@ -330,6 +331,15 @@ class MainWindow(QMainWindow):
         self._update_status(event)
         if event.kind == "complete":
             self.set_running(False)
+
+    @Slot(object)
+    def show_council(self, preview: Event) -> None:
+        """Seat the council in the arena and the Council dock between sessions (a ``roles`` preview with
+        each seat's loading state, sent when the council loads or changes); ignored while a session runs."""
+        if self._running:
+            return
+        self.scene.apply(preview)
+        self.members.apply(preview)
 
     @Slot(bool)
     def set_running(self, running: bool) -> None:

@@ -34,7 +34,7 @@ class MemberInfo:
         return cls(id=str(d["id"]), name=str(d.get("name") or d["id"]), model=str(d.get("model") or ""),
                    persona=str(d.get("persona") or ""), color=str(d.get("color") or "#7aa2f7"),
                    status="loading" if status == "loading" else "failed" if status == "failed" else "idle",
-                   traits=traits, nudges=[str(n) for n in nudges])
+                   reason=str(d.get("reason") or ""), traits=traits, nudges=[str(n) for n in nudges])
 
 
 class Roster:

@@ -86,3 +86,75 @@ def test_closing_while_five_seats_generate_returns_within_two_seconds(app_parts)
     assert session.shutdown(2.0)
     assert time.monotonic() - t0 < 2.0
     loop.run_until_complete(asyncio.sleep(0.05))  # let the cancelled session finish its bookkeeping
+
+
+def test_the_app_shows_its_history_opens_settings_and_seats_a_new_council(qapp: QApplication, tmp_path: Path,
+                                                                            qtbot) -> None:
+    from council_desktop.app import _wire
+    from council_desktop.llm.catalogue import STARTER
+    from council_desktop.llm.seating import council_from_settings
+    from council_desktop.services.history import HistoryService
+    from council_desktop.services.model_manager import ModelManager, SeatChoice
+    from council_desktop.ui.settings import SettingsDialog
+
+    store = Store.open(tmp_path / "council.sqlite3")
+    runtime = CouncilRuntime(starter_council(), store, seat_ctx=1024, host_factory=QtLoopHost)
+    session = CouncilSession(runtime)
+    session.max_tokens = 24
+    manager = ModelManager(tmp_path / "models", {}, lambda _s: None, probe_local_files=False)
+    history = HistoryService(store)
+    window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    _wire(window, session, history, manager, lambda chosen: council_from_settings(chosen, {}))
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+    previews: list = []
+    session.council_changed.connect(previews.append)
+    changes: list[int] = []
+    history.changed.connect(lambda: changes.append(1))
+
+    def seated(ids: list[str]) -> bool:
+        last = previews[-1].data["members"] if previews else []
+        return [m["id"] for m in last] == ids and all(m["status"] == "ok" for m in last)
+
+    try:
+        assert [window.page_bar.tabText(i) for i in range(window.page_bar.count())] == [
+            "Arena", "Replay", "Sessions", "Analytics", "Hall of Fame"]
+        window.show_council(session.council_preview())
+        assert {window.scene.avatar(m).status for m in window.scene.member_ids()} == {"loading"}
+        session.start_loading()
+        starters = [s.member.id for s in starter_council()]
+        qtbot.wait_until(lambda: seated(starters), timeout=60_000)
+        assert window.scene.member_ids() == starters
+        assert {window.members.status_text(m) for m in starters} == {"waiting"}
+        assert previews[-1].data["chairman"] in starters  # the next chair is shown before anyone convenes
+
+        window.settings_requested.emit()
+        dialogs = window.findChildren(SettingsDialog)
+        assert len(dialogs) == 1 and dialogs[0].isVisible()
+        window.settings_requested.emit()  # a second request raises the same dialog
+        assert len(window.findChildren(SettingsDialog)) == 1
+
+        manager.set_seats([SeatChoice(STARTER.id, "skeptic"), SeatChoice(STARTER.id, "poet")])
+        qtbot.wait_until(lambda: seated(["skeptic", "poet"]), timeout=60_000)
+        assert window.scene.member_ids() == ["skeptic", "poet"]
+
+        finished: asyncio.Future[tuple[str, str, str]] = loop.create_future()
+        session.session_finished.connect(lambda *a: finished.done() or finished.set_result(a))
+        window.convene_requested.emit("Is a short council a good council?")
+        # Chosen while the two debate: it waits for the session to end.
+        manager.set_seats([SeatChoice(STARTER.id, p) for p in ("sage", "optimist", "pragmatist")])
+        assert [m.id for m in runtime.members] == ["skeptic", "poet"]
+        sid, status, reason = loop.run_until_complete(asyncio.wait_for(finished, 300))
+        assert status == "finished", reason
+        assert changes  # the history pages reload after a session
+        assert history.session(sid) is not None and history.session(sid).members_total == 2
+        qtbot.wait_until(lambda: seated(["sage", "optimist", "pragmatist"]), timeout=60_000)
+        assert [m.id for m in runtime.members] == ["sage", "optimist", "pragmatist"]
+    finally:
+        session.shutdown(2.0)
+        assert manager.shutdown(5)
+        window.close()
+        window.deleteLater()
+        loop.close()
+        asyncio.set_event_loop(None)
+        store.close()

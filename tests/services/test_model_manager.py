@@ -15,6 +15,7 @@ import pytest
 from council_desktop.downloads import install_path, load_registry
 from council_desktop.downloads.files import part_paths
 from council_desktop.llm.catalogue import CHAMPIONS, STARTER
+from council_desktop.llm.seating import council_from_settings
 from council_desktop.services.model_manager import ModelManager, SeatChoice
 from tests.downloads.fakehub import FakeHub, Fault, make_gguf
 
@@ -279,6 +280,9 @@ def test_a_local_file_is_added_and_can_take_a_seat(qtbot: Any, manager: ModelMan
     assert saved.calls[-1]["custom_models"][0]["id"] == model_id
     assert model_id in {r.id for r in manager.seat_models()}
     manager.set_seats([SeatChoice(model_id, "sage")])
+    # The app seats it from the same saved settings (llm.seating), on its file and chat format.
+    seats = council_from_settings(manager.settings, {model_id: row.path})
+    assert [(s.member.name, s.spec.model_path, s.spec.chat_format) for s in seats] == [("Sage", row.path, "chatml")]
     manager.remove(model_id)
     assert model_id not in {r.id for r in manager.rows()} and not row.path.exists()
     assert src.exists()  # the user's own file is never touched

@@ -155,8 +155,9 @@ class HallOfFameView(QWidget):
         self.grid.setRowStretch(len(by_badge) // 2 + 1, 1)
         earned = sum(1 for h in by_badge.values() if h)
         members = len({a.member for a in self.awards})
-        self.subtitle.setText(error or f"{len(self.awards)} awards · {earned} of {len(rules)} badges earned by "
-                                       f"{members} member{'s' if members != 1 else ''}")
+        n = len(self.awards)
+        self.subtitle.setText(error or f"{n} award{'s' if n != 1 else ''} · {earned} of {len(rules)} badges earned "
+                                       f"by {members} member{'s' if members != 1 else ''}")
 
     def _card(self, name: str, rule: str, holders: list[BadgeAward]) -> QFrame:
         card = QFrame()

@@ -159,7 +159,8 @@ class ArenaScene(QGraphicsScene):
     def on_event_roles(self, d: dict[str, Any]) -> None:
         members = list(self.roster.members.values())
         self._seats = layout.seat_positions(len(members))
-        self._table = TableItem(self._seats, layout.TABLE_CENTRE)
+        # A preview (the council seated between sessions) keeps the invitation on the table.
+        self._table = TableItem(self._seats, layout.TABLE_CENTRE, invite=bool(d.get("preview")))
         self.addItem(self._table)
         self._add_cards()
         for info, seat in zip(members, self._seats, strict=True):

@@ -13,15 +13,16 @@ from .text import draw_lines, text_width
 
 
 class TableItem(AnimatedObject):
-    """A polygon through the seats. ``empty`` draws ghost seats and a short invitation instead of
-    members (the state before any session)."""
+    """A polygon through the seats. ``empty`` draws ghost seats where no member sits yet; ``invite`` a short
+    invitation in the middle (both before any session; with the council seated, only the invitation)."""
 
-    def __init__(self, seats: list[QPointF], centre: QPointF, *, empty: bool = False,
+    def __init__(self, seats: list[QPointF], centre: QPointF, *, empty: bool = False, invite: bool | None = None,
                  parent: QGraphicsItem | None = None) -> None:
         super().__init__(parent)
         self._seats = [QPointF(p) for p in seats]
         self._centre = QPointF(centre)
         self.empty = empty
+        self.invite = empty if invite is None else invite
         self.setZValue(0)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
@@ -47,14 +48,15 @@ class TableItem(AnimatedObject):
             painter.setPen(QPen(theme.with_alpha(theme.GOLD, 0.12), 1.0))
             painter.drawPolygon(self._polygon(0.66))
         if self.empty:
+            r = AvatarItem.RADIUS
+            for p in self._seats:
+                painter.setPen(QPen(theme.with_alpha(theme.MUTED, 0.8), 2, Qt.PenStyle.DashLine))
+                painter.setBrush(theme.with_alpha(theme.SURFACE, 0.8))
+                painter.drawEllipse(p, r, r)
+        if self.invite:
             self._paint_invitation(painter)
 
     def _paint_invitation(self, painter: QPainter) -> None:
-        r = AvatarItem.RADIUS
-        for p in self._seats:
-            painter.setPen(QPen(theme.with_alpha(theme.MUTED, 0.8), 2, Qt.PenStyle.DashLine))
-            painter.setBrush(theme.with_alpha(theme.SURFACE, 0.8))
-            painter.drawEllipse(p, r, r)
         title_font = theme.ui_font(20, weight=QFont.Weight.Bold)
         painter.setPen(theme.qcolor(theme.GOLD))
         title = "The council is waiting"
