@@ -146,9 +146,21 @@ def _wire_settings(window: Any, session: Any, manager: Any,
 
     dialogs: list[SettingsDialog] = []  # one dialog, kept: closing it never stops a download
 
+    def show_table(note: str = "") -> None:
+        if dialogs:
+            dialogs[0].council_tab.show_table(session.council_preview().data["members"], note)
+
+    def unload() -> None:
+        if not session.unload():
+            show_table("The models stay loaded while a session runs or loads; try again when it ends.")
+
     def open_settings() -> None:
         if not dialogs:
-            dialogs.append(SettingsDialog(manager, window))
+            dialog = SettingsDialog(manager, window)
+            dialog.council_tab.load_requested.connect(session.start_loading)
+            dialog.council_tab.unload_requested.connect(unload)
+            dialogs.append(dialog)
+        show_table()
         dialog = dialogs[0]
         dialog.show()
         dialog.raise_()
@@ -164,6 +176,7 @@ def _wire_settings(window: Any, session: Any, manager: Any,
 
     window.settings_requested.connect(open_settings)
     manager.seats_changed.connect(seats_changed)
+    session.council_changed.connect(lambda _preview: show_table())
 
 
 def _icon_path() -> str | None:

@@ -115,13 +115,25 @@ class CouncilSession(QObject):
         """The seated council as a ``roles`` event (sequence 0, never stored): each member's loading state
         and why a seat failed, and who proposes and chairs next."""
         errors = {**self.runtime.engine.errors, **self._seat_errors}
-        status = {"loading": "loading", "failed": "failed"}
+        status = {"loading": "loading", "failed": "failed", "unloaded": "unloaded"}
         members = [m.payload(status.get(self._seat_states.get(m.id, "loading"), "ok"), errors.get(m.id, ""))
                    for m in self.runtime.members]
         proposer, chairman = self.runtime.next_roles() if self._loaded else (None, None)
         return Event(0, "roles", 0.0, datetime.now(UTC).isoformat(timespec="milliseconds"),
                      {"mode": "debate", "seed": None, "members": members, "proposer": proposer,
                       "chairman": chairman, "nudges": {}, "preview": True})
+
+    def unload(self) -> bool:
+        """Free the council's models between sessions; they load again on ``start_loading`` or when the
+        next session is asked for. False (nothing done) while a session runs or models load."""
+        if self.running or self._loading:
+            return False
+        self.runtime.reseat(self.runtime.seats)
+        self._loaded = False
+        self._seat_errors = {}
+        self._seat_states = {m.id: "unloaded" for m in self.runtime.members}
+        self.council_changed.emit(self.council_preview())
+        return True
 
     def reseat(self, seats: Sequence[Seat]) -> bool:
         """Seat a new council (from Settings). Between sessions the old models are freed and the new ones
@@ -147,12 +159,11 @@ class CouncilSession(QObject):
     def _start(self, req: RunRequest) -> None:
         if self.running:
             raise RuntimeError("a session is already running")
-        if not self._loaded and not self._loading:
-            self.load()
         req.sinks.append(self.event_emitted.emit)
         loop = asyncio.get_event_loop()
         if not self._loaded:
             self._ready = loop.create_future()
+            self.start_loading()  # no-op while already loading; the session starts once the seats are in
         self._task = loop.create_task(self._run(req))
 
     async def _run(self, req: RunRequest) -> None:

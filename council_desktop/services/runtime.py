@@ -68,6 +68,7 @@ class CouncilRuntime:
         self.cancel_token = CancelToken()
         self.backend: EngineBackend | None = None
         self.save_error = ""
+        self._closed = False  # shut down for good: a load still running must not start the loop again
 
     @property
     def members(self) -> list[Member]:
@@ -76,7 +77,7 @@ class CouncilRuntime:
     def load(self, progress: Callable[[str, str], None] | None = None) -> dict[str, str]:
         """Load every seat's model, one file after another; the decode loop starts afterwards."""
         self.load_errors = self.engine.load([s.spec for s in self.seats], progress)
-        if self._host is None:
+        if self._host is None and not self._closed:
             if self._host_factory is None:
                 from ..llm.backend import EngineThread
 
@@ -89,7 +90,7 @@ class CouncilRuntime:
     def reseat(self, seats: Sequence[Seat]) -> None:
         """Take a new council: the decode loop stops and frees the old models; the new seats load on the
         next ``load`` (call it between sessions, never while one runs)."""
-        self.shutdown()
+        self._stop_host()
         self.seats = list(seats)
         self.engine = Engine(seat_ctx=self.seat_ctx)
         self.load_errors = {}
@@ -167,7 +168,12 @@ class CouncilRuntime:
         self.engine.cancel_all()
 
     def shutdown(self, timeout: float = 2.0) -> bool:
-        """Stop generation and the decode loop; True when it ended within ``timeout``."""
+        """Stop generation and the decode loop for good (the app is closing); True when it ended within
+        ``timeout``."""
+        self._closed = True
+        return self._stop_host(timeout)
+
+    def _stop_host(self, timeout: float = 2.0) -> bool:
         self.cancel_token.cancel()
         if self._host is None:
             return True

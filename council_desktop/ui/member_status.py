@@ -10,10 +10,10 @@ from . import theme
 from .plain import plain_tooltip, short_model
 from .roster import MemberInfo, Roster
 
-STATUS_TEXT = {"loading": "loading", "idle": "waiting", "thinking": "thinking…", "speaking": "speaking",
-               "done": "done", "failed": "failed"}
-STATUS_COLOR = {"loading": theme.BLUE, "idle": theme.MUTED, "thinking": theme.YELLOW, "speaking": theme.GREEN,
-                "done": theme.BLUE, "failed": theme.RED}
+STATUS_TEXT = {"loading": "loading", "ready": "ready", "unloaded": "unloaded", "idle": "waiting",
+               "thinking": "thinking…", "speaking": "speaking", "done": "done", "failed": "failed"}
+STATUS_COLOR = {"loading": theme.BLUE, "ready": theme.GREEN, "unloaded": theme.MUTED, "idle": theme.MUTED,
+                "thinking": theme.YELLOW, "speaking": theme.GREEN, "done": theme.BLUE, "failed": theme.RED}
 
 
 def _plain(text: str = "") -> QLabel:

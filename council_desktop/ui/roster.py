@@ -7,7 +7,8 @@ from typing import Any
 
 from ..core.events import Event
 
-STATUSES = ("loading", "idle", "thinking", "speaking", "done", "failed")
+# ready and unloaded only between sessions (the seated council, ``preview`` roles); idle means waiting for a turn.
+STATUSES = ("loading", "ready", "unloaded", "idle", "thinking", "speaking", "done", "failed")
 SPEECH_KINDS = ("topic", "opinion", "rebuttal", "answer", "synthesis")
 BALLOT_KINDS = {"review": "reviewer", "ranking": "reviewer", "alliance": "member"}
 
@@ -26,15 +27,19 @@ class MemberInfo:
     achievements: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
-    def from_payload(cls, d: dict[str, Any], nudges: list[str]) -> MemberInfo:
+    def from_payload(cls, d: dict[str, Any], nudges: list[str], preview: bool = False) -> MemberInfo:
+        """``preview``: the council seated between sessions, where a loaded seat is "ready"."""
         raw_traits = d.get("traits") or d.get("personality") or {}
         traits = {str(k): float(v) for k, v in raw_traits.items() if isinstance(v, int | float)} \
             if isinstance(raw_traits, dict) else {}
         status = str(d.get("status") or "ok")
+        if status == "ok":
+            status = "ready" if preview else "idle"
+        elif status not in STATUSES:
+            status = "idle"
         return cls(id=str(d["id"]), name=str(d.get("name") or d["id"]), model=str(d.get("model") or ""),
                    persona=str(d.get("persona") or ""), color=str(d.get("color") or "#7aa2f7"),
-                   status="loading" if status == "loading" else "failed" if status == "failed" else "idle",
-                   reason=str(d.get("reason") or ""), traits=traits, nudges=[str(n) for n in nudges])
+                   status=status, reason=str(d.get("reason") or ""), traits=traits, nudges=[str(n) for n in nudges])
 
 
 class Roster:
@@ -94,7 +99,7 @@ class Roster:
             self.mode = str(d.get("mode") or "debate")
             self.seed = d.get("seed")
             for m in d.get("members") or []:
-                info = MemberInfo.from_payload(m, list(nudges.get(m.get("id"), []) or []))
+                info = MemberInfo.from_payload(m, list(nudges.get(m.get("id"), []) or []), bool(d.get("preview")))
                 self.members[info.id] = info
             # Ask mode has no proposer (the user asks), whatever the rotation says.
             self.proposer = d.get("proposer") if self.mode == "debate" else None

@@ -125,7 +125,7 @@ def test_the_app_shows_its_history_opens_settings_and_seats_a_new_council(qapp: 
         starters = [s.member.id for s in starter_council()]
         qtbot.wait_until(lambda: seated(starters), timeout=60_000)
         assert window.scene.member_ids() == starters
-        assert {window.members.status_text(m) for m in starters} == {"waiting"}
+        assert {window.members.status_text(m) for m in starters} == {"ready"}
         assert previews[-1].data["chairman"] in starters  # the next chair is shown before anyone convenes
 
         window.settings_requested.emit()
@@ -137,6 +137,18 @@ def test_the_app_shows_its_history_opens_settings_and_seats_a_new_council(qapp: 
         manager.set_seats([SeatChoice(STARTER.id, "skeptic"), SeatChoice(STARTER.id, "poet")])
         qtbot.wait_until(lambda: seated(["skeptic", "poet"]), timeout=60_000)
         assert window.scene.member_ids() == ["skeptic", "poet"]
+        tab = dialogs[0].council_tab
+        assert tab.health == {"skeptic": ("ok", ""), "poet": ("ok", "")}
+        assert tab.unload_button.isEnabled() and not tab.load_button.isEnabled()
+
+        tab.unload_button.click()  # frees the models; the seats stay, shown as unloaded
+        assert {m["status"] for m in previews[-1].data["members"]} == {"unloaded"}
+        assert {window.scene.avatar(m).status for m in ("skeptic", "poet")} == {"unloaded"}
+        assert set(tab.health.values()) == {("unloaded", "")} and tab.load_button.isEnabled()
+        assert not runtime.engine.groups  # nothing loaded
+        tab.load_button.click()
+        qtbot.wait_until(lambda: seated(["skeptic", "poet"]), timeout=60_000)
+        assert set(tab.health.values()) == {("ok", "")}
 
         finished: asyncio.Future[tuple[str, str, str]] = loop.create_future()
         session.session_finished.connect(lambda *a: finished.done() or finished.set_result(a))
@@ -144,6 +156,8 @@ def test_the_app_shows_its_history_opens_settings_and_seats_a_new_council(qapp: 
         # Chosen while the two debate: it waits for the session to end.
         manager.set_seats([SeatChoice(STARTER.id, p) for p in ("sage", "optimist", "pragmatist")])
         assert [m.id for m in runtime.members] == ["skeptic", "poet"]
+        tab.unload_button.click()  # refused while the session runs
+        assert "stay loaded while a session runs" in tab.table_summary.text()
         sid, status, reason = loop.run_until_complete(asyncio.wait_for(finished, 300))
         assert status == "finished", reason
         assert changes  # the history pages reload after a session

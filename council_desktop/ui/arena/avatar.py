@@ -17,13 +17,16 @@ from .text import elide
 
 RING = {  # status → (colour, width, pen style)
     "loading": (theme.BLUE, 3.0, Qt.PenStyle.DashLine),
+    "ready": (theme.BORDER, 2.5, Qt.PenStyle.SolidLine),
+    "unloaded": (theme.MUTED, 2.0, Qt.PenStyle.DotLine),
     "idle": (theme.BORDER, 2.5, Qt.PenStyle.SolidLine),
     "thinking": (theme.YELLOW, 3.5, Qt.PenStyle.SolidLine),
     "speaking": (theme.GREEN, 4.5, Qt.PenStyle.SolidLine),
     "done": (theme.BLUE, 3.0, Qt.PenStyle.SolidLine),
     "failed": (theme.RED, 4.0, Qt.PenStyle.SolidLine),
 }
-PILL = {"loading": "loading", "thinking": "thinking…", "speaking": "speaking", "failed": "failed"}
+PILL = {"loading": "loading", "unloaded": "unloaded", "thinking": "thinking…", "speaking": "speaking",
+        "failed": "failed"}
 
 
 class AvatarItem(AnimatedObject):

@@ -24,6 +24,8 @@ from .formatting import fmt_bytes, fmt_ram, ram_summary
 N_CTX = 2048  # the engine's context per seat (services.runtime CouncilRuntime default)
 APP_OVERHEAD_MB = 250  # Python + Qt, not part of the estimate (llm.catalogue.ram_estimate_mb)
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+HEALTH = {"ok": ("ready", theme.GREEN), "loading": ("loading…", theme.BLUE), "unloaded": ("unloaded", theme.MUTED),
+          "failed": ("failed", theme.RED)}  # a seat's status in a roles preview → what the table card says
 
 
 def _plain(text: str = "", name: str = "") -> QLabel:
@@ -51,9 +53,15 @@ class CouncilTab(QWidget):
     installed models; a persona combo), a live RAM estimate for the whole council, and Apply, which saves
     through ``ModelManager.set_seats`` for the next session.
 
-    Signals: ``models_requested()`` — the user wants the Models page (to download more models)."""
+    Below them, "At the table now": the council the app has seated, each seat's health (loading, ready,
+    unloaded, failed and why) from ``show_table``, with Load and Unload.
+
+    Signals: ``models_requested()`` — the user wants the Models page (to download more models);
+    ``load_requested()`` / ``unload_requested()`` — load the seated council's models, or free them."""
 
     models_requested = Signal()
+    load_requested = Signal()
+    unload_requested = Signal()
 
     def __init__(self, manager: ModelManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +128,7 @@ class CouncilTab(QWidget):
         card_layout.addWidget(self.ram_headline)
         card_layout.addWidget(self.ram_detail)
         card_layout.addWidget(self.ram_warning)
+        self._build_table_card()
         self.note = _plain("Changes take effect for the next session; a council already at the table keeps its "
                            "seats until it finishes.", "statusNote")
         self.note.setWordWrap(True)
@@ -142,6 +151,7 @@ class CouncilTab(QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.hint)
         layout.addWidget(card)
+        layout.addWidget(self.table_card)
         layout.addWidget(self.note)
         layout.addStretch(1)
         layout.addLayout(buttons)
@@ -155,8 +165,80 @@ class CouncilTab(QWidget):
         self.apply_button.clicked.connect(self.apply)
         self.reset_button.clicked.connect(self.reset)
         self.to_models_button.clicked.connect(self.models_requested)
+        self.load_button.clicked.connect(self.load_requested)
+        self.unload_button.clicked.connect(self.unload_requested)
         self.manager.rows_changed.connect(self.on_rows_changed)
         self.manager.seats_changed.connect(self.on_seats_changed)
+
+    def _build_table_card(self) -> None:
+        self.table_card = QFrame()
+        self.table_card.setObjectName("ramCard")
+        self.table_title = _plain("At the table now", "tableTitle")
+        self.table_summary = _plain(name="ramDetail")
+        self.load_button = QPushButton("&Load models")
+        self.unload_button = QPushButton("U&nload models")
+        for button in (self.load_button, self.unload_button):
+            button.setAutoDefault(False)
+            button.setEnabled(False)
+        head = QHBoxLayout()
+        head.addWidget(self.table_title)
+        head.addSpacing(10)
+        head.addWidget(self.table_summary, 1)
+        head.addWidget(self.load_button)
+        head.addWidget(self.unload_button)
+        self.table_grid = QGridLayout()
+        self.table_grid.setHorizontalSpacing(14)
+        self.table_grid.setVerticalSpacing(4)
+        box = QVBoxLayout(self.table_card)
+        box.setContentsMargins(16, 12, 16, 12)
+        box.setSpacing(8)
+        box.addLayout(head)
+        box.addLayout(self.table_grid)
+        self.health: dict[str, tuple[str, str]] = {}  # member id -> (status, reason), as last shown
+        self._table_labels: list[QLabel] = []
+        self.show_table([])
+
+    def show_table(self, members: list[dict[str, object]], note: str = "") -> None:
+        """Show the seated council: ``members`` as a ``roles`` preview lists them (id, name, model, color,
+        status, reason). ``note`` replaces the summary (e.g. why an unload was refused)."""
+        for label in self._table_labels:
+            self.table_grid.removeWidget(label)
+            label.deleteLater()
+        self._table_labels = []
+        self.health = {}
+        for row, m in enumerate(members):
+            mid, status, reason = str(m.get("id")), str(m.get("status") or "ok"), str(m.get("reason") or "")
+            self.health[mid] = (status, reason)
+            text, color = HEALTH.get(status, HEALTH["ok"])
+            dot = _plain("●")
+            dot.setStyleSheet(f"color: {theme.qcolor(str(m.get('color') or theme.MUTED)).name()};")
+            name = _plain(str(m.get("name") or mid), "cell")
+            model = _plain(str(m.get("model") or ""), "cell")
+            state = _plain(f"{text}: {reason}" if reason else text)
+            state.setStyleSheet(f"color: {color};")
+            state.setWordWrap(True)
+            if reason:
+                state.setToolTip(plain_tooltip(reason))
+            for col, label in enumerate((dot, name, model, state)):
+                self.table_grid.addWidget(label, row, col)
+                self._table_labels.append(label)
+        self.table_grid.setColumnStretch(3, 1)
+        states = [s for s, _r in self.health.values()]
+        loaded = sum(1 for s in states if s == "ok")
+        failed = sum(1 for s in states if s == "failed")
+        if note:
+            summary = note
+        elif not states:
+            summary = "No council is seated yet."
+        elif "loading" in states:
+            summary = f"Loading: {loaded} of {len(states)} seats ready."
+        elif "unloaded" in states:
+            summary = "The models are unloaded; they load again for the next session."
+        else:
+            summary = f"{loaded} of {len(states)} seats ready" + (f", {failed} failed." if failed else ".")
+        self.table_summary.setText(summary)
+        self.load_button.setEnabled("unloaded" in states)
+        self.unload_button.setEnabled(bool(states) and "loading" not in states and "unloaded" not in states)
 
     # -- state -----------------------------------------------------------------------------------------
 

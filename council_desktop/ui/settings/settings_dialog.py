@@ -21,7 +21,7 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.setStyleSheet(STYLESHEET)
-        self.resize(1160, 700)
+        self.resize(1160, 760)
         self.setMinimumSize(1060, 560)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)

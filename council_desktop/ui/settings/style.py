@@ -53,6 +53,7 @@ QComboBox QAbstractItemView {{ background: {SURFACE}; color: {TEXT}; border: 1px
 QFrame#ramCard {{ background: {SURFACE}; border-radius: 10px; }}
 QLabel#ramHeadline {{ color: {TEXT}; font-size: 17px; font-weight: 600; }}
 QLabel#ramDetail {{ color: {TEXT_DIM}; }}
+QLabel#tableTitle {{ color: {TEXT}; font-size: 15px; font-weight: 600; }}
 QLabel#ramWarning {{ color: {GOLD}; }}
 QLabel#seatNumber {{ color: {INK}; border-radius: 13px; font-weight: 700; }}
 QLabel#formError {{ color: #ffc4cf; }}
