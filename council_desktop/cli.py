@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import signal
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, TextIO
 
 from . import APP_NAME, __version__, config
@@ -180,6 +180,11 @@ def _run_session(args: argparse.Namespace, mode: str, topic: str | None) -> int:
         sys.stderr.write(f"{APP_NAME}: {outcome.status}: {outcome.reason}\n")
         return 1 if outcome.status == "failed" else 130
     sys.stderr.write(f"session {session_id} finished ({outcome.members_ok} of {outcome.members_total} members)\n")
+    if runtime.save_error:  # the debate ran, but the history does not have all of it: not a success
+        sys.stderr.write(f"{APP_NAME}: {outcome.reason}\n")
+        return 1
+    if outcome.reason:
+        sys.stderr.write(f"note: {outcome.reason}\n")
     return 0
 
 
@@ -255,15 +260,16 @@ def _human(n: float) -> str:
 
 def cmd_models(args: argparse.Namespace) -> int:
     from . import downloads
-    from .llm.catalogue import CHAMPIONS, STARTER, starter_model_path
-    from .llm.catalogue import catalogue_spec as _spec
+    from .llm.catalogue import CHAMPIONS, CUSTOM_KEY, STARTER, custom_records, custom_specs, starter_model_path
+
+    own = custom_specs(config.load_settings())  # the user's hub and disk files, added in Settings
 
     def catalogue_spec(name: str) -> Any:
-        try:
-            return _spec(name)
-        except KeyError:
-            known = ", ".join(c.id for c in CHAMPIONS)
-            raise ValueError(f"unknown model {name!r}; the catalogue has: {known}") from None
+        for spec in (*CHAMPIONS, *own):
+            if spec.id == name:
+                return spec
+        known = ", ".join(c.id for c in (*CHAMPIONS, *own))
+        raise ValueError(f"unknown model {name!r}; known: {known}")
 
     models_dir = config.models_dir()
     registry = downloads.load_registry(models_dir)
@@ -315,9 +321,10 @@ def cmd_models(args: argparse.Namespace) -> int:
                 print(f"{mid}: not installed")
                 failed += 1
                 continue
-            target: Any = entry
-            with contextlib.suppress(ValueError):
+            try:
                 target = catalogue_spec(mid)
+            except ValueError:  # registered without a settings record: check it against what was recorded
+                target = SimpleNamespace(id=mid, size_bytes=0, sha256=None, filename=entry.filename)
             result = downloads.verify_installed(entry.path, target, models_dir=models_dir)
             print(f"{mid}: {'ok' if result.ok else 'FAILED'} — {result.reason}")
             failed += 0 if result.ok else 1
@@ -325,14 +332,20 @@ def cmd_models(args: argparse.Namespace) -> int:
             print("no downloaded models to verify (the bundled starter model needs none)")
         return 1 if failed else 0
     spec = catalogue_spec(args.name)
-    print(f"removed {args.name}" if downloads.remove(spec, models_dir) else f"{args.name} was not installed")
+    removed = downloads.remove(spec, models_dir)
+    if spec in own:  # forget the user's own model in Settings too, as its Remove button does
+        settings = config.load_settings()
+        settings[CUSTOM_KEY] = [r for r in custom_records(settings) if r.get("id") != spec.id]
+        config.save_settings(settings)
+        removed = True
+    print(f"removed {args.name}" if removed else f"{args.name} was not installed")
     return 0
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
     from .app import main as app_main
 
-    return app_main([])
+    return app_main(["--db", args.db] if args.db else [])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -379,6 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=cmd_models)
     g = sub.add_parser("gui", help="open the window (the default)")
     g.set_defaults(func=cmd_gui)
+    for command in (d, a, h, lb, e, s, g):  # --db also after the command (`history --db FILE`)
+        command.add_argument("--db", default=argparse.SUPPRESS, help="the SQLite database")
     return p
 
 

@@ -56,7 +56,9 @@ def scores_from_probabilities(p_yes: Mapping[str, float]) -> dict[str, int]:
 
 def stances_from_probabilities(p_yes: Mapping[str, float]) -> tuple[list[str], list[str]]:
     """Agree with the member whose position the judge most endorses (and near-ties), disagree with the
-    least endorsed (and near-ties); with no clear spread, declare nothing."""
+    least endorsed (and near-ties) only when the judge also leans against it more than it does against an
+    ordinary answer (so a judge that endorses everyone can ally with all and oppose nobody); with no clear
+    spread, declare nothing."""
     lo = {k: log_odds(v) for k, v in p_yes.items()}
     if not lo:
         return [], []
@@ -69,7 +71,8 @@ def stances_from_probabilities(p_yes: Mapping[str, float]) -> tuple[list[str], l
     if top - bottom < STANCE_GAP:
         return [], []
     agree = [k for k, v in lo.items() if v >= top - STANCE_TIE]
-    disagree = [k for k, v in lo.items() if v <= bottom + STANCE_TIE and k not in agree]
+    disagree = [k for k, v in lo.items()
+                if v <= bottom + STANCE_TIE and v < REFERENCE_LOG_ODDS - STANCE_GAP and k not in agree]
     return agree, disagree
 
 
@@ -141,6 +144,8 @@ def parse_alliance(raw: str, names: Sequence[str]) -> Parsed:
         data = _load_json(raw)
         if not isinstance(data, dict):
             raise ValueError("the JSON is not an object")
+        if "agree" not in data and "disagree" not in data:
+            raise ValueError("the JSON declares neither 'agree' nor 'disagree'")
         lists: dict[str, list[str]] = {}
         for key in ("agree", "disagree"):
             value = data.get(key, [])
@@ -164,18 +169,25 @@ def parse_alliance(raw: str, names: Sequence[str]) -> Parsed:
     return Parsed({}, False, f"{reason}; no names found in the text either")
 
 
+_STANCE_WORD = re.compile(r"\b(dis)?agree", re.IGNORECASE)
+
+
 def _names_by_stance(raw: str, names: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Lines saying 'disagree' name opponents, other lines saying 'agree' name allies."""
+    """A name takes the stance of the nearest 'agree' / 'disagree' before it on its line (or, when the
+    line names it first, the line's first stance word): "I agree with Sage but disagree with Poet"."""
     agree: list[str] = []
     disagree: list[str] = []
     for line in raw.splitlines():
-        low = line.lower()
-        target = disagree if "disagree" in low else agree if "agree" in low else None
-        if target is None:
+        stances = [(m.start(), bool(m.group(1))) for m in _STANCE_WORD.finditer(line)]
+        if not stances:
             continue
-        for name in names:
-            if re.search(rf"\b{re.escape(name)}\b", line) and name not in agree + disagree:
-                target.append(name)
+        found = sorted((m.start(), name) for name in names
+                       for m in re.finditer(rf"\b{re.escape(name)}\b", line))
+        for at, name in found:
+            before = [against for pos, against in stances if pos < at]
+            against = before[-1] if before else stances[0][1]
+            if name not in agree + disagree:
+                (disagree if against else agree).append(name)
     return agree, disagree
 
 

@@ -90,6 +90,7 @@ class Orchestrator:
         self.by_id = {m.id: m for m in self.members}
         self.seat = [m.id for m in self.members]
         self.failed: dict[str, str] = {}
+        self.award_error = ""  # why no badges could be awarded (the history could not be read), if so
         self.texts: dict[tuple[str, str], str] = {}  # (kind, member) -> cleaned text
 
     # -- helpers -------------------------------------------------------------------------------
@@ -212,7 +213,7 @@ class Orchestrator:
             else:
                 await self._ask()
             if self.finalize is not None:
-                for award in self.finalize(self.log.events):
+                for award in self._awards():
                     self.log.emit("achievement", member=award.member, badge=award.badge,
                                   reason=award.reason, event_seq=award.event_seq)
         except Cancelled as exc:
@@ -224,9 +225,23 @@ class Orchestrator:
         if status == "finished" and self.failed:
             reason = f"{ok} of {len(self.members)} members: " + "; ".join(
                 f"{self.by_id[m].name} failed ({why})" for m, why in self.failed.items())
+        if status == "finished" and self.award_error:
+            reason = (reason + "; " if reason else "") + f"no badges this time: {self.award_error}"
         self.log.emit("complete", status=status, reason=reason, members_ok=ok,
                       members_total=len(self.members))
         return SessionOutcome(status, reason, list(self.log.events), ok, len(self.members))
+
+    def _awards(self) -> Sequence[AwardLike]:
+        """The badges the session earned. Reading the history for them can fail (a locked or damaged
+        database): the debate itself is over and stays finished, without badges this time."""
+        assert self.finalize is not None
+        try:
+            return self.finalize(self.log.events)
+        except Cancelled:
+            raise
+        except CouncilError as exc:
+            self.award_error = str(exc)
+            return []
 
     def _require_members(self, n: int, what: str) -> None:
         if len(self.active) < n:

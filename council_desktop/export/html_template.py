@@ -247,6 +247,7 @@ style="width: {{ row.borda_percent }}%"></span></span>{{ row.borda }}</td>{% end
 <div><dt>Chairman</dt><dd>{% if view.chairman %}{{ name(view.chairman) }}{% else %}—{% endif %}</dd></div>
 <div><dt>Members</dt><dd class="{{ 'warn' if view.failed }}">{{ view.members_line }}</dd></div>
 </dl>
+{% if view.note %}<p class="note">{{ view.note }}</p>{% endif %}
 {% if view.failed %}
 <ul class="failures">
 {% for m in view.failed %}<li><span class="tag red">failed</span> <strong>{{ m.name }}</strong>\

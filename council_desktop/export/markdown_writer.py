@@ -159,6 +159,8 @@ def render_markdown(view: TranscriptView) -> str:
     if view.banner:
         out += [f"> **⚠ {escape_inline(view.banner)}**", ""]
     out += _metadata(view)
+    if view.note:
+        out += [f"*{escape_inline(view.note)}*", ""]
 
     out += ["## Members", ""]
     out += _table(["Member", "Model", "Persona", "Status"], [

@@ -186,6 +186,7 @@ class TranscriptView:
     achievements: list[AchievementView]
     orphan_blocks: list[str]  # results whose stage was never recorded
     orphan_final: list[TurnView]
+    note: str = ""  # how the session ended, in a sentence ("4 of 5 members: …"), when there is more to say
 
 
 def score_tone(value: float | None, valid: bool = True) -> Tone:
@@ -284,7 +285,7 @@ class _Members:
             view = MemberView(
                 id=m["id"], name=m["name"] or m["id"], model=_text(m.get("model")),
                 persona=_text(m.get("persona")), failed=m.get("status") == "failed",
-                reason=_text(m.get("reason")),
+                reason=_text(m.get("failure") or m.get("reason")),  # core.transcript writes "failure"
                 color=color if _HEX_COLOR.fullmatch(color) else PALETTE[i % len(PALETTE)], roles=roles)
             self.ordered.append(view)
             self._by_id.setdefault(view.id, view)
@@ -418,6 +419,7 @@ def build_view(t: Mapping[str, Any]) -> TranscriptView:
                       for a in t.get("achievements") or []],
         orphan_blocks=[b for b in available if b not in placed],
         orphan_final=[] if synthesis_placed or not synthesis else [_synthesis_turn(members, synthesis)],
+        note=_text(t.get("note")),
     )
 
 

@@ -158,6 +158,8 @@ class CouncilRuntime:
         except Exception as exc:  # StorageError: the message is for the user
             log.warning("could not finish saving session %s: %s", session_id, exc)
             self.save_error = str(exc)
+        finally:
+            recorder.close()
         if self.save_error:
             outcome.reason = (outcome.reason + "; " if outcome.reason else "") + \
                 f"the session could not be saved completely: {self.save_error}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from ..core.events import Event
 from ..core.personality import TRAITS, Traits
 from . import migrations, queries
 from .errors import StorageError, guarded
+from .liveness import SessionClaim, is_live
 from .models import (
     SESSION_STATUSES,
     Alliance,
@@ -65,10 +67,15 @@ class SessionRecorder:
     so a passing problem loses nothing. Writing an event that is already stored is a no-op.
     """
 
-    def __init__(self, store: Store, session_id: str) -> None:
+    RETRY_S = 10.0  # after a failed write, queue events this long before trying again
+
+    def __init__(self, store: Store, session_id: str, clock: Callable[[], float] = time.monotonic) -> None:
         self.store = store
         self.session_id = session_id
         self._pending: list[Event] = []
+        self._clock = clock
+        self._retry_at = 0.0
+        self._claim: SessionClaim | None = None
 
     @property
     def pending(self) -> int:
@@ -78,14 +85,36 @@ class SessionRecorder:
     def __call__(self, event: Event) -> None:
         if event.kind == "token":
             return
+        if self._claim is None:
+            # Marks the session as live for other processes opening this history (liveness.py).
+            self._claim = SessionClaim(self.store.path, self.session_id)
         self._pending.append(event)
-        self.flush()
+        # A locked database makes every write wait for the busy timeout: after a failure, queue for a
+        # while instead of stalling the orchestrator (the GUI thread in the app) on every event.
+        if self._clock() < self._retry_at:
+            return
+        try:
+            self.flush()
+        except StorageError:
+            self._retry_at = self._clock() + self.RETRY_S
+            raise
+
+    def close(self) -> None:
+        """Stop claiming the session as live (what the end of the process does too). A session closed
+        before its ``complete`` event stays ``running`` until a start-up marks it interrupted."""
+        if self._claim is not None:
+            self._claim.release()
+            self._claim = None
 
     def flush(self) -> None:
-        """Write the queued events in order; raises StorageError and keeps the rest queued on failure."""
+        """Write the queued events in order now; raises StorageError and keeps the rest queued on failure."""
         while self._pending:
-            self.store._write_event(self.session_id, self._pending[0])
+            event = self._pending[0]
+            self.store._write_event(self.session_id, event)
             self._pending.pop(0)
+            if event.kind == "complete":
+                self.close()
+        self._retry_at = 0.0
 
 
 class Store:
@@ -163,17 +192,20 @@ class Store:
     # -- recording -----------------------------------------------------------------------------
 
     def mark_interrupted(self) -> int:
-        """Sessions left ``running`` (the app died) become ``interrupted``; call once at start-up.
-        Returns how many. Their events stay: the replay works up to the last one. (One app instance
-        per history file: a second instance starting now would interrupt the first one's session.)"""
+        """Sessions left ``running`` by a process that ended (the app died) become ``interrupted``; call
+        at start-up. Returns how many. Their events stay: the replay works up to the last one. A session
+        another live process is still recording (its lock is held, see liveness.py) is left running."""
         with self._write("marking interrupted sessions"):
-            cur = self.db.execute_sql(
-                "UPDATE sessions SET status = 'interrupted', "
-                "reason = CASE WHEN reason = '' THEN ? ELSE reason END, "
-                "finished_at = COALESCE(finished_at, "
-                "  (SELECT max(e.at) FROM events e WHERE e.session_id = sessions.id)) "
-                "WHERE status = 'running'", (INTERRUPTED_REASON,))
-            return int(cur.rowcount)
+            running = [r[0] for r in self.db.execute_sql("SELECT id FROM sessions WHERE status = 'running'")]
+            abandoned = [sid for sid in running if not is_live(self.path, sid)]
+            for sid in abandoned:
+                self.db.execute_sql(
+                    "UPDATE sessions SET status = 'interrupted', "
+                    "reason = CASE WHEN reason = '' THEN ? ELSE reason END, "
+                    "finished_at = COALESCE(finished_at, "
+                    "  (SELECT max(e.at) FROM events e WHERE e.session_id = sessions.id)) "
+                    "WHERE id = ? AND status = 'running'", (INTERRUPTED_REASON, sid))
+            return len(abandoned)
 
     def recorder(self, session_id: str) -> SessionRecorder:
         """A sink for the session's EventLog (``Callable[[Event], None]``). Only the orchestrator's

@@ -69,6 +69,7 @@ def seed_history(path: Path) -> Seeded:
     rec = store.recorder("s3")
     for e in run_debate(DebateScript(topic="A debate the app never finished", scores=S3_SCORES))[:20]:
         rec(e)
+    rec.close()  # its process ended
     assert store.mark_interrupted() == 1
     s4, e4 = record(store, mode="ask")
     store.update_personalities(s4, e4)

@@ -73,3 +73,27 @@ def test_a_killed_process_leaves_an_interrupted_session_with_its_events(
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
+
+
+def test_a_session_another_recorder_still_holds_is_not_interrupted(tmp_path: Path, council: ModuleType) -> None:
+    db = tmp_path / "council.db"
+    events = council.run_debate()
+    app = Store.open(db)  # the window, mid-debate
+    live = app.recorder("live")
+    for e in events[:8]:
+        live(e)
+    abandoned = app.recorder("abandoned")
+    for e in events[:5]:
+        abandoned(e)
+    abandoned.close()  # its process ended without completing it (as a kill does: the lock is dropped)
+    other = Store.open(db)  # e.g. `council-desktop history` in a terminal meanwhile
+    assert other.mark_interrupted() == 1
+    assert other.session("abandoned").status == "interrupted"  # type: ignore[union-attr]
+    assert other.session("live").status == "running"  # type: ignore[union-attr]
+    for e in events[8:]:
+        live(e)
+    assert other.session("live").status == "finished"  # type: ignore[union-attr]
+    assert other.mark_interrupted() == 0
+    assert not any((tmp_path / "council.db.running").iterdir())  # no lock left behind
+    other.close()
+    app.close()

@@ -50,6 +50,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, council: ModuleType) -> Ite
     rec = store.recorder("s3")
     for e in council.run_debate(council.DebateScript(scores=S3_SCORES))[:20]:
         rec(e)
+    rec.close()  # its process ended
     assert store.mark_interrupted() == 1
     s4, _ = council.record(store, mode="ask")
     yield Seeded(store, s1, s2, "s3", s4)

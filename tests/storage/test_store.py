@@ -205,6 +205,7 @@ def test_transcript_events_drop_turn_starts_and_close_an_unfinished_session(
     partial = store.recorder("cut")
     for e in events[:20]:
         partial(e)
+    partial.close()  # its process ended
     assert store.mark_interrupted() == 1
     got = store.transcript_events("cut")
     assert got[:-1] == [e for e in events[:20] if e.kind != "turn_started"]
@@ -223,6 +224,7 @@ def test_mark_interrupted_touches_only_running_sessions(store: Store, council: M
     rec = store.recorder("cut")
     for e in events[:12]:
         rec(e)
+    rec.close()  # its process ended
     assert store.session("cut").status == "running"  # type: ignore[union-attr]
     assert store.mark_interrupted() == 1
     assert store.mark_interrupted() == 0
