@@ -55,6 +55,7 @@ class SessionPlan:
     max_tokens: int = 160
     judge_max_tokens: int = 80
     nudges: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    traits: Mapping[str, Mapping[str, float]] = field(default_factory=dict)  # personalities, shown on hover
     previous: str = ""  # a bounded summary of the previous exchange (ask follow-ups)
     recent_topics: Sequence[str] = ()
     unavailable: Mapping[str, str] = field(default_factory=dict)  # seats that could not load, and why
@@ -198,7 +199,8 @@ class Orchestrator:
     async def run(self) -> SessionOutcome:
         plan = self.plan
         self.log.emit("roles", mode=plan.mode, seed=plan.seed,
-                      members=[m.payload() for m in self.members],
+                      members=[{**m.payload(), **({"traits": dict(plan.traits[m.id])} if m.id in plan.traits
+                                                  else {})} for m in self.members],
                       proposer=self.seat[plan.proposer % len(self.seat)],
                       chairman=self.seat[plan.chairman % len(self.seat)],
                       nudges={k: list(v) for k, v in plan.nudges.items()})
@@ -268,7 +270,8 @@ class Orchestrator:
 
         self._stage(2)
         tallies = await self._reviews(topic, opinions)
-        bottom = ballots.bottom(tallies, self.seat)
+        # A member that dropped out during review cannot rebut: the next lowest takes its place.
+        bottom = ballots.bottom({m: t for m, t in tallies.items() if m not in self.failed}, self.seat)
         self.log.emit("aggregate", rows=[tallies[m].row() for m in self.seat if m in tallies], bottom=bottom)
 
         self._stage(3)
@@ -465,7 +468,8 @@ class Orchestrator:
                 answers = [(m.name, self.texts[("answer", m.id)]) for m in self.members
                            if ("answer", m.id) in self.texts]
                 order = ballots.leader_order(tallies, self.seat) if tallies else []
-                ranking_line = ", ".join(self.by_id[m].name for m in order) or "no valid rankings"
+                ranking_line = ", ".join(_ranked(self.by_id[m].name, tallies[m]) for m in order
+                                         if tallies[m].ranks) or "no valid rankings"
                 msgs = prompts.chairman_answer_prompt(chair, plan.nudges, subject, answers, ranking_line,
                                                       plan.previous)
             got = await self._speak_many(stage, "synthesis", [
@@ -522,12 +526,26 @@ class Orchestrator:
             order = [labels[lab] for lab in parsed.value] if parsed.valid else []
             for pos, mid in enumerate(order, start=1):
                 tallies[mid].ranks.append((pos, len(order)))
+            # A probability ballot also scores each answer 1-10 (as peer review does): the mean score of
+            # the aggregate. A ranking written as text orders the answers but gives no score.
+            scores = {labels[lab]: s for lab, s in ballots.scores_from_probabilities(probed[rid]).items()} \
+                if rid in probed else {}
+            for mid, score in scores.items():
+                tallies[mid].scores.append(score)
             self.log.emit("ranking", reviewer=rid, labels=labels, order=order, valid=parsed.valid,
-                          reason=parsed.reason, raw=raw, method=method, lenient=parsed.lenient)
+                          reason=parsed.reason, raw=raw, method=method, lenient=parsed.lenient, scores=scores)
         order = ballots.leader_order(tallies, self.seat)
         self.log.emit("aggregate", rows=[tallies[m].row() for m in order], bottom=[])
         self._stage(3)
         await self._chair(3, question, tallies)
+
+
+def _ranked(name: str, tally: ballots.Tally) -> str:
+    """'Sage (average rank 1.5, mean score 7.2)' for the chairman's prompt."""
+    facts = [f"average rank {tally.average_rank:g}"] if tally.average_rank is not None else []
+    if tally.mean_score is not None:
+        facts.append(f"mean score {tally.mean_score:.1f}")
+    return f"{name} ({', '.join(facts)})" if facts else name
 
 
 def _bind(parse: Callable[[str, Sequence[str]], ballots.Parsed],

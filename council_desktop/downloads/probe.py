@@ -1,9 +1,9 @@
 """Open an untrusted GGUF file in a throwaway process, so a malformed or malicious file cannot crash the app.
 
 The child parses the header in pure Python first (``core.gguf``), then, when llama-cpp-python is
-installed, loads the vocabulary with ``Llama(path, vocab_only=True)``: the native parser runs over
-the file's metadata without mapping the weights. It prints one JSON line; the parent turns a
-signal, a timeout or a missing line into a plain reason.
+installed, loads the whole model with a tiny context and decodes one token, so the native loader and
+every layer's weights are exercised. It prints one JSON line; the parent turns a signal, a timeout or
+a missing line into a plain reason.
 
 A frozen app cannot run ``python -c``: there the command is ``<app> --probe-gguf PATH``, and the
 composition root must call ``main([PATH])`` and exit when it sees that flag, before anything else.
@@ -138,8 +138,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError:
         return _emit(True, mode="header", info=info)
     try:
-        model = llama_cpp.Llama(model_path=str(path), vocab_only=True, verbose=False)
+        # The whole model, and one token through every layer: weights whose shapes or data would crash
+        # llama.cpp crash this throwaway process, not the app.
+        model = llama_cpp.Llama(model_path=str(path), n_ctx=64, n_batch=8, n_threads=1, verbose=False)
         info["n_vocab"] = int(model.n_vocab())
+        bos = model.token_bos()
+        model.eval([bos if 0 <= bos < model.n_vocab() else 0])
         model.close()
     except Exception as exc:
         return _emit(False, f"llama.cpp could not load it ({type(exc).__name__}: {exc})", "llama_cpp", info)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import errno
+import hashlib
 import http.client
 import json
 import os
@@ -38,6 +39,11 @@ from typing import IO, Any, NoReturn, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from urllib.request import getproxies, proxy_bypass
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: the in-process claim only
+    fcntl = None  # type: ignore[assignment]
+
 from .. import __version__
 from ..core.gguf import GGUFError, read_gguf
 from .errors import (
@@ -49,10 +55,12 @@ from .errors import (
     NotGGUFError,
     SizeMismatchError,
     StalledError,
+    UnsafeModelError,
     UpstreamChangedError,
 )
 from .files import fmt_bytes, free_bytes, fsync_dir, part_paths, sha256_file, unlink_quietly
 from .hub import RemoteFile, fetch_metadata, resolve_token, status_error
+from .probe import probe_gguf_in_subprocess
 from .progress import Cancel, ProgressCallback, ProgressReporter, is_cancelled, wait_cancellable
 from .registry import DownloadSpec, InstalledModel, ShaSource, find_installed, install_path, now_iso, register
 from .registry import atomic_write_text as _atomic_write_text
@@ -109,13 +117,15 @@ def download(spec: DownloadSpec, models_dir: Path, *, endpoint: str | None = Non
              token: str | bool | None = None, progress: ProgressCallback | None = None,
              cancel: Cancel | None = None, retries: int = DEFAULT_RETRIES,
              stall_seconds: float = DEFAULT_STALL_SECONDS, backoff_s: float = DEFAULT_BACKOFF_S,
-             max_backoff_s: float = DEFAULT_MAX_BACKOFF_S) -> Path:
+             max_backoff_s: float = DEFAULT_MAX_BACKOFF_S, probe: bool = False) -> Path:
     """Download ``spec`` into ``models_dir`` (blocking; run it off the GUI thread) and return the path of
     the verified, registered file. Returns at once if it is already installed.
 
     ``endpoint`` overrides ``HF_ENDPOINT``; ``token`` None uses the token saved with the hub, False none.
     ``cancel`` is a ``threading.Event`` or ``CancelToken``. Raises a ``DownloadError`` subclass whose
     message names the file and the reason; ``err.keeps_partial`` tells whether a resume is possible.
+    ``probe``: before it is moved into place, the verified file is also loaded by llama.cpp in a
+    throwaway process (for files the user chose, which no catalogue vouches for).
     """
     models_dir = Path(models_dir)
     dest = install_path(spec, models_dir)
@@ -127,7 +137,7 @@ def download(spec: DownloadSpec, models_dir: Path, *, endpoint: str | None = Non
     with _claim(dest):
         job = _Download(spec, models_dir, dest, endpoint=endpoint, token=token, report=report, cancel=cancel,
                         retries=retries, stall_seconds=stall_seconds, backoff_s=backoff_s,
-                        max_backoff_s=max_backoff_s)
+                        max_backoff_s=max_backoff_s, probe=probe)
         return job.run()
 
 
@@ -142,7 +152,8 @@ def _installed_copy(spec: DownloadSpec, models_dir: Path) -> InstalledModel | No
 
 @contextlib.contextmanager
 def _claim(dest: Path) -> Iterator[None]:
-    """One download per destination at a time (two writers on one .part would corrupt it)."""
+    """One download per destination at a time in this process (two writers on one .part would corrupt
+    it); ``_Download._lock_across_processes`` does the same between processes."""
     with _active_lock:
         if dest in _active:
             raise DownloadError("a download of this file is already running", filename=dest.name)
@@ -152,6 +163,12 @@ def _claim(dest: Path) -> Iterator[None]:
     finally:
         with _active_lock:
             _active.discard(dest)
+
+
+def lock_path(dest: Path, models_dir: Path) -> Path:
+    """The advisory lock a download of ``dest`` holds, kept apart so model folders empty out cleanly."""
+    key = hashlib.sha1(str(dest.resolve()).encode(), usedforsecurity=False).hexdigest()[:16]
+    return models_dir / f".download-{key}.lock"
 
 
 class _Watchdog:
@@ -254,8 +271,9 @@ def _retry_after(resp: http.client.HTTPResponse) -> float | None:
 class _Download:
     def __init__(self, spec: DownloadSpec, models_dir: Path, dest: Path, *, endpoint: str | None,
                  token: str | bool | None, report: ProgressReporter, cancel: Cancel | None, retries: int,
-                 stall_seconds: float, backoff_s: float, max_backoff_s: float) -> None:
+                 stall_seconds: float, backoff_s: float, max_backoff_s: float, probe: bool = False) -> None:
         self.spec = spec
+        self.probe = probe
         self.models_dir = models_dir
         self.dest = dest
         self.name = dest.name
@@ -284,6 +302,39 @@ class _Download:
         self.remote = self._retrying(lambda: fetch_metadata(self.spec, endpoint=self.endpoint,
                                                             token=self.token_arg))
         self._set_expectations()
+        lock = None
+        try:
+            lock = self._lock_across_processes()
+            return self._fetch_and_install()
+        except OSError as exc:  # writing the sidecar, the registry, a truncate: said as plainly as the rest
+            raise self._write_failed(exc) from None
+        finally:
+            if lock is not None:
+                unlink_quietly(lock_path(self.dest, self.models_dir))  # before closing: still ours
+                lock.close()
+
+    def _lock_across_processes(self) -> IO[bytes] | None:
+        """The window and a terminal downloading one file at once would interleave writes to its part."""
+        if fcntl is None:
+            return None
+        path = lock_path(self.dest, self.models_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            lock = open(path, "ab")  # noqa: SIM115 - held for the download, closed by run()
+            try:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.close()
+                raise DownloadError("a download of this file is already running in another Council Desktop "
+                                    "window or terminal", filename=self.name) from None
+            try:
+                if os.stat(path).st_ino == os.fstat(lock.fileno()).st_ino:
+                    return lock
+            except FileNotFoundError:
+                pass
+            lock.close()  # the previous holder removed that file as we took it: take the new one
+
+    def _fetch_and_install(self) -> Path:
         adopted = self._adopt_existing()
         if adopted is not None:
             return adopted
@@ -464,6 +515,13 @@ class _Download:
             self._discard()
             raise NotGGUFError(f"not a usable GGUF model ({str(exc).split(': ', 1)[-1]}); it was deleted",
                                filename=self.name) from None
+        if self.probe:
+            self.report.update("verifying", size, size, message="loading it in a separate process", force=True)
+            result = probe_gguf_in_subprocess(self.part)
+            if not result.ok:
+                self._discard()
+                raise UnsafeModelError(f"llama.cpp cannot use it: {result.reason}; it was deleted",
+                                       filename=self.name)
         self.report.update("installing", size, size, force=True)
         os.replace(self.part, self.dest)
         fsync_dir(self.dest.parent)

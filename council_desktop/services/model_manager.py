@@ -336,7 +336,8 @@ class ModelManager(QObject):
         custom = kind == "hub"
 
         def work(job: _Job) -> tuple[bool, str, dict[str, Any]]:
-            path = download_file(spec, self.models_dir, progress=self._reporter(job), cancel=job.cancel, **options)
+            path = download_file(spec, self.models_dir, progress=self._reporter(job), cancel=job.cancel,
+                                 probe=custom and self._probe, **options)
             details: dict[str, Any] = {}
             if custom:  # the shape for its RAM estimate, read from the verified file's header
                 with contextlib.suppress(Exception):

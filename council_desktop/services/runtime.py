@@ -36,6 +36,8 @@ class SessionStore(Protocol):
 
     def nudges_for(self, member_ids: Sequence[str]) -> dict[str, list[str]]: ...
 
+    def traits_for(self, member_ids: Sequence[str]) -> dict[str, dict[str, float]]: ...
+
     def next_roles(self, member_ids: Sequence[str], skip: Sequence[str] = ()) -> tuple[int, int]: ...
 
     def advance_rotation(self) -> None: ...
@@ -115,6 +117,7 @@ class CouncilRuntime:
         ids = [m.id for m in self.members]
         proposer = chairman = 0
         nudges: dict[str, list[str]] = {}
+        traits: dict[str, dict[str, float]] = {}
         finalize = None
         sinks = list(req.sinks)
         recent: list[str] = []
@@ -122,13 +125,14 @@ class CouncilRuntime:
         if self.store is not None:
             proposer, chairman = self.store.next_roles(ids, skip=tuple(self.load_errors))
             nudges = self.store.nudges_for(ids)
+            traits = self.store.traits_for(ids)
             finalize = self.store.award_hook(session_id)
             recent = [s.topic for s in self.store.sessions(limit=5) if getattr(s, "topic", None)]
             recorder = self.store.recorder(session_id)
             sinks.append(recorder)  # after the views: the window shows an event even if saving it fails
         seed = req.seed if req.seed is not None else uuid.uuid4().int % 1_000_000
         plan = SessionPlan(req.mode, self.members, topic=req.topic, seed=seed, proposer=proposer,
-                           chairman=chairman, max_tokens=req.max_tokens, nudges=nudges,
+                           chairman=chairman, max_tokens=req.max_tokens, nudges=nudges, traits=traits,
                            previous=req.previous, recent_topics=recent, unavailable=self.load_errors)
         self.cancel_token = cancel or CancelToken()
         self.backend = EngineBackend(self.engine)

@@ -234,7 +234,9 @@ def migrate(db: SqliteDatabase, path: Path, target: int = LATEST) -> int:
     if current > 0:
         backup(db, path, current)
     for n in range(current + 1, target + 1):
-        with db.atomic():
+        with db.atomic():  # BEGIN IMMEDIATE: one process migrates at a time
+            if schema_version(db, path) >= n:
+                continue  # another process opening the same file migrated it meanwhile
             MIGRATIONS[n](db)
             db.execute_sql("INSERT INTO schema_version (id, version) VALUES (1, ?) "
                            "ON CONFLICT (id) DO UPDATE SET version = excluded.version", (n,))

@@ -468,6 +468,16 @@ class Store:
     def _traits(row: ModelPersonality | None) -> Traits:
         return Traits() if row is None else Traits.from_mapping({t: getattr(row, t) for t in TRAITS})
 
+    def traits_for(self, member_ids: Sequence[str]) -> dict[str, dict[str, float]]:
+        """Current traits of the members that have a personality yet (a new member has none to show)."""
+        out: dict[str, dict[str, float]] = {}
+        with self._guard("reading personalities"):
+            for mid in member_ids:
+                row = ModelPersonality.select().where(ModelPersonality.member == mid).bind(self.db).first()
+                if row is not None:
+                    out[mid] = self._traits(row).as_dict()
+        return out
+
     def nudges_for(self, member_ids: Sequence[str]) -> dict[str, list[str]]:
         """At most two system-prompt sentences per member from its current traits (possibly none)."""
         return {m: personality.nudges(self.personality(m)) for m in member_ids}

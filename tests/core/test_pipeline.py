@@ -11,7 +11,7 @@ import pytest
 from council_desktop.core.events import EventLog
 from council_desktop.core.pipeline import Orchestrator, SessionPlan, summarize_exchange
 from council_desktop.core.transcript import build_transcript
-from council_desktop.core.types import CancelToken, Message, Request
+from council_desktop.core.types import CancelToken, MemberError, Message, Request
 from tests.scripted import ScriptedBackend, default_script, failing, members, probe_fails_for
 
 
@@ -176,8 +176,13 @@ def test_ask_mode_ranks_anonymously_and_the_chairman_answers() -> None:
     ranks = [r["average_rank"] for r in agg]
     assert ranks == sorted(ranks)  # rows best first
     assert all(0.0 <= r["borda"] <= 1.0 for r in agg)
+    means = {r["member"]: r["mean_score"] for r in agg}  # the probability ballots also score 1-10
+    assert all(1 <= m <= 10 for m in means.values())
+    assert max(means["optimist"], means["poet"]) < min(means["sage"], means["skeptic"], means["pragmatist"])
     synthesis = next(e for e in events if e.kind == "synthesis")
     assert synthesis.data["member"] == "poet"
+    chair_prompt = next(r for r in backend.calls if "Peer ranking" in r.messages[-1].content).messages[-1].content
+    assert "average rank 1" in chair_prompt and "mean score" in chair_prompt  # the numbers, not just the order
     t = build_transcript(events, "a1")
     assert t["mode"] == "ask" and len(t["rankings"]) == 5 and t["synthesis"]["member"] == "poet"
 
@@ -252,3 +257,38 @@ def test_a_reply_cut_by_the_token_limit_ends_at_a_full_sentence() -> None:
     assert trim_unfinished("One point. Two points here. And a third that was cut") == "One point. Two points here."
     assert trim_unfinished("Short. And then a very long sentence that keeps going well past") .endswith("past …")
     assert trim_unfinished("Complete sentence.") == "Complete sentence."
+
+
+def test_personality_nudges_reach_every_prompt_of_that_member_and_traits_the_roles() -> None:
+    nudge = "You often side with nobody; say so when you agree."
+    traits = {"skeptic": {"agreeableness": 0.2, "assertiveness": 0.7, "verbosity": 0.5, "contrarianism": 0.8,
+                          "generosity": 0.4}}
+    backend = ScriptedBackend()
+    _, events = run(SessionPlan("debate", members(), topic="T?", nudges={"skeptic": [nudge]}, traits=traits),
+                    backend)
+    own = [r for r in backend.calls if r.member_id == "skeptic"]
+    others = [r for r in backend.calls if r.member_id != "skeptic"]
+    assert own and all(nudge in r.messages[0].content for r in own)  # the system prompt carries it
+    assert others and not any(nudge in m.content for r in others for m in r.messages)
+    roles = next(e for e in events if e.kind == "roles")
+    by_id = {m["id"]: m for m in roles.data["members"]}
+    assert by_id["skeptic"]["traits"] == traits["skeptic"] and "traits" not in by_id["sage"]
+    assert roles.data["nudges"] == {"skeptic": [nudge]}
+
+
+def test_a_member_that_drops_out_during_review_leaves_its_rebuttal_to_the_next_lowest() -> None:
+    def script(member_id: str, messages: Sequence[Message], req: Request):
+        if member_id == "poet" and req.params.json_schema:
+            return MemberError(member_id, "the model crashed")
+        if member_id == "poet" and "Give your opinion" in messages[-1].content:
+            return "A weak and muddled answer."  # the judges score it lowest
+        return default_script(member_id, messages, req)
+
+    backend = ScriptedBackend(script, probe_script=probe_fails_for("poet"))
+    outcome, events = run(SessionPlan("debate", members(), topic="T?", seed=5), backend)
+    assert outcome.status == "finished" and outcome.members_ok == 4
+    failed = next(e for e in events if e.kind == "member_failed")
+    assert failed.data["member"] == "poet" and failed.data["stage"] == 2
+    aggregate = next(e for e in events if e.kind == "aggregate")
+    assert "poet" not in aggregate.data["bottom"] and len(aggregate.data["bottom"]) == 2
+    assert len([e for e in events if e.kind == "rebuttal"]) == 2

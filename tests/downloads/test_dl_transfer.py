@@ -32,6 +32,7 @@ from council_desktop.downloads import (
     Progress,
     SizeMismatchError,
     StalledError,
+    UnsafeModelError,
     UpstreamChangedError,
     install_path,
     load_registry,
@@ -503,3 +504,52 @@ def test_two_downloads_of_one_file_at_once_are_refused(hub: FakeHub, models_dir:
     cancel.set()
     worker.join(5)
     assert len(errors) == 1 and isinstance(errors[0], DownloadCancelled)
+
+
+def test_a_users_hub_file_is_loaded_in_a_throwaway_process_before_it_is_installed(
+        hub: FakeHub, models_dir: Path, small_gguf: bytes) -> None:
+    # A well-formed header over weights llama.cpp cannot use: it passes size, sha256 and header checks.
+    spec = custom_spec(REPO, FILE, "chatml")
+    hub.host(REPO, FILE, small_gguf)
+    with pytest.raises(UnsafeModelError) as err:
+        fetch(hub, spec, models_dir, probe=True)
+    assert FILE in str(err.value) and "llama.cpp cannot use it" in str(err.value)
+    dest = install_path(spec, models_dir)
+    assert not dest.exists() and not any(p.name.endswith(".part") for p in dest.parent.iterdir())
+    assert spec.id not in load_registry(models_dir)  # never offered to a seat
+
+
+def test_a_real_model_passes_the_load_probe_and_is_installed(hub: FakeHub, models_dir: Path) -> None:
+    data = starter_file().read_bytes()
+    spec = custom_spec(STARTER.repo, STARTER.filename, "chatml")
+    hub.host(STARTER.repo, STARTER.filename, data)
+    path = fetch(hub, spec, models_dir, probe=True)
+    assert path.read_bytes() == data and spec.id in load_registry(models_dir)
+
+
+def test_a_second_process_downloading_the_same_file_is_refused_plainly(hub: FakeHub, models_dir: Path,
+                                                                       spec: ModelSpec, small_gguf: bytes) -> None:
+    import subprocess
+    import sys
+    import textwrap
+
+    hub.host(REPO, FILE, small_gguf)
+    dest = install_path(spec, models_dir)
+    lock = transfer.lock_path(dest, models_dir)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import fcntl, sys, time
+        fh = open({str(lock)!r}, "ab")
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        print("locked", flush=True)
+        sys.stdin.read()
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(DownloadError) as err:
+            fetch(hub, spec, models_dir)
+        assert "already running in another" in str(err.value)
+        assert hub.bytes_sent == 0 and not dest.exists()
+    finally:
+        holder.communicate("", timeout=10)
+    assert fetch(hub, spec, models_dir) == dest  # once the other one is done

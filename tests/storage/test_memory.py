@@ -63,6 +63,7 @@ def test_nudges_follow_the_traits_and_reset_clears_them(store: Store, council: M
         store.update_personalities(sid, events)
     traits = store.personality("rebel")
     assert traits.agreeableness == pytest.approx(0.5 * 0.8 ** 3)
+    assert store.traits_for(["rebel", "newcomer"]) == {"rebel": traits.as_dict()}  # shown on the avatar
     nudges = store.nudges_for(["rebel"])["rebel"]
     assert NUDGES[("agreeableness", "low")] in nudges and len(nudges) <= 2
     assert len(store.personality_history("rebel")) == 3

@@ -129,3 +129,20 @@ def test_a_failing_migration_leaves_the_file_at_its_version(db_path: Path, counc
     monkeypatch.undo()
     with Store.open(db_path) as store:  # the real migration still works afterwards
         assert store.schema_version == 2 and store.session("old") is not None
+
+
+def test_two_processes_opening_an_old_file_at_once_migrate_it_once(db_path: Path, council: ModuleType,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    db_path.parent.mkdir(parents=True)
+    make_v1(db_path, council)
+    late = SqliteDatabase(str(db_path), lock_type="IMMEDIATE")
+    late.connect()
+    assert migrations.schema_version(late, db_path) == 1  # what the second process read before...
+    with Store.open(db_path) as first:  # ...the first one migrated the file
+        assert first.schema_version == migrations.LATEST
+    real = migrations.schema_version
+    stale = iter([1])
+    monkeypatch.setattr(migrations, "schema_version", lambda db, path: next(stale, None) or real(db, path))
+    assert migrations.migrate(late, db_path) == 1  # no "duplicate column": the step is skipped
+    assert real(late, db_path) == migrations.LATEST
+    late.close()

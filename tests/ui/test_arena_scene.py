@@ -282,3 +282,40 @@ def test_a_new_roles_event_starts_a_fresh_session(scene: ArenaScene, debate_even
     snap = scene.snapshot()
     assert all(not m["badges"] and m["scale"] == 1.0 and m["offset"] == (0.0, 0.0) for m in snap["members"].values())
     assert snap["lines"] == []
+
+
+def _long_synthesis_events() -> list[Event]:
+    """A synthesis longer than the card, streamed as a model does (a leading line break, spaces before
+    line breaks) and stored cleaned, as the orchestrator does."""
+    from council_desktop.core.events import EventLog
+    from council_desktop.core.prompts import clean_output
+    from tests.ui.conftest import MEMBERS, tokens_of
+
+    captured: list[Event] = []
+    log = EventLog(sinks=[captured.append])
+    log.emit("roles", mode="debate", seed=1, members=MEMBERS, proposer="ada", chairman="cleo", nudges={})
+    log.emit("stage", index=5, name="synthesis")
+    log.emit("turn_started", member="cleo", kind="synthesis", stage=5)
+    raw = "\n " + " \n".join(f"Point {i}: the council weighed this argument with care and found it sound."
+                             for i in range(1, 25))
+    for tok in tokens_of(raw):
+        log.emit("token", member="cleo", kind="synthesis", text=tok)
+    log.emit("synthesis", member="cleo", text=clean_output(raw), tokens=200, seconds=4.0, chairman="cleo")
+    return captured
+
+
+def test_a_long_synthesis_ends_the_same_streamed_or_replayed_and_never_retypes(
+        scene: ArenaScene, animated_scene: ArenaScene, qtbot: Any) -> None:
+    events = _long_synthesis_events()
+    *streamed, final = events
+    apply_all(animated_scene, streamed)
+    qtbot.wait_until(lambda: len(animated_scene.synthesis_card.toPlainText()) > 200, timeout=6000)
+    before = len(animated_scene.synthesis_card.toPlainText())
+    animated_scene.apply(final)  # the cleaned text differs in whitespace only
+    assert len(animated_scene.synthesis_card.toPlainText()) >= before - 30  # kept, not blanked and retyped
+    qtbot.wait_until(animated_scene.is_idle, timeout=8000)
+    apply_all(scene, [e for e in events if e.kind != "token"])  # a replay: stored events, no tokens
+    live, replayed = animated_scene.snapshot()["card"], scene.snapshot()["card"]
+    assert live["text"] == replayed["text"] == final.data["text"]
+    assert live["visible_lines"] == replayed["visible_lines"]
+    assert any(line.startswith("Point 24") for line in replayed["visible_lines"])  # its end is on show, as live

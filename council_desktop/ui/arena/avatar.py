@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QRadialGradient
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -115,7 +117,7 @@ class AvatarItem(AnimatedObject):
             return
         tip = f"{self.info.name}: mean received score {mean:.2f}" + (" — in the bottom two" if bottom else "")
         self.set_summary(f"avg {mean:.1f}" + (" ▼" if bottom else ""),
-                         theme.RED if bottom else score_color(round(mean)), tip, value=mean, delay=delay)
+                         theme.RED if bottom else score_color(math.floor(mean + 0.5)), tip, value=mean, delay=delay)
 
     def set_summary(self, text: str | None, color: str = theme.GREY, tooltip: str = "", *,
                     value: float | None = None, delay: int = 0) -> None:

@@ -149,6 +149,7 @@ class ArenaScene(QGraphicsScene):
                                                  "opacity": round(topic.opacity(), 3)},
             "card": None if card is None else {"visible": card.isVisible(), "title": card.title,
                                                "byline": card.byline, "text": card.toPlainText(),
+                                               "visible_lines": card.visible_lines(),
                                                "footer": card.footer, "achievements": card.achievements,
                                                "opacity": round(card.opacity(), 3)},
             "table_opacity": None if self._table is None else round(self._table.opacity(), 3),

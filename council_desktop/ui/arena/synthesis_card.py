@@ -78,8 +78,9 @@ class SynthesisCardItem(AnimatedObject):
         self._advance_or_schedule()
 
     def set_final(self, text: str) -> None:
-        if not text.startswith(self._target[: self._shown]):
-            self._shown = 0
+        # The stored text is the cleaned stream (leading blanks and spaces before line breaks trimmed):
+        # keep what is already revealed rather than blanking the card and typing it out again.
+        self._shown = _aligned_prefix(self._target[: self._shown], text)
         self._target = text
         self._final = True
         self._advance_or_schedule()
@@ -134,8 +135,6 @@ class SynthesisCardItem(AnimatedObject):
         if self.motion_reduced():
             self._timer.stop()
             self._shown = self._revealable_end()
-            if self._final:
-                self._follow = False
             self._relayout()
         elif self._shown < self._revealable_end() and not self._timer.isActive():
             self._timer.start()
@@ -266,3 +265,18 @@ class SynthesisCardItem(AnimatedObject):
             painter.setPen(theme.qcolor(theme.TEXT_DIM))
             fy = inner.bottom() - 4 if self._achievements else chip_y + 16
             painter.drawText(QPointF(inner.left(), fy), elide(self._footer, self._foot_font, inner.width()))
+
+
+def _aligned_prefix(shown: str, final: str) -> int:
+    """How much of ``final`` corresponds to the revealed ``shown`` text, whitespace differences aside."""
+    i = j = 0
+    while i < len(shown) and j < len(final):
+        if shown[i] == final[j]:
+            i, j = i + 1, j + 1
+        elif shown[i].isspace():
+            i += 1
+        elif final[j].isspace():
+            j += 1
+        else:
+            break
+    return j
