@@ -55,55 +55,59 @@ def bare_decode(path: Path, n_tokens: int, threads: int) -> float:
     return produced / dt
 
 
-def engine_run(path: Path, n_tokens: int, threads: int, seats: int, repeats: int) -> tuple[float, int]:
-    """Aggregate streamed tokens per second with ``seats`` seats generating at once (greedy, no EOS)."""
-    eng = Engine(seat_ctx=1024, n_threads=threads)
-    ids = [f"seat{i}" for i in range(seats)]
-    eng.load([SeatSpec(i, path, "chatml") for i in ids])
-    host = EngineThread(eng).start()
-    rates = []
-    streamed = 0
+class EngineRig:
+    """One engine with ``seats`` seats on the file, kept loaded across repeats."""
 
-    async def once() -> float:
-        nonlocal streamed
-        backend = EngineBackend(eng)
-        count = [0]
-        first: list[float] = []
+    def __init__(self, path: Path, threads: int, seats: int) -> None:
+        self.engine = Engine(seat_ctx=1024, n_threads=threads)
+        self.ids = [f"seat{i}" for i in range(seats)]
+        self.engine.load([SeatSpec(i, path, "chatml") for i in self.ids])
+        self.host = EngineThread(self.engine).start()
 
-        def on_token(_t: str) -> None:
-            if not count[0]:
-                first.append(time.perf_counter())
-            count[0] += 1
+    def run(self, n_tokens: int) -> float:
+        """Aggregate streamed tokens per second (greedy, to max_tokens), timed like the bare loop: from the
+        first streamed token (the prompts are prefilled by then) to the last, as the consumer sees it."""
 
-        # Greedy, to max_tokens. Timed like the bare loop: from the first streamed token (the prompts are
-        # prefilled by then) to the last, so the rate is the decode rate, seen by the consumer.
-        params = GenerationParams(max_tokens=n_tokens, temperature=0.0)
-        done = await asyncio.gather(*backend.submit([Request(i, MESSAGES, params, on_token) for i in ids]))
-        dt = time.perf_counter() - first[0]
-        streamed = count[0]
-        return (sum(c.tokens for c in done) - 1) / dt
+        async def once() -> float:
+            backend = EngineBackend(self.engine)
+            first: list[float] = []
 
-    for _ in range(repeats):
-        rates.append(asyncio.run(once()))
-    host.stop()
-    return statistics.median(rates), streamed
+            def on_token(_t: str) -> None:
+                if not first:
+                    first.append(time.perf_counter())
+
+            params = GenerationParams(max_tokens=n_tokens, temperature=0.0)
+            done = await asyncio.gather(*backend.submit([Request(i, MESSAGES, params, on_token) for i in self.ids]))
+            return (sum(c.tokens for c in done) - 1) / (time.perf_counter() - first[0])
+
+        return asyncio.run(once())
+
+    def close(self) -> None:
+        self.host.stop()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tokens", type=int, default=128)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--model", type=Path, default=None)
     args = ap.parse_args()
     path = args.model or starter_model_path()
     threads = physical_cores()
-    print(f"model {path.name}, {threads} threads, {args.tokens} tokens per seat, median of {args.repeats}")
-    bare = statistics.median(bare_decode(path, args.tokens, threads) for _ in range(args.repeats))
-    one, _ = engine_run(path, args.tokens, threads, 1, args.repeats)
-    five, _ = engine_run(path, args.tokens, threads, 5, args.repeats)
-    print(f"bare llama-cpp-python decode loop : {bare:7.1f} tok/s")
-    print(f"engine streaming, 1 seat          : {one:7.1f} tok/s  ({one / bare:.2f}x bare)")
-    print(f"engine streaming, 5 seats batched : {five:7.1f} tok/s aggregate  ({five / one:.2f}x one seat)")
+    print(f"model {path.name}, {threads} threads, {args.tokens} tokens per seat, median of {args.repeats} "
+          "interleaved rounds (this machine's speed drifts: each round runs all three back to back)")
+    one_rig, five_rig = EngineRig(path, threads, 1), EngineRig(path, threads, 5)
+    bare, one, five = [], [], []
+    for _ in range(args.repeats):
+        bare.append(bare_decode(path, args.tokens, threads))
+        one.append(one_rig.run(args.tokens))
+        five.append(five_rig.run(args.tokens))
+    one_rig.close()
+    five_rig.close()
+    b, o, f = (statistics.median(x) for x in (bare, one, five))
+    print(f"bare llama-cpp-python decode loop : {b:7.1f} tok/s")
+    print(f"engine streaming, 1 seat          : {o:7.1f} tok/s  ({o / b:.2f}x bare)")
+    print(f"engine streaming, 5 seats batched : {f:7.1f} tok/s aggregate  ({f / o:.2f}x one seat)")
 
 
 if __name__ == "__main__":
