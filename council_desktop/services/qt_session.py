@@ -128,11 +128,7 @@ class CouncilSession(QObject):
         next session is asked for. False (nothing done) while a session runs or models load."""
         if self.running or self._loading:
             return False
-        self.runtime.reseat(self.runtime.seats)
-        self._loaded = False
-        self._seat_errors = {}
-        self._seat_states = {m.id: "unloaded" for m in self.runtime.members}
-        self.council_changed.emit(self.council_preview())
+        self._take_seats(self.runtime.seats, "unloaded")
         return True
 
     def reseat(self, seats: Sequence[Seat]) -> bool:
@@ -142,13 +138,17 @@ class CouncilSession(QObject):
             self._pending_seats = list(seats)
             return False
         self._pending_seats = None
+        self._take_seats(seats, "loading")
+        self.start_loading()
+        return True
+
+    def _take_seats(self, seats: Sequence[Seat], state: str) -> None:
+        """Free the loaded models and seat ``seats``, each shown in ``state`` until loaded."""
         self.runtime.reseat(seats)
         self._loaded = False
         self._seat_errors = {}
-        self._seat_states = {m.id: "loading" for m in self.runtime.members}
+        self._seat_states = {m.id: state for m in self.runtime.members}
         self.council_changed.emit(self.council_preview())
-        self.start_loading()
-        return True
 
     def convene(self, topic: str = "", seed: int | None = None) -> None:
         self._start(RunRequest("debate", topic.strip() or None, seed, self.max_tokens))
