@@ -39,12 +39,8 @@ from typing import IO, Any, NoReturn, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from urllib.request import getproxies, proxy_bypass
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not on POSIX: the in-process claim only
-    fcntl = None  # type: ignore[assignment]
-
 from .. import __version__
+from ..core.filelock import FileLock
 from ..core.gguf import GGUFError, read_gguf
 from .errors import (
     ChecksumMismatchError,
@@ -153,7 +149,7 @@ def _installed_copy(spec: DownloadSpec, models_dir: Path) -> InstalledModel | No
 @contextlib.contextmanager
 def _claim(dest: Path) -> Iterator[None]:
     """One download per destination at a time in this process (two writers on one .part would corrupt
-    it); ``_Download._lock_across_processes`` does the same between processes."""
+    it); ``_Download.run`` holds a ``FileLock`` for the same between processes."""
     with _active_lock:
         if dest in _active:
             raise DownloadError("a download of this file is already running", filename=dest.name)
@@ -302,37 +298,17 @@ class _Download:
         self.remote = self._retrying(lambda: fetch_metadata(self.spec, endpoint=self.endpoint,
                                                             token=self.token_arg))
         self._set_expectations()
-        lock = None
+        # The window and a terminal downloading one file at once would interleave writes to its part.
+        lock = FileLock(lock_path(self.dest, self.models_dir))
         try:
-            lock = self._lock_across_processes()
+            if not lock.acquire():
+                raise DownloadError("a download of this file is already running in another Council Desktop "
+                                    "window or terminal", filename=self.name)
             return self._fetch_and_install()
         except OSError as exc:  # writing the sidecar, the registry, a truncate: said as plainly as the rest
             raise self._write_failed(exc) from None
         finally:
-            if lock is not None:
-                unlink_quietly(lock_path(self.dest, self.models_dir))  # before closing: still ours
-                lock.close()
-
-    def _lock_across_processes(self) -> IO[bytes] | None:
-        """The window and a terminal downloading one file at once would interleave writes to its part."""
-        if fcntl is None:
-            return None
-        path = lock_path(self.dest, self.models_dir)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        while True:
-            lock = open(path, "ab")  # noqa: SIM115 - held for the download, closed by run()
-            try:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                lock.close()
-                raise DownloadError("a download of this file is already running in another Council Desktop "
-                                    "window or terminal", filename=self.name) from None
-            try:
-                if os.stat(path).st_ino == os.fstat(lock.fileno()).st_ino:
-                    return lock
-            except FileNotFoundError:
-                pass
-            lock.close()  # the previous holder removed that file as we took it: take the new one
+            lock.release()
 
     def _fetch_and_install(self) -> Path:
         adopted = self._adopt_existing()

@@ -9,16 +9,10 @@ alone. Where ``fcntl`` is missing (Windows), every running session counts as aba
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 from pathlib import Path
-from typing import IO
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not on POSIX
-    fcntl = None  # type: ignore[assignment]
+from ..core.filelock import LOCKING, FileLock, held_elsewhere
 
 log = logging.getLogger(__name__)
 
@@ -36,50 +30,20 @@ class SessionClaim:
     """Held while a session is being recorded; ``release`` when it completes (idempotent)."""
 
     def __init__(self, db_path: Path, session_id: str) -> None:
-        self.path = _lock_file(db_path, session_id)
-        self._fh: IO[bytes] | None = None
-        if fcntl is None:
-            return
+        self._lock = FileLock(_lock_file(db_path, session_id))
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fh = open(self.path, "ab")  # noqa: SIM115 - held until release
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            self._fh = fh
+            taken = self._lock.acquire()
         except OSError as exc:  # a read-only folder: the session still records, it is just not claimed
-            log.warning("could not claim session %s (%s); a later start may mark it interrupted", session_id, exc)
-
-    def __del__(self) -> None:
-        # A recorder dropped without ``complete`` (the session ended in an error): its lock goes with it.
-        if self._fh is not None:
-            self._fh.close()
+            taken, why = False, str(exc)
+        else:
+            why = "another recorder holds it"
+        if not taken:
+            log.warning("could not claim session %s (%s); a later start may mark it interrupted", session_id, why)
 
     def release(self) -> None:
-        if self._fh is None:
-            return
-        with contextlib.suppress(OSError):
-            self.path.unlink()
-        self._fh.close()  # closing drops the lock
-        self._fh = None
+        self._lock.release()
 
 
 def is_live(db_path: Path, session_id: str) -> bool:
     """True when another open recorder (in any process) holds the session's lock."""
-    if fcntl is None:
-        return False
-    path = _lock_file(db_path, session_id)
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except OSError:
-        return False  # never claimed, or released
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    else:
-        with contextlib.suppress(OSError):
-            path.unlink()  # abandoned: tidy up
-        return False
-    finally:
-        os.close(fd)
+    return LOCKING and held_elsewhere(_lock_file(db_path, session_id))
