@@ -40,14 +40,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--self-test", action="store_true", help="check the installation and exit")
     parser.add_argument("--db", help="the SQLite database (default: in the user data dir)")
     args, qt_args = parser.parse_known_args(list(argv) if argv is not None else sys.argv[1:])
-    log_file = config.setup_logging()
     _install_excepthook()
+    notes: list[str] = []  # problems found at start-up, one line each: on stderr now, in the window later
+
+    def note(message: str) -> None:
+        notes.append(message)
+        if sys.stderr is not None:  # None in a windowed frozen app until the log takes its place
+            print(f"{APP_NAME}: {message}", file=sys.stderr)
+
+    log_file = config.setup_logging(report=note)
     log.info("%s %s starting; log at %s", APP_NAME, __version__, log_file)
 
     import qasync
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from .core.types import CouncilError
     from .llm.seating import council_from_settings
     from .services.history import HistoryService
     from .services.model_manager import ModelManager
@@ -72,9 +80,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test(app)
 
-    store = Store.open(config.db_path() if not args.db else args.db)
+    try:
+        store = Store.open(config.db_path() if not args.db else args.db)
+    except (CouncilError, OSError) as exc:  # a read-only or damaged data folder: say so, in one line
+        log.error("cannot open the history: %s", exc)
+        note(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+            QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
     interrupted = store.mark_interrupted()
-    settings = config.load_settings()
+    settings = config.load_settings(report=note)
 
     def seats_for(chosen: dict[str, Any]) -> Sequence[Any]:
         return council_from_settings(chosen, config.installed_models())
@@ -86,8 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _wire(window, session, HistoryService(store, window), manager, seats_for)
     window.show()
     if interrupted:
-        window.statusBar().showMessage(f"{interrupted} unfinished session(s) from last time were marked interrupted",
-                                       8000)
+        notes.append(f"{interrupted} unfinished session(s) from last time were marked interrupted")
+    if notes:
+        window.statusBar().showMessage(" · ".join(notes), 15000)
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from . import APP_NAME, __version__, config
 from .core.events import ASK_STAGES, DEBATE_STAGES, Event
+from .core.text import one_line, visible_controls
 from .core.transcript import build_transcript
 
 
@@ -119,7 +120,8 @@ class TerminalProgress:
         filled = int(frac * self.BAR)
         rate = self.tokens / max(1e-6, time.monotonic() - self.t0)
         who = ", ".join(sorted(self.names.get(m, m) for m in self.speaking)) or "…"
-        line = f"  [{'#' * filled}{'.' * (self.BAR - filled)}] {self.done}/{self.expected}  {who}  {rate:5.1f} tok/s"
+        line = visible_controls(f"  [{'#' * filled}{'.' * (self.BAR - filled)}] {self.done}/{self.expected}  "
+                                f"{who}  {rate:5.1f} tok/s", keep="")
         self.out.write("\r" + line[:120].ljust(len(self._line)))
         self.out.flush()
         self._line = line[:120]
@@ -128,7 +130,8 @@ class TerminalProgress:
         if self.live and self._line:
             self.out.write("\r" + " " * len(self._line) + "\r")
             self._line = ""
-        self.out.write(text + "\n")
+        # Topics, turns and reasons are untrusted: an escape sequence in them is shown, never obeyed.
+        self.out.write(visible_controls(text, keep="\n") + "\n")
         self.out.flush()
 
 
@@ -152,7 +155,7 @@ def _run_session(args: argparse.Namespace, mode: str, topic: str | None) -> int:
 
     store = None if args.no_db else _open_store(args)
     installed = config.installed_models()
-    seats = council_from_settings(config.load_settings(), installed)
+    seats = council_from_settings(_settings(), installed)
     runtime = CouncilRuntime(seats, store, seat_ctx=args.ctx)
     progress = TerminalProgress()
 
@@ -200,10 +203,10 @@ def cmd_history(args: argparse.Namespace) -> int:
     store = _open_store(args)
     rows = store.sessions(search=args.search, limit=args.limit)
     if not rows:
-        print("no sessions yet")
+        print(f"no sessions match {one_line(args.search)!r}" if args.search else "no sessions yet")
         return 0
-    for r in rows:
-        print(f"{r.id[:8]}  {str(r.started_at)[:19]}  {r.mode:<6} {r.status:<11} {(r.topic or '')[:70]}")
+    for r in rows:  # one row a session, whatever the topic holds (newlines, escape sequences)
+        print(f"{r.id[:8]}  {str(r.started_at)[:19]}  {r.mode:<6} {r.status:<11} {one_line(r.topic or '')[:70]}")
     return 0
 
 
@@ -262,7 +265,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     from . import downloads
     from .llm.catalogue import CHAMPIONS, CUSTOM_KEY, STARTER, custom_records, custom_specs, starter_model_path
 
-    own = custom_specs(config.load_settings())  # the user's hub and disk files, added in Settings
+    own = custom_specs(_settings())  # the user's hub and disk files, added in Settings
 
     def catalogue_spec(name: str) -> Any:
         for spec in (*CHAMPIONS, *own):
@@ -292,6 +295,14 @@ def cmd_models(args: argparse.Namespace) -> int:
         return 0
     if args.action in ("download", "remove") and not args.name:
         print(f"{APP_NAME}: models {args.action} needs a model name (see `models list`)", file=sys.stderr)
+        return 2
+    if args.name == STARTER.id:  # listed by `models list`, but bundled: nothing to download or remove
+        if args.action == "verify":
+            result = downloads.verify_installed(starter_model_path(), STARTER)
+            print(f"{STARTER.id}: {'ok' if result.ok else 'FAILED'} — {result.reason}")
+            return 0 if result.ok else 1
+        print(f"{APP_NAME}: {STARTER.id} is bundled with the app; there is nothing to {args.action}",
+              file=sys.stderr)
         return 2
     if args.action == "download":
         spec = catalogue_spec(args.name)
@@ -346,6 +357,23 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from .app import main as app_main
 
     return app_main(["--db", args.db] if args.db else [])
+
+
+def _warn(message: str) -> None:
+    print(f"{APP_NAME}: {message}", file=sys.stderr)
+
+
+def _settings() -> dict[str, Any]:
+    return config.load_settings(report=_warn)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull, so the interpreter's final flush into the closed pipe raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout replaced (tests) or already closed
+        pass
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -407,11 +435,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
         return cmd_gui(args)
-    config.setup_logging()
+    config.setup_logging(report=_warn)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `history | head`: the reader has all it wanted; say nothing more
+        _silence_stdout()
+        return 0
     except Exception as exc:  # one line for the user; the traceback goes to the log
         import logging
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
+from council_desktop.core.events import Event, EventLog
 from council_desktop.core.personas import STARTER_PERSONAS
+from council_desktop.core.pipeline import Orchestrator, SessionPlan
 from council_desktop.core.types import Cancelled, Completion, Member, MemberError, Message, Probe, Request
 
 Script = Callable[[str, Sequence[Message], Request], "str | BaseException"]
@@ -122,3 +126,22 @@ def failing(member: str, reason: str = "model file is corrupt") -> Script:
             return MemberError(member_id, reason)
         return default_script(member_id, messages, req)
     return script
+
+
+def run_session(mode: str = "debate", topic: str | None = None, seed: int = 0,
+                backend: ScriptedBackend | None = None, sinks: Sequence[Callable[[Event], None]] = ()) -> list[Event]:
+    """One session through the real Orchestrator on a scripted backend; every event also goes to ``sinks``."""
+    log = EventLog(list(sinks))
+    plan = SessionPlan(mode, members(), topic=topic, seed=seed)  # type: ignore[arg-type]
+    asyncio.run(Orchestrator(plan, backend or ScriptedBackend(), log).run())
+    return log.events
+
+
+def record_session(store: Any, mode: str = "debate", topic: str | None = None, seed: int = 0,
+                   session_id: str | None = None) -> tuple[str, list[Event]]:
+    """Run a scripted session with the real Orchestrator into ``store``; returns (session id, events)."""
+    sid = session_id or uuid.uuid4().hex
+    recorder = store.recorder(sid)
+    events = run_session(mode, topic, seed, sinks=[recorder])
+    recorder.close()
+    return sid, events

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -105,7 +106,12 @@ def add_local_gguf(path: Path, models_dir: Path, *, copy: bool = True, probe: bo
     """Register a GGUF file from disk. The header is checked in-process (pure Python), then the file is
     opened in a throwaway process (``probe``); only then is it copied into ``<models_dir>/local/`` (or,
     with ``copy=False``, referenced where it is) and registered under ``local:<sha256 prefix>``."""
-    src = Path(path).expanduser().resolve()
+    try:
+        src = Path(path).expanduser().resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11 says RuntimeError for a loop of symbolic links
+        why = "a loop of symbolic links" if not isinstance(exc, OSError) or exc.errno == errno.ELOOP \
+            else exc.strerror or str(exc)
+        raise NotGGUFError(f"cannot open {path}: {why}", filename=Path(path).name) from None
     models_dir = Path(models_dir)
     try:
         read_gguf(src, keys=False)

@@ -11,6 +11,7 @@ composition root must call ``main([PATH])`` and exit when it sees that flag, bef
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import signal
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.gguf import GGUFError, read_gguf
+from ..core.text import refusal_reason
 
 PROBE_FLAG = "--probe-gguf"
 MARKER = "COUNCIL-PROBE "
@@ -137,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         import llama_cpp
     except ImportError:
         return _emit(True, mode="header", info=info)
+    log = _capture_llama_log(llama_cpp)
     try:
         # The whole model, and one token through every layer: weights whose shapes or data would crash
         # llama.cpp crash this throwaway process, not the app.
@@ -146,5 +149,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         model.eval([bos if 0 <= bos < model.n_vocab() else 0])
         model.close()
     except Exception as exc:
-        return _emit(False, f"llama.cpp could not load it ({type(exc).__name__}: {exc})", "llama_cpp", info)
+        # llama-cpp-python only says "Failed to load model from file"; llama.cpp's log says why.
+        why = refusal_reason(log) or f"{type(exc).__name__}: {exc}"
+        return _emit(False, f"llama.cpp could not load it ({why})", "llama_cpp", info)
     return _emit(True, mode="llama_cpp", info=info)
+
+
+def _capture_llama_log(llama_cpp: Any) -> list[str]:
+    """Collect llama.cpp's log lines in this (throwaway) process: the callback lives as long as it does."""
+    lines: list[str] = []
+
+    @llama_cpp.llama_log_callback
+    def on_log(_level: int, text: bytes, _user: Any) -> None:
+        lines.extend(text.decode("utf-8", "replace").splitlines())
+
+    try:
+        llama_cpp.llama_log_set(on_log, ctypes.c_void_p(0))
+    except (AttributeError, TypeError):  # another binding version: the reason is then the exception's
+        return lines
+    _keep_alive.append(on_log)
+    return lines
+
+
+_keep_alive: list[Any] = []

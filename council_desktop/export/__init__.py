@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -26,7 +27,7 @@ SUPPORTED_EXTENSIONS = tuple(_WRITERS)
 
 
 def export_transcript(transcript: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
-    """Write ``transcript`` (DESIGN.md §4) to ``path`` in the format its extension names.
+    """Write ``transcript`` (docs/ARCHITECTURE.md, "The transcript") to ``path`` in the format its extension names.
 
     The whole document is rendered before the file system is touched, then written to a temporary file
     beside ``path`` and moved over it with ``os.replace``: a failure never leaves a half-written file and
@@ -52,6 +53,10 @@ def _write_atomically(target: Path, data: bytes) -> None:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         except FileExistsError:
             continue
+        except OSError as exc:  # name the path the user typed, not our hidden temporary file
+            if not directory.is_dir():
+                raise FileNotFoundError(errno.ENOENT, "no such folder", str(directory)) from None
+            raise type(exc)(exc.errno, exc.strerror, str(target)) from None
         break
     else:
         raise FileExistsError(f"could not create a temporary file in {directory}")

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..core.text import visible_controls
 from .view import AggregateRow, TranscriptView, TurnView, build_view
 
 _INLINE_SPECIALS = frozenset("\\`*_{}[]<>#|~&$")
@@ -28,7 +29,9 @@ def _escape_chars(text: str) -> str:
 
 
 def escape_line(line: str) -> str:
-    """One line of plain text as Markdown that renders to exactly that text."""
+    """One line of plain text as Markdown that renders to exactly that text (control characters, which no
+    renderer shows and a terminal obeys, as their visible symbols)."""
+    line = visible_controls(line, keep="\t")
     stripped = line.lstrip(" \t")
     indent = line[: len(line) - len(stripped)]
     lead = indent.replace("\t", _NBSP * 4).replace(" ", _NBSP)
@@ -197,7 +200,8 @@ def render_markdown(view: TranscriptView) -> str:
                 + (f": {escape_inline(a.reason)}" if a.reason else "") for a in view.achievements]
         out.append("")
     out += ["---", "", f"*Exported by Council Desktop · {view.mode} transcript · council-transcript/1*", ""]
-    return "\n".join(out)
+    # Every piece of text went through escape_line; this also covers the few written verbatim (ids, mode).
+    return visible_controls("\n".join(out), keep="\n\t")
 
 
 def to_markdown(t: Mapping[str, Any]) -> str:

@@ -301,6 +301,14 @@ def custom_records(settings: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [r for r in raw if isinstance(r, dict) and isinstance(r.get("id"), str)] if isinstance(raw, list) else []
 
 
+def seat_records(settings: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The seats saved in ``settings`` (``{"seats": [{"model": id, "persona": id}, ...]}``); a value of
+    any other shape (a string, a number, a list of numbers) holds no seat, and a malformed entry is left
+    out."""
+    raw = settings.get("seats")
+    return [r for r in raw if isinstance(r, dict)] if isinstance(raw, list) else []
+
+
 def custom_specs(settings: Mapping[str, Any]) -> list[ModelSpec]:
     """Specs of the user's own models (hub files and files from disk), in the order they were added."""
     return [s for s in map(spec_from_record, custom_records(settings)) if s is not None]

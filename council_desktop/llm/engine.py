@@ -1,6 +1,6 @@
 """The in-process inference engine: GGUF files loaded once, one sequence per seat, batched decoding.
 
-Scheduling policy (few cores, DESIGN.md §2): one decode loop serves every seat. Seats that share a
+Scheduling policy (few cores, docs/ARCHITECTURE.md, "The engine"): one decode loop serves every seat. Seats that share a
 model file are sequences of one llama.cpp context, and each step decodes all of their next tokens in a
 single ``llama_decode`` (the weights are read once for five seats). Distinct model files take turns
 step by step. Only one ``llama_decode`` runs at any moment and it uses all cores, so the process never
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.gguf import GGUFError, read_gguf
+from ..core.text import refusal_reason
 from ..core.types import Cancelled, CancelToken, Completion, GenerationParams, MemberError, Message
 from .chat_formats import ChatFormat, get_format
 
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 _llama: Any = None  # the llama_cpp module, imported lazily (see _lib)
 _log_callback: Any = None
+_recent_log: deque[str] = deque(maxlen=64)  # llama.cpp's last lines: why it refused a file
 
 
 def _lib() -> Any:
@@ -47,6 +49,7 @@ def _lib() -> Any:
         @llama_cpp.llama_log_callback
         def _route(level: int, text: bytes, _user: Any) -> None:
             msg = text.decode("utf-8", "replace").rstrip()
+            _recent_log.append(msg)
             if msg and level in (3, 4):  # GGML_LOG_LEVEL_WARN, _ERROR
                 log.warning("llama.cpp: %s", msg)
 
@@ -125,9 +128,11 @@ class _ModelGroup:
         self.path = path
         params = lib.llama_model_default_params()
         params.use_mmap = True  # seats and processes share the weights through the page cache
+        _recent_log.clear()
         self.model = lib.llama_model_load_from_file(str(path).encode(), params)
         if not self.model:
-            raise MemberError("", f"llama.cpp refused the model file {path.name} (not a model it can load)")
+            why = refusal_reason(_recent_log) or "not a model it can load"
+            raise MemberError("", f"llama.cpp refused the model file {path.name} ({why})")
         self.vocab = lib.llama_model_get_vocab(self.model)
         self.n_vocab = lib.llama_vocab_n_tokens(self.vocab)
         cparams = lib.llama_context_default_params()

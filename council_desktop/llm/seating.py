@@ -9,7 +9,7 @@ from typing import Any
 
 from ..core.personas import STARTER_PERSONAS, Persona
 from ..core.types import Member
-from .catalogue import CHAMPIONS, STARTER, ModelSpec, custom_specs, starter_model_path
+from .catalogue import CHAMPIONS, STARTER, ModelSpec, custom_specs, seat_records, starter_model_path
 from .engine import SeatSpec
 
 
@@ -35,7 +35,7 @@ def council_from_settings(settings: Mapping[str, Any], installed: Mapping[str, P
     """Seats chosen in Settings (``{"seats": [{"model": id, "persona": id}, ...]}``) whose models are
     installed (catalogue champions, the bundled starter, or the user's own hub and disk files); the starter
     council whenever none is."""
-    chosen = settings.get("seats") or []
+    chosen = seat_records(settings)
     personas = {p.id: p for p in STARTER_PERSONAS}
     models = {m.id: m for m in (*CHAMPIONS, STARTER, *custom_specs(settings))}
     paths = dict(installed)

@@ -40,6 +40,7 @@ from ..llm.catalogue import (
     custom_spec,
     local_spec,
     ram_estimate_mb,
+    seat_records,
     spec_from_record,
     starter_model_path,
 )
@@ -453,14 +454,11 @@ class ModelManager(QObject):
 
     def seats(self) -> list[SeatChoice]:
         """The saved seats, five of them; a seat whose model is no longer installed shows the starter."""
-        raw = self.settings.get(SEATS_KEY)
         available = self._available()
         personas = {p.id for p in STARTER_PERSONAS}
         defaults = self.default_seats()
         out: list[SeatChoice] = []
-        for i, entry in enumerate(raw[:MAX_SEATS] if isinstance(raw, list) else []):
-            if not isinstance(entry, dict):
-                continue
+        for i, entry in enumerate(seat_records(self.settings)[:MAX_SEATS]):
             model = str(entry.get("model"))
             persona = str(entry.get("persona"))
             out.append(SeatChoice(model if model in available else self._starter.id,

@@ -3,20 +3,17 @@
 Migrations are frozen SQL, never derived from the current models: a model may change later, while what
 version N looked like must not. Version 1 is the first schema (the debate record); version 2 adds the
 memory features (badges, personalities, the nudges used per session and the all-valid flag per seat,
-back-filled from each finished session's stored events).
+back-filled from each finished session's stored events by frozen SQL).
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from ..core.achievements import valid_output
-from ..core.events import Event
 from .errors import StorageError
 
 V1 = (
@@ -171,18 +168,41 @@ def _v1(db: SqliteDatabase) -> None:
     _run(db, V1)
 
 
+# The Workhorse condition as it stood when version 2 was written (valid output in every stage a member
+# took part in), frozen in SQL over the stored events: later changes to core.achievements must not
+# change what this migration writes.
+V2_BACKFILL = """
+UPDATE session_members SET all_valid = 1
+WHERE session_id IN (SELECT id FROM sessions WHERE status = 'finished')
+  AND NOT EXISTS (
+      SELECT 1 FROM events e, json_each(e.data, '$.members') m
+      WHERE e.session_id = session_members.session_id AND e.kind = 'roles'
+        AND json_extract(m.value, '$.id') = session_members.member_id
+        AND coalesce(json_extract(m.value, '$.status'), 'ok') != 'ok')
+  AND NOT EXISTS (
+      SELECT 1 FROM events e
+      WHERE e.session_id = session_members.session_id AND e.kind = 'member_failed'
+        AND json_extract(e.data, '$.member') = session_members.member_id)
+  AND EXISTS (
+      SELECT 1 FROM events e
+      WHERE e.session_id = session_members.session_id
+        AND e.kind IN ('topic', 'opinion', 'rebuttal', 'answer', 'synthesis')
+        AND json_extract(e.data, '$.member') = session_members.member_id)
+  AND NOT EXISTS (
+      SELECT 1 FROM events e
+      WHERE e.session_id = session_members.session_id AND e.kind IN ('review', 'ranking')
+        AND json_extract(e.data, '$.reviewer') = session_members.member_id
+        AND NOT coalesce(json_extract(e.data, '$.valid'), 0))
+  AND coalesce((
+      SELECT coalesce(json_extract(e.data, '$.valid'), 0) FROM events e
+      WHERE e.session_id = session_members.session_id AND e.kind = 'alliance'
+        AND json_extract(e.data, '$.member') = session_members.member_id
+      ORDER BY e.seq DESC LIMIT 1), 1)
+"""
+
+
 def _v2(db: SqliteDatabase) -> None:
-    _run(db, V2)
-    # Back-fill the all-valid flag of finished sessions from their own event logs.
-    sessions = [r[0] for r in db.execute_sql("SELECT id FROM sessions WHERE status = 'finished'")]
-    for sid in sessions:
-        rows = db.execute_sql("SELECT seq, kind, t, at, data FROM events WHERE session_id = ? ORDER BY seq",
-                              (sid,)).fetchall()
-        events = [Event(seq, kind, t, at, json.loads(data)) for seq, kind, t, at, data in rows]
-        for member, ok in valid_output(events).items():
-            if ok:
-                db.execute_sql("UPDATE session_members SET all_valid = 1 "
-                               "WHERE session_id = ? AND member_id = ?", (sid, member))
+    _run(db, (*V2, V2_BACKFILL))
 
 
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2}

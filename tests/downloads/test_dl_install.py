@@ -137,3 +137,11 @@ def test_a_local_file_that_fails_the_probe_is_not_registered(tmp_path: Path, mod
         add_local_gguf(src, models_dir)
     assert load_registry(models_dir) == {}
     assert not (models_dir / "local").exists()
+
+
+def test_a_symlink_loop_is_refused_with_a_reason(tmp_path: Path, models_dir: Path) -> None:
+    loop_a, loop_b = tmp_path / "a.gguf", tmp_path / "b.gguf"
+    loop_a.symlink_to(loop_b)
+    loop_b.symlink_to(loop_a)
+    with pytest.raises(NotGGUFError, match="loop of symbolic links"):
+        add_local_gguf(loop_a, models_dir, probe=False)

@@ -6,7 +6,8 @@ import struct
 import sys
 from pathlib import Path
 
-from fakehub import starter_file
+import pytest
+from fakehub import make_gguf, starter_file
 
 from council_desktop.downloads import probe_gguf_in_subprocess
 
@@ -54,3 +55,25 @@ def test_a_loader_that_dies_without_an_answer_says_so(tmp_path: Path) -> None:
     die = [sys.executable, "-c", "import sys; sys.stderr.write('boom'); sys.exit(3)"]
     result = probe_gguf_in_subprocess(tmp_path / "any.gguf", timeout=30, command=die)
     assert not result.ok and "code 3" in result.reason and "boom" in result.reason
+
+
+def test_a_file_llama_cpp_refuses_says_why(tmp_path: Path) -> None:
+    pytest.importorskip("llama_cpp")
+    # A well-formed GGUF (the header check passes) with none of the keys a llama model needs.
+    refused = tmp_path / "no-hparams.gguf"
+    refused.write_bytes(make_gguf(64 * 1024))
+    result = probe_gguf_in_subprocess(refused, timeout=60)
+    assert not result.ok and result.mode == "llama_cpp"
+    assert "Failed to load model from file" not in result.reason
+    assert "key not found" in result.reason or "llama." in result.reason, result.reason
+
+
+def test_the_refusal_is_the_first_line_that_says_what_is_wrong() -> None:
+    from council_desktop.core.text import refusal_reason as llama_refusal
+
+    log = ["llama_model_loader: loaded meta data with 2 key-value pairs",
+           "llama_model_load: error loading model: error loading model hyperparameters: key not found in model: "
+           "llama.context_length", "llama_model_load_from_file_impl: failed to load model"]
+    assert llama_refusal(log) == ("error loading model: error loading model hyperparameters: key not found in "
+                                  "model: llama.context_length")
+    assert llama_refusal(["llama_model_load_from_file_impl: failed to load model"]) == ""

@@ -84,3 +84,19 @@ def test_written_file_is_utf8(tmp_path: Path, debate: dict[str, Any]) -> None:
     debate["topic"] = "Straßenlaternen — 灯?"
     for name in ("t.md", "t.json", "t.html"):
         assert "Straßenlaternen — 灯?" in (export_transcript(debate, tmp_path / name)).read_text(encoding="utf-8")
+
+
+def test_a_missing_folder_is_named_not_the_temporary_file(tmp_path: Path, debate: dict[str, Any]) -> None:
+    target = tmp_path / "no" / "such" / "t.md"
+    with pytest.raises(FileNotFoundError) as caught:
+        export_transcript(debate, target)
+    message = str(caught.value)
+    assert str(target.parent) in message and ".tmp" not in message and ".t.md." not in message
+
+
+def test_markdown_shows_control_characters_as_symbols(tmp_path: Path, debate: dict[str, Any]) -> None:
+    hostile = dict(debate, topic="Is x?\x1b]0;PWNED\x07\x1b[2J\x9b31m")
+    text = export_transcript(hostile, tmp_path / "t.md").read_text(encoding="utf-8")
+    assert "PWNED" in text
+    assert not any(c in text for c in "\x1b\x07\x9b")
+    assert "PWNED␇␛" in text

@@ -224,6 +224,7 @@ def test_bad_model_files_give_clear_errors_and_the_other_seats_keep_working(
     assert "notes.gguf" in errors["text"] and "not a GGUF" in errors["text"]
     assert "cut.gguf" in errors["cut"] and "truncated" in errors["cut"]
     assert "alien.gguf" in errors["alien"] and "refused" in errors["alien"]
+    assert "no-such-architecture" in errors["alien"]  # llama.cpp's own reason, not just "refused"
     assert "good" not in errors
     host = EngineThread(eng).start()
 

@@ -146,3 +146,23 @@ def test_two_processes_opening_an_old_file_at_once_migrate_it_once(db_path: Path
     assert migrations.migrate(late, db_path) == 1  # no "duplicate column": the step is skipped
     assert real(late, db_path) == migrations.LATEST
     late.close()
+
+
+def test_the_v2_back_fill_is_frozen_not_the_live_badge_rule(db_path: Path, council: ModuleType,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import ast
+
+    from council_desktop.core import achievements
+
+    tree = ast.parse(Path(migrations.__file__).read_text(encoding="utf-8"))
+    imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not any("core" in m for m in imported), imported  # frozen SQL, no live rules
+
+    # Whatever the live rule says today, the migration writes what version 2 meant.
+    monkeypatch.setattr(achievements, "valid_output", lambda events: dict.fromkeys(council.IDS, False))
+    monkeypatch.setattr(achievements.SessionFacts, "valid_output", lambda self: dict.fromkeys(council.IDS, False))
+    db_path.parent.mkdir(parents=True)
+    make_v1(db_path, council)
+    with Store.open(db_path) as store:
+        flags = dict(store.db.connection().execute("SELECT member_id, all_valid FROM session_members").fetchall())
+    assert flags == {"sage": 1, "rebel": 1, "muse": 0, "judge": 1, "qwen25-05b": 1}
