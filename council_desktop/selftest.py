@@ -1,9 +1,9 @@
 """The installation check behind ``--self-test``: model, grammar, database, export and offscreen renders.
 
-Every packaged build ends by running this inside the frozen app (DESIGN.md §8), so each check goes
-through the code paths most likely to break when freezing: llama.cpp's shared libraries, the bundled
-starter GGUF, the grammar converter, SQLite, the export templates, Qt's fonts and image plugins. All of
-it happens in a throw-away data dir: the user's history, settings and models are never read or written.
+Every packaged build ends by running this inside the frozen app (docs/ARCHITECTURE.md, "Traps already found"),
+so each check goes through the code paths most likely to break when freezing: llama.cpp's shared libraries,
+the bundled starter GGUF, the grammar converter, SQLite, the export templates, Qt's fonts and image plugins.
+All of it happens in a throw-away data dir: the user's history, settings and models are never read or written.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The ten badges: their rules, read from one session's events plus a summary of past sessions.
 
-Rules as implemented (DESIGN.md §6, sharpened where it was vague):
+Rules as implemented (the original design's, sharpened where it was vague; docs/ARCHITECTURE.md, "Judging"):
 
 - Scores are the ones in *valid* ``review`` ballots (``score`` not None). A member's session mean is the
   mean of the valid scores it received. "Highest mean" lets tied members share the top.

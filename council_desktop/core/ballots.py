@@ -25,7 +25,7 @@ class Parsed:
 
 # Calibration of the probability judges, measured with the starter model (scripts/bench/judges.py):
 # a Yes/No probe on one answer at a time puts a planted nonsense answer strictly lowest in 20 of 20
-# ballots (all four answers in one prompt: 6 of 20; one sampled JSON ballot: 2 of 20 in DESIGN.md).
+# ballots (all four answers in one prompt: 6 of 20; one sampled JSON ballot: 2 of 20; docs/ARCHITECTURE.md, "Judging").
 # Tiny models lean to "No", so raw probabilities are read relative to the judge's own ballot.
 REFERENCE_LOG_ODDS = -1.6  # a typical log-odds of Yes for an ordinary answer (for ballots of 1-2)
 MIN_SPREAD = 0.35  # near-equal answers (log-odds closer than this) stay near the middle of the scale
@@ -82,7 +82,7 @@ def order_from_probabilities(p_yes: Mapping[str, float], labels: Sequence[str]) 
 
 
 def review_schema(labels: Sequence[str]) -> dict[str, Any]:
-    # The grammar converter ignores minimum/maximum, so scores are an enum (DESIGN.md §3).
+    # The grammar converter ignores minimum/maximum, so scores are an enum (docs/ARCHITECTURE.md, "Judging").
     return {"type": "object",
             "properties": {label: {"type": "integer", "enum": SCORES} for label in labels},
             "required": list(labels), "additionalProperties": False}

@@ -1,4 +1,5 @@
-"""Builds the council-transcript/1 document (DESIGN.md §4) from a session's ordered event log."""
+"""Builds the council-transcript/1 document from a session's ordered event log (docs/ARCHITECTURE.md,
+"The transcript")."""
 
 from __future__ import annotations
 

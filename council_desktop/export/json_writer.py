@@ -12,9 +12,10 @@ from .schema import canonical, validate
 def to_json(t: Mapping[str, Any]) -> str:
     """``t`` as UTF-8-ready JSON text (indent 2, non-ASCII kept, trailing newline).
 
-    Keys follow DESIGN.md §4's order with unknown keys after them, sorted, so equal transcripts give
-    equal bytes. ``json.loads`` of the result equals ``t``. Raises ValueError when ``t`` is not a valid
-    transcript or holds something JSON cannot represent exactly (a set, an object, NaN or infinity).
+    Keys follow the order of docs/ARCHITECTURE.md, "The transcript", with unknown keys after them,
+    sorted, so equal transcripts give equal bytes. ``json.loads`` of the result equals ``t``. Raises
+    ValueError when ``t`` is not a valid transcript or holds something JSON cannot represent exactly (a
+    set, an object, NaN or infinity).
     """
     data = canonical(validate(t))
     try:

@@ -1,4 +1,5 @@
-"""The council-transcript/1 contract (DESIGN.md §4): validation and the canonical key order."""
+"""The council-transcript/1 contract: validation and the canonical key order (docs/ARCHITECTURE.md,
+"The transcript")."""
 
 from __future__ import annotations
 

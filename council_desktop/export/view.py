@@ -3,8 +3,9 @@
 Both the Markdown and the HTML writer render this one view, so they cannot disagree about what a
 transcript says. Everything here is plain text; escaping is the writers' job.
 
-Optional keys beyond DESIGN.md §4 that the view understands when present: ``status`` (top level),
-``reason`` and ``color`` on a member, ``reason`` on a review or ranking, ``borda`` on an aggregate row.
+Optional keys beyond docs/ARCHITECTURE.md, "The transcript", that the view understands when present:
+``status`` (top level), ``reason`` and ``color`` on a member, ``reason`` on a review or ranking,
+``borda`` on an aggregate row.
 """
 
 from __future__ import annotations

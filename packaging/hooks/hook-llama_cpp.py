@@ -1,7 +1,7 @@
 """PyInstaller hook for llama-cpp-python.
 
 llama_cpp loads ``llama_cpp/lib/libllama.so`` (and libggml, libmtmd) by path with ctypes, so the
-import analysis never sees them (DESIGN.md §8): collect them into the same folder, where the
+import analysis never sees them (docs/ARCHITECTURE.md, "Traps already found"): collect them into the same folder, where the
 libraries' ``$ORIGIN`` run-path finds one another. The wheel stores each library three times (``.so``,
 ``.so.0``, ``.so.0.x.y``: symlinks flattened into copies); the fully versioned copy is never opened by
 anything, so it is left out (about 8 MB).

@@ -130,3 +130,19 @@ def test_models_verify_and_remove_know_the_starter_id(capsys: pytest.CaptureFixt
     assert cli.main(["models", "remove", STARTER.id]) == 2
     err = capsys.readouterr().err
     assert "bundled" in err and "unknown model" not in err and err.count("\n") == 1
+
+
+def test_the_window_with_an_unwritable_data_folder_says_one_line(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "logs").write_text("in the way", encoding="utf-8")
+    (home / "council.sqlite3").mkdir()  # the history cannot be opened either
+    env = {**os.environ, "COUNCIL_DESKTOP_HOME": str(home), "PYTHONPATH": str(Path.cwd()),
+           "QT_QPA_PLATFORM": "offscreen"}
+    code = "import sys; from council_desktop.app import main; sys.exit(main([]))"
+    proc = subprocess.run([sys.executable, "-c", code],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 2 and "cannot write the log" in lines[0] and "is a folder" in lines[1]

@@ -15,8 +15,8 @@ FLIP_STAGGER_MS = 110
 LINE_DRAW_MS = 480
 LINE_STAGGER_MS = 80
 
-# Text: at most ~30 repaints per second per bubble (DESIGN.md §2), and a word-by-word reveal whose
-# whole run is capped so a long synthesis does not keep the stage waiting.
+# Text: at most ~30 repaints per second per bubble (docs/ARCHITECTURE.md, "Threads and the event flow"),
+# and a word-by-word reveal whose whole run is capped so a long synthesis does not keep the stage waiting.
 TOKEN_REPAINT_MS = 33
 WORD_REVEAL_MS = 45
 REVEAL_MAX_MS = 1500
