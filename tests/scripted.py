@@ -132,6 +132,8 @@ def run_session(mode: str = "debate", topic: str | None = None, seed: int = 0,
                 backend: ScriptedBackend | None = None, sinks: Sequence[Callable[[Event], None]] = ()) -> list[Event]:
     """One session through the real Orchestrator on a scripted backend; every event also goes to ``sinks``."""
     log = EventLog(list(sinks))
+    if mode == "ask" and topic is None:
+        topic = "What is the best way to learn a language?"
     plan = SessionPlan(mode, members(), topic=topic, seed=seed)  # type: ignore[arg-type]
     asyncio.run(Orchestrator(plan, backend or ScriptedBackend(), log).run())
     return log.events

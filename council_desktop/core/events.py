@@ -1,25 +1,10 @@
 """The event stream: the single source the UI, storage, replay and export all read.
 
 Every event has a session-wide sequence number, the seconds since the session started and a
-wall-clock timestamp. Payloads (``data``) by kind:
-
-- ``roles``: ``{mode, seed, members: [{id, name, model, persona, color, status}], proposer, chairman,
-  nudges: {member_id: [text]}}``
-- ``stage``: ``{index, name}``; debate 0 topic, 1 opinions, 2 review, 3 rebuttals, 4 alliances,
-  5 synthesis; ask 1 answers, 2 ranking, 3 chairman
-- ``topic``: ``{member: id | None, text}`` (``member`` None when the user gave it; ``question`` in ask mode)
-- ``turn_started``: ``{member, kind, stage}``; ``token``: ``{member, kind, text}`` (a delta)
-- ``opinion`` / ``rebuttal`` / ``answer`` / ``synthesis`` / ``topic`` turns:
-  ``{member, text, tokens, seconds}`` (synthesis and the chairman's answer also carry ``chairman``)
-- ``review``: ``{reviewer, labels: {"Response A": id, ...}, scores: [{target, label, score}], valid,
-  reason, raw}``
-- ``ranking``: ``{reviewer, labels, order: [ids best first], valid, reason, raw}``
-- ``aggregate``: ``{rows: [{member, mean_score, average_rank, borda, received}], bottom: [ids]}``
-- ``alliance``: ``{member, agree: [ids], disagree: [ids], valid, reason, raw}``
-- ``chair_changed``: ``{previous, chairman, reason}``
-- ``member_failed``: ``{member, stage, reason}``
-- ``achievement``: ``{member, badge, reason, event_seq}``
-- ``complete``: ``{status: finished | failed | cancelled, reason, members_ok, members_total}``
+wall-clock timestamp. The payload (``data``) of each kind is a plain dict; its keys are typed below, one
+TypedDict per kind (``PAYLOADS``). They are ``total=False``: a stored session from an older version may
+lack a key that a newer one writes, so readers ``.get`` anything that came later. The order of a
+session's events is in docs/ARCHITECTURE.md, "The events".
 """
 
 from __future__ import annotations
@@ -28,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 EVENT_KINDS = (
     "roles", "stage", "topic", "turn_started", "token", "opinion", "review", "rebuttal", "alliance",
@@ -38,6 +23,158 @@ EVENT_KINDS = (
 
 DEBATE_STAGES = ("topic", "opinions", "review", "rebuttals", "alliances", "synthesis")
 ASK_STAGES = ("question", "answers", "ranking", "chairman")
+
+
+# -- payloads, one per kind ---------------------------------------------------------------------
+
+class MemberEntry(TypedDict, total=False):
+    """A seat as ``roles`` lists it."""
+    id: str
+    name: str
+    model: str
+    persona: str
+    color: str
+    status: str  # ok | failed | loading | unloaded
+    reason: str  # why the seat failed, when it did
+    traits: dict[str, float]  # its personality, shown on hover
+
+
+class RolesData(TypedDict, total=False):
+    mode: str  # debate | ask
+    seed: int | None
+    members: list[MemberEntry]
+    proposer: str | None
+    chairman: str | None
+    nudges: dict[str, list[str]]
+    preview: bool  # the council between sessions (never stored)
+
+
+class StageData(TypedDict, total=False):
+    index: int  # debate 0 topic … 5 synthesis; ask 0 question … 3 chairman
+    name: str
+
+
+class TurnStartedData(TypedDict, total=False):
+    member: str
+    kind: str
+    stage: int
+
+
+class TokenData(TypedDict, total=False):
+    member: str
+    kind: str
+    text: str  # a delta
+
+
+class TurnData(TypedDict, total=False):
+    """A finished speech turn: what every speaking kind carries."""
+    member: str | None
+    text: str
+    tokens: int
+    seconds: float
+
+
+class TopicData(TurnData, total=False):
+    """``member`` is None when the user gave the topic (the question, in ask mode)."""
+    note: str  # how the topic was chosen when no member proposed a usable one
+
+
+class OpinionData(TurnData, total=False):
+    pass
+
+
+class RebuttalData(TurnData, total=False):
+    pass
+
+
+class AnswerData(TurnData, total=False):
+    pass
+
+
+class SynthesisData(TurnData, total=False):
+    chairman: str
+
+
+class ScoreEntry(TypedDict, total=False):
+    target: str
+    label: str  # "Response B"
+    score: float | None
+
+
+class BallotData(TypedDict, total=False):
+    """What every judgement carries: valid or not, why, what the judge wrote, how it was read."""
+    valid: bool
+    reason: str
+    raw: str
+    method: str  # probability | json | text
+    lenient: bool  # read by the text fallback
+
+
+class ReviewData(BallotData, total=False):
+    reviewer: str
+    labels: dict[str, str]  # "Response A" -> member id, in this reviewer's shuffled order
+    scores: list[ScoreEntry]
+
+
+class RankingData(BallotData, total=False):
+    reviewer: str
+    labels: dict[str, str]
+    order: list[str]  # member ids, best first
+    scores: dict[str, float]  # from the judge's probabilities, when it gave them
+
+
+class AggregateRow(TypedDict, total=False):
+    member: str
+    mean_score: float | None
+    average_rank: float | None
+    borda: float | None
+    received: int
+
+
+class AggregateData(TypedDict, total=False):
+    rows: list[AggregateRow]
+    bottom: list[str]  # the two who rebut (debate)
+
+
+class AllianceData(BallotData, total=False):
+    member: str
+    agree: list[str]
+    disagree: list[str]
+
+
+class ChairChangedData(TypedDict, total=False):
+    previous: str
+    chairman: str
+    reason: str
+
+
+class MemberFailedData(TypedDict, total=False):
+    member: str
+    stage: int
+    reason: str
+
+
+class AchievementData(TypedDict, total=False):
+    member: str
+    badge: str
+    reason: str
+    event_seq: int  # the moment that earned it
+
+
+class CompleteData(TypedDict, total=False):
+    status: str  # finished | failed | cancelled
+    reason: str
+    members_ok: int
+    members_total: int
+
+
+PAYLOADS: dict[str, type] = {
+    "roles": RolesData, "stage": StageData, "topic": TopicData, "turn_started": TurnStartedData,
+    "token": TokenData, "opinion": OpinionData, "review": ReviewData, "rebuttal": RebuttalData,
+    "alliance": AllianceData, "synthesis": SynthesisData, "answer": AnswerData, "ranking": RankingData,
+    "aggregate": AggregateData, "chair_changed": ChairChangedData, "member_failed": MemberFailedData,
+    "achievement": AchievementData, "complete": CompleteData,
+}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,27 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from ..core.events import Event
+from ..core.events import (
+    AchievementData,
+    AggregateData,
+    AllianceData,
+    AnswerData,
+    ChairChangedData,
+    CompleteData,
+    Event,
+    MemberFailedData,
+    OpinionData,
+    RankingData,
+    RebuttalData,
+    ReviewData,
+    RolesData,
+    StageData,
+    SynthesisData,
+    TokenData,
+    TopicData,
+    TurnData,
+    TurnStartedData,
+)
 from . import theme
 from .plain import plain_tooltip
 from .roster import Roster
@@ -105,7 +125,7 @@ class TranscriptPanel(QWidget):
         self._open.clear()
         self._view.clear()
 
-    def on_event_roles(self, d: dict[str, Any]) -> None:
+    def on_event_roles(self, d: RolesData) -> None:
         self.clear()
         names = ", ".join(m.name for m in self.roster.members.values())
         self._append([("The council convenes: ", self._dim), (names, self._body)])
@@ -118,18 +138,18 @@ class TranscriptPanel(QWidget):
             line = " · ".join(roles)
             self._append([(line[:1].upper() + line[1:], self._meta)])
 
-    def on_event_stage(self, d: dict[str, Any]) -> None:
+    def on_event_stage(self, d: StageData) -> None:
         name = str(d.get("name") or "")
         title = STAGE_TITLES.get(name, name.title())
         self._ensure_blank()
         self._append([(f"STAGE {d.get('index', '')} · {title.upper()}", self._stage)])
 
-    def on_event_turn_started(self, d: dict[str, Any]) -> None:
+    def on_event_turn_started(self, d: TurnStartedData) -> None:
         member, kind = d.get("member"), str(d.get("kind") or "")
         if kind in KIND_LABELS and isinstance(member, str):
             self._open_turn(member, kind)
 
-    def on_event_token(self, d: dict[str, Any]) -> None:
+    def on_event_token(self, d: TokenData) -> None:
         member, kind = d.get("member"), str(d.get("kind") or "")
         if kind not in KIND_LABELS or not isinstance(member, str):
             return
@@ -137,7 +157,7 @@ class TranscriptPanel(QWidget):
             self._open_turn(member, kind)
         self._open[member][1].insertText(str(d.get("text") or ""), self._body)
 
-    def _on_turn(self, kind: str, d: dict[str, Any]) -> None:
+    def _on_turn(self, kind: str, d: TurnData) -> None:
         member = d.get("member")
         text = str(d.get("text") or "")
         if not isinstance(member, str):  # a topic the user gave
@@ -155,22 +175,22 @@ class TranscriptPanel(QWidget):
         if isinstance(tokens, int) and tokens and isinstance(seconds, int | float) and seconds:
             cursor.insertText(f"   {tokens} tokens · {seconds:.1f} s", self._meta)
 
-    def on_event_topic(self, d: dict[str, Any]) -> None:
+    def on_event_topic(self, d: TopicData) -> None:
         self._on_turn("topic", d)
 
-    def on_event_opinion(self, d: dict[str, Any]) -> None:
+    def on_event_opinion(self, d: OpinionData) -> None:
         self._on_turn("opinion", d)
 
-    def on_event_rebuttal(self, d: dict[str, Any]) -> None:
+    def on_event_rebuttal(self, d: RebuttalData) -> None:
         self._on_turn("rebuttal", d)
 
-    def on_event_answer(self, d: dict[str, Any]) -> None:
+    def on_event_answer(self, d: AnswerData) -> None:
         self._on_turn("answer", d)
 
-    def on_event_synthesis(self, d: dict[str, Any]) -> None:
+    def on_event_synthesis(self, d: SynthesisData) -> None:
         self._on_turn("synthesis", d)
 
-    def on_event_review(self, d: dict[str, Any]) -> None:
+    def on_event_review(self, d: ReviewData) -> None:
         who = self.roster.name(d.get("reviewer"))
         if not d.get("valid", True):
             self._append([(who, self._name_fmt(d.get("reviewer"))),
@@ -179,7 +199,7 @@ class TranscriptPanel(QWidget):
         scores = " · ".join(f"{self.roster.name(r.get('target'))} {r.get('score')}" for r in d.get("scores") or [])
         self._append([(who, self._name_fmt(d.get("reviewer"))), (" scores  ", self._dim), (scores, self._body)])
 
-    def on_event_ranking(self, d: dict[str, Any]) -> None:
+    def on_event_ranking(self, d: RankingData) -> None:
         who = self.roster.name(d.get("reviewer"))
         if not d.get("valid", True):
             self._append([(who, self._name_fmt(d.get("reviewer"))),
@@ -188,7 +208,7 @@ class TranscriptPanel(QWidget):
         order = " > ".join(self.roster.name(m) for m in d.get("order") or [])
         self._append([(who, self._name_fmt(d.get("reviewer"))), (" ranks  ", self._dim), (order, self._body)])
 
-    def on_event_aggregate(self, d: dict[str, Any]) -> None:
+    def on_event_aggregate(self, d: AggregateData) -> None:
         rows = d.get("rows") or []
         if self.roster.mode == "ask":
             parts = [f"{self.roster.name(r.get('member'))} {r.get('average_rank'):.2f}" for r in rows
@@ -202,18 +222,18 @@ class TranscriptPanel(QWidget):
         if bottom:
             self._append([("Bottom two, who answer their critics: ", self._dim), (" and ".join(bottom), self._body)])
 
-    def on_event_alliance(self, d: dict[str, Any]) -> None:
+    def on_event_alliance(self, d: AllianceData) -> None:
         member = d.get("member")
         agree = ", ".join(self.roster.name(m) for m in d.get("agree") or []) or "nobody"
         disagree = ", ".join(self.roster.name(m) for m in d.get("disagree") or []) or "nobody"
         self._append([(self.roster.name(member), self._name_fmt(member)), (" agrees with ", self._dim),
                       (agree, self._body), ("; disagrees with ", self._dim), (disagree, self._body)])
 
-    def on_event_chair_changed(self, d: dict[str, Any]) -> None:
+    def on_event_chair_changed(self, d: ChairChangedData) -> None:
         self._append([(f"The chair passes to {self.roster.name(d.get('chairman'))}: {d.get('reason') or ''}",
                        self._gold)])
 
-    def on_event_member_failed(self, d: dict[str, Any]) -> None:
+    def on_event_member_failed(self, d: MemberFailedData) -> None:
         member = d.get("member")
         if isinstance(member, str):
             self._open.pop(member, None)
@@ -221,11 +241,11 @@ class TranscriptPanel(QWidget):
                       (f" (stage {d.get('stage', '?')}): {d.get('reason') or 'no reason given'}", self._dim),
                       (f" — {self.roster.ok} of {self.roster.total} members", self._dim)])
 
-    def on_event_achievement(self, d: dict[str, Any]) -> None:
+    def on_event_achievement(self, d: AchievementData) -> None:
         self._append([(f"★ {self.roster.name(d.get('member'))} earned {d.get('badge')}", self._gold),
                       (f" — {d.get('reason') or ''}", self._dim)])
 
-    def on_event_complete(self, d: dict[str, Any]) -> None:
+    def on_event_complete(self, d: CompleteData) -> None:
         status = d.get("status")
         counts = f"{self.roster.ok} of {self.roster.total} members"
         if status == "finished":

@@ -9,7 +9,27 @@ from PySide6.QtCore import QObject, QPointF, QRect, QRectF
 from PySide6.QtGui import QPainter, QRadialGradient
 from PySide6.QtWidgets import QGraphicsScene
 
-from ...core.events import Event
+from ...core.events import (
+    AchievementData,
+    AggregateData,
+    AllianceData,
+    AnswerData,
+    ChairChangedData,
+    CompleteData,
+    Event,
+    MemberFailedData,
+    OpinionData,
+    RankingData,
+    RebuttalData,
+    ReviewData,
+    RolesData,
+    StageData,
+    SynthesisData,
+    TokenData,
+    TopicData,
+    TurnData,
+    TurnStartedData,
+)
 from .. import theme
 from ..roster import Roster
 from . import layout, motion
@@ -157,7 +177,7 @@ class ArenaScene(QGraphicsScene):
 
     # -- event handlers (on_event_<kind>) ---------------------------------------------------------
 
-    def on_event_roles(self, d: dict[str, Any]) -> None:
+    def on_event_roles(self, d: RolesData) -> None:
         members = list(self.roster.members.values())
         self._seats = layout.seat_positions(len(members))
         # A preview (the council seated between sessions) keeps the invitation on the table.
@@ -173,7 +193,7 @@ class ArenaScene(QGraphicsScene):
             self._bubbles[info.id] = bubble
         self._sync_roles()
 
-    def on_event_stage(self, d: dict[str, Any]) -> None:
+    def on_event_stage(self, d: StageData) -> None:
         name = str(d.get("name") or "")
         self._stage_name = name
         if name in CLEARING_STAGES:
@@ -190,7 +210,7 @@ class ArenaScene(QGraphicsScene):
             self._enter_chair_stage()
         self._apply_emphasis()
 
-    def on_event_topic(self, d: dict[str, Any]) -> None:
+    def on_event_topic(self, d: TopicData) -> None:
         text = str(d.get("text") or "")
         member = d.get("member")
         self._topic_text = text
@@ -202,7 +222,7 @@ class ArenaScene(QGraphicsScene):
         if member in self._bubbles:
             self._bubbles[member].finish_turn(text, "topic")
 
-    def on_event_turn_started(self, d: dict[str, Any]) -> None:
+    def on_event_turn_started(self, d: TurnStartedData) -> None:
         member, kind = d.get("member"), str(d.get("kind") or "")
         if kind == "synthesis":
             if self._card is not None:
@@ -215,7 +235,7 @@ class ArenaScene(QGraphicsScene):
             self._speakers.append(member)
             self._apply_emphasis()
 
-    def on_event_token(self, d: dict[str, Any]) -> None:
+    def on_event_token(self, d: TokenData) -> None:
         member, kind, text = d.get("member"), str(d.get("kind") or ""), str(d.get("text") or "")
         if kind == "synthesis":
             if self._card is not None:
@@ -223,21 +243,21 @@ class ArenaScene(QGraphicsScene):
         elif kind in BUBBLE_KINDS and member in self._bubbles:
             self._bubbles[member].append(text)
 
-    def _on_speech(self, kind: str, d: dict[str, Any]) -> None:
+    def _on_speech(self, kind: str, d: TurnData) -> None:
         member = d.get("member")
         if member in self._bubbles:
             self._bubbles[member].finish_turn(str(d.get("text") or ""), kind)
 
-    def on_event_opinion(self, d: dict[str, Any]) -> None:
+    def on_event_opinion(self, d: OpinionData) -> None:
         self._on_speech("opinion", d)
 
-    def on_event_rebuttal(self, d: dict[str, Any]) -> None:
+    def on_event_rebuttal(self, d: RebuttalData) -> None:
         self._on_speech("rebuttal", d)
 
-    def on_event_answer(self, d: dict[str, Any]) -> None:
+    def on_event_answer(self, d: AnswerData) -> None:
         self._on_speech("answer", d)
 
-    def on_event_synthesis(self, d: dict[str, Any]) -> None:
+    def on_event_synthesis(self, d: SynthesisData) -> None:
         chair = d.get("chairman") or d.get("member")
         if chair in self._avatars and chair != self.roster.chairman:
             self.roster.chairman = chair
@@ -247,7 +267,7 @@ class ArenaScene(QGraphicsScene):
         if self._card is not None:
             self._card.set_final(str(d.get("text") or ""))
 
-    def on_event_review(self, d: dict[str, Any]) -> None:
+    def on_event_review(self, d: ReviewData) -> None:
         reviewer = str(d.get("reviewer") or "")
         valid = bool(d.get("valid", True))
         rows = list(d.get("scores") or [])
@@ -267,7 +287,7 @@ class ArenaScene(QGraphicsScene):
             self._avatars[target].add_badge("—" if score is None else str(score), score_color(score), value=score,
                                             source=reviewer, tooltip=tip, delay=i * motion.FLIP_STAGGER_MS)
 
-    def on_event_ranking(self, d: dict[str, Any]) -> None:
+    def on_event_ranking(self, d: RankingData) -> None:
         reviewer = str(d.get("reviewer") or "")
         who = self.roster.name(reviewer)
         order = [m for m in d.get("order") or [] if isinstance(m, str)]
@@ -284,11 +304,11 @@ class ArenaScene(QGraphicsScene):
                 self._avatars[target].add_badge("—", rank_color(None, 0), value=None, source=reviewer, tooltip=tip,
                                                 delay=i * motion.FLIP_STAGGER_MS)
 
-    def on_event_aggregate(self, d: dict[str, Any]) -> None:
+    def on_event_aggregate(self, d: AggregateData) -> None:
         bottom = set(self.roster.bottom)
         rows = [r for r in d.get("rows") or [] if r.get("member") in self._avatars]
         if self.roster.mode == "ask":
-            ranks = [r["average_rank"] for r in rows if isinstance(r.get("average_rank"), int | float)]
+            ranks = [rank for r in rows if isinstance(rank := r.get("average_rank"), int | float)]
             for r in rows:
                 rank = r.get("average_rank")
                 if isinstance(rank, int | float):
@@ -301,7 +321,7 @@ class ArenaScene(QGraphicsScene):
             if isinstance(mean, int | float):
                 self._avatars[r["member"]].set_mean(float(mean), bottom=r["member"] in bottom)
 
-    def on_event_alliance(self, d: dict[str, Any]) -> None:
+    def on_event_alliance(self, d: AllianceData) -> None:
         source = d.get("member")
         if source not in self._avatars:
             return
@@ -322,18 +342,18 @@ class ArenaScene(QGraphicsScene):
             self._lines[(source, target)] = line
             line.draw_on(delay=i * motion.LINE_STAGGER_MS)
 
-    def on_event_chair_changed(self, d: dict[str, Any]) -> None:
+    def on_event_chair_changed(self, d: ChairChangedData) -> None:
         self._sync_roles()
         if self._stage_name in CHAIR_STAGES:
             self._enter_chair_stage()
 
-    def on_event_member_failed(self, d: dict[str, Any]) -> None:
+    def on_event_member_failed(self, d: MemberFailedData) -> None:
         member = d.get("member")
         if member in self._bubbles:
             self._bubbles[member].dismiss()
         self._apply_emphasis()
 
-    def on_event_achievement(self, d: dict[str, Any]) -> None:
+    def on_event_achievement(self, d: AchievementData) -> None:
         member = d.get("member")
         badge, reason = str(d.get("badge") or ""), str(d.get("reason") or "")
         if member in self._avatars:
@@ -341,7 +361,7 @@ class ArenaScene(QGraphicsScene):
         if self._card is not None:
             self._card.add_achievement(f"{self.roster.name(member)} · {badge}")
 
-    def on_event_complete(self, d: dict[str, Any]) -> None:
+    def on_event_complete(self, d: CompleteData) -> None:
         status = str(d.get("status") or "finished")
         ok, total = self.roster.ok, self.roster.total
         if status == "finished":
