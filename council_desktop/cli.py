@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from . import APP_NAME, __version__, config
 from .core.events import ASK_STAGES, DEBATE_STAGES, Event
-from .core.text import one_line, visible_controls
+from .core.text import fmt_bytes, one_line, visible_controls
 from .core.transcript import build_transcript
 
 
@@ -253,14 +253,6 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
-def _human(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit in ("B", "KB") else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GB"
-
-
 def cmd_models(args: argparse.Namespace) -> int:
     from . import downloads
     from .llm.catalogue import CHAMPIONS, CUSTOM_KEY, STARTER, custom_records, custom_specs, starter_model_path
@@ -281,17 +273,18 @@ def cmd_models(args: argparse.Namespace) -> int:
             starter = f"bundled ({starter_model_path()})"
         except Exception as exc:
             starter = f"missing: {exc}"
-        print(f"{STARTER.id:<22} {STARTER.name:<28} {_human(STARTER.size_bytes):>9}  {starter}")
+        print(f"{STARTER.id:<22} {STARTER.name:<28} {fmt_bytes(STARTER.size_bytes):>9}  {starter}")
         for spec in CHAMPIONS:
             entry = registry.get(spec.id)
             part = downloads.install_path(spec, models_dir).with_name(
                 downloads.install_path(spec, models_dir).name + ".part")
             state = (f"installed ({entry.path})" if entry and entry.path.is_file()
-                     else f"partial ({_human(part.stat().st_size)} downloaded)" if part.exists() else "not installed")
-            print(f"{spec.id:<22} {spec.name:<28} {_human(spec.size_bytes):>9}  {spec.license:<12} {state}")
+                     else f"partial ({fmt_bytes(part.stat().st_size)} downloaded)" if part.exists()
+                     else "not installed")
+            print(f"{spec.id:<22} {spec.name:<28} {fmt_bytes(spec.size_bytes):>9}  {spec.license:<12} {state}")
         for mid, entry in registry.items():
             if mid not in {c.id for c in CHAMPIONS}:
-                print(f"{mid:<22} {entry.filename:<28} {_human(entry.size):>9}  user-added ({entry.path})")
+                print(f"{mid:<22} {entry.filename:<28} {fmt_bytes(entry.size):>9}  user-added ({entry.path})")
         return 0
     if args.action in ("download", "remove") and not args.name:
         print(f"{APP_NAME}: models {args.action} needs a model name (see `models list`)", file=sys.stderr)
@@ -315,8 +308,8 @@ def cmd_models(args: argparse.Namespace) -> int:
             last[0] = now
             eta = f"{p.eta_s:.0f} s left" if p.eta_s is not None else ""
             pct = f"{100 * p.done / p.total:5.1f}%" if p.total else "     "
-            sys.stderr.write(f"\r  {spec.name}: {pct} {_human(p.done)} of {_human(p.total)}"
-                             f"  {_human(p.speed_bps)}/s  {eta}   ")
+            sys.stderr.write(f"\r  {spec.name}: {pct} {fmt_bytes(p.done)} of {fmt_bytes(p.total)}"
+                             f"  {fmt_bytes(p.speed_bps)}/s  {eta}   ")
             sys.stderr.flush()
 
         path = downloads.download(spec, models_dir, progress=progress)

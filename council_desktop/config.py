@@ -15,6 +15,7 @@ from typing import Any
 from platformdirs import user_data_dir
 
 from . import APP_ID, APP_NAME
+from .core.files import write_atomically
 
 ENV_HOME = "COUNCIL_DESKTOP_HOME"
 
@@ -94,10 +95,7 @@ def _move_aside(path: Path) -> Path | None:
 
 
 def save_settings(settings: dict[str, Any]) -> None:
-    path = settings_path()
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(settings, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(settings_path(), json.dumps(settings, indent=2).encode("utf-8"))
 
 
 def installed_models() -> dict[str, Path]:

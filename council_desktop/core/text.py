@@ -51,3 +51,13 @@ def refusal_reason(log_lines: Iterable[str]) -> str:
         if _REFUSAL.search(text) and not _GENERIC.match(text):
             return one_line(text)[:240]
     return ""
+
+
+def fmt_bytes(n: float) -> str:
+    """A size in decimal units, as the hub shows sizes: ``512 bytes``, ``98.4 MB``."""
+    value = float(n)
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if abs(value) < 1000 or unit == "GB":
+            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"

@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ..core.text import fmt_bytes as fmt_bytes  # re-exported
 from .errors import DownloadCancelled
 from .progress import Cancel, ProgressReporter, is_cancelled
 
@@ -17,16 +18,6 @@ HASH_CHUNK_BYTES = 1024 * 1024
 def part_paths(dest: Path) -> tuple[Path, Path]:
     """The partial download and its JSON sidecar (url, size, sha256, etag) that lets a later run resume."""
     return dest.with_name(dest.name + ".part"), dest.with_name(dest.name + ".part.json")
-
-
-def fmt_bytes(n: int | float) -> str:
-    """Decimal units, as the hub shows sizes."""
-    value = float(n)
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if abs(value) < 1000 or unit == "GB":
-            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"
 
 
 def free_bytes(path: Path) -> int:

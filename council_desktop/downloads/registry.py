@@ -7,16 +7,15 @@ relative to it, so the folder can be moved; user files added by reference keep t
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 import threading
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, Protocol
+
+from ..core.files import write_atomically
 
 REGISTRY_NAME = "installed.json"
 REGISTRY_VERSION = 1
@@ -116,17 +115,7 @@ def load_registry(models_dir: Path) -> dict[str, InstalledModel]:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write beside the target, fsync, then ``os.replace``: readers see the old or the new file, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomically(path, text.encode("utf-8"))
 
 
 def _save(models_dir: Path, models: dict[str, InstalledModel]) -> None:

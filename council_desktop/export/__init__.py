@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
-import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..core.files import write_atomically
 from .html_writer import to_html
 from .json_writer import to_json
 from .markdown_writer import to_markdown
@@ -40,33 +38,5 @@ def export_transcript(transcript: Mapping[str, Any], path: str | os.PathLike[str
         shown = target.suffix or "(none)"
         raise ValueError(f"cannot export a transcript as {shown!r}: use one of "
                          + ", ".join(SUPPORTED_EXTENSIONS))
-    _write_atomically(target, writer(transcript).encode("utf-8"))
+    write_atomically(target, writer(transcript).encode("utf-8"))
     return target
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    directory = target.parent
-    for _ in range(100):
-        tmp = directory / f".{target.name}.{secrets.token_hex(4)}.tmp"
-        try:
-            # 0o666 through the umask, like any file the user saves; O_EXCL: never reuse someone's file.
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        except FileExistsError:
-            continue
-        except OSError as exc:  # name the path the user typed, not our hidden temporary file
-            if not directory.is_dir():
-                raise FileNotFoundError(errno.ENOENT, "no such folder", str(directory)) from None
-            raise type(exc)(exc.errno, exc.strerror, str(target)) from None
-        break
-    else:
-        raise FileExistsError(f"could not create a temporary file in {directory}")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
@@ -29,6 +28,7 @@ from . import theme
 from .arena import ArenaScene, ArenaView
 from .icon import app_icon
 from .member_status import MemberStatusPanel
+from .plain import plain_label
 from .stage_stepper import ASK_LABELS, DEBATE_LABELS, StageStepper
 from .transcript_panel import TranscriptPanel
 
@@ -48,14 +48,6 @@ QTabBar#pageBar::tab {{ background: transparent; color: {theme.TEXT_DIM}; paddin
 QTabBar#pageBar::tab:selected {{ color: {theme.GOLD}; border-bottom: 2px solid {theme.GOLD}; }}
 QTabBar#pageBar::tab:hover {{ color: {theme.TEXT}; }}
 """
-
-
-def _plain(text: str = "", object_name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if object_name:
-        label.setObjectName(object_name)
-    return label
 
 
 class MainWindow(QMainWindow):
@@ -124,7 +116,7 @@ class MainWindow(QMainWindow):
     def _build_top_bar(self) -> None:
         self.top_bar = QFrame()
         self.top_bar.setObjectName("topBar")
-        brand = _plain("COUNCIL")
+        brand = plain_label("COUNCIL")
         brand.setStyleSheet(f"color: {theme.GOLD}; font-weight: 800; letter-spacing: 2px; padding-right: 6px;")
         self.topic_edit = QLineEdit()
         self.topic_edit.setPlaceholderText("Topic — leave empty and a member proposes one")
@@ -162,9 +154,9 @@ class MainWindow(QMainWindow):
     def _build_error_banner(self) -> None:
         self.error_banner = QFrame()
         self.error_banner.setObjectName("errorBanner")
-        icon = _plain("⚠")
+        icon = plain_label("⚠")
         icon.setStyleSheet(f"color: {theme.RED}; font-size: 16px;")
-        self.error_label = _plain("", "errorText")
+        self.error_label = plain_label("", "errorText")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_dismiss = QPushButton("Dismiss")
@@ -237,9 +229,9 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
-        self.stage_label = _plain("Ready", "stageStatus")
-        self.speaker_label = _plain("", "speakerStatus")
-        self.rate_label = _plain("", "rateStatus")
+        self.stage_label = plain_label("Ready", "stageStatus")
+        self.speaker_label = plain_label("", "speakerStatus")
+        self.rate_label = plain_label("", "rateStatus")
         bar.addWidget(self.stage_label)
         bar.addWidget(self.speaker_label, 1)
         bar.addPermanentWidget(self.rate_label)

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+
+def plain_label(text: str = "", name: str = "") -> QLabel:
+    """A label that shows ``text`` literally (never as rich text), with ``name`` as its object name."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        label.setObjectName(name)
+    return label
+
 
 def plain_tooltip(text: str) -> str:
     """Tooltip markup that shows ``text`` literally: Qt guesses rich text for tooltips, so escape it."""

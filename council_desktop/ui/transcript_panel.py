@@ -10,27 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from ..core.events import (
-    AchievementData,
-    AggregateData,
-    AllianceData,
-    AnswerData,
-    ChairChangedData,
-    CompleteData,
-    Event,
-    MemberFailedData,
-    OpinionData,
-    RankingData,
-    RebuttalData,
-    ReviewData,
-    RolesData,
-    StageData,
-    SynthesisData,
-    TokenData,
-    TopicData,
-    TurnData,
-    TurnStartedData,
-)
+from ..core import events as ev
+from ..core.events import Event
 from . import theme
 from .plain import plain_tooltip
 from .roster import Roster
@@ -125,7 +106,7 @@ class TranscriptPanel(QWidget):
         self._open.clear()
         self._view.clear()
 
-    def on_event_roles(self, d: RolesData) -> None:
+    def on_event_roles(self, d: ev.RolesData) -> None:
         self.clear()
         names = ", ".join(m.name for m in self.roster.members.values())
         self._append([("The council convenes: ", self._dim), (names, self._body)])
@@ -138,18 +119,18 @@ class TranscriptPanel(QWidget):
             line = " · ".join(roles)
             self._append([(line[:1].upper() + line[1:], self._meta)])
 
-    def on_event_stage(self, d: StageData) -> None:
+    def on_event_stage(self, d: ev.StageData) -> None:
         name = str(d.get("name") or "")
         title = STAGE_TITLES.get(name, name.title())
         self._ensure_blank()
         self._append([(f"STAGE {d.get('index', '')} · {title.upper()}", self._stage)])
 
-    def on_event_turn_started(self, d: TurnStartedData) -> None:
+    def on_event_turn_started(self, d: ev.TurnStartedData) -> None:
         member, kind = d.get("member"), str(d.get("kind") or "")
         if kind in KIND_LABELS and isinstance(member, str):
             self._open_turn(member, kind)
 
-    def on_event_token(self, d: TokenData) -> None:
+    def on_event_token(self, d: ev.TokenData) -> None:
         member, kind = d.get("member"), str(d.get("kind") or "")
         if kind not in KIND_LABELS or not isinstance(member, str):
             return
@@ -157,7 +138,7 @@ class TranscriptPanel(QWidget):
             self._open_turn(member, kind)
         self._open[member][1].insertText(str(d.get("text") or ""), self._body)
 
-    def _on_turn(self, kind: str, d: TurnData) -> None:
+    def _on_turn(self, kind: str, d: ev.TurnData) -> None:
         member = d.get("member")
         text = str(d.get("text") or "")
         if not isinstance(member, str):  # a topic the user gave
@@ -175,22 +156,22 @@ class TranscriptPanel(QWidget):
         if isinstance(tokens, int) and tokens and isinstance(seconds, int | float) and seconds:
             cursor.insertText(f"   {tokens} tokens · {seconds:.1f} s", self._meta)
 
-    def on_event_topic(self, d: TopicData) -> None:
+    def on_event_topic(self, d: ev.TopicData) -> None:
         self._on_turn("topic", d)
 
-    def on_event_opinion(self, d: OpinionData) -> None:
+    def on_event_opinion(self, d: ev.OpinionData) -> None:
         self._on_turn("opinion", d)
 
-    def on_event_rebuttal(self, d: RebuttalData) -> None:
+    def on_event_rebuttal(self, d: ev.RebuttalData) -> None:
         self._on_turn("rebuttal", d)
 
-    def on_event_answer(self, d: AnswerData) -> None:
+    def on_event_answer(self, d: ev.AnswerData) -> None:
         self._on_turn("answer", d)
 
-    def on_event_synthesis(self, d: SynthesisData) -> None:
+    def on_event_synthesis(self, d: ev.SynthesisData) -> None:
         self._on_turn("synthesis", d)
 
-    def on_event_review(self, d: ReviewData) -> None:
+    def on_event_review(self, d: ev.ReviewData) -> None:
         who = self.roster.name(d.get("reviewer"))
         if not d.get("valid", True):
             self._append([(who, self._name_fmt(d.get("reviewer"))),
@@ -199,7 +180,7 @@ class TranscriptPanel(QWidget):
         scores = " · ".join(f"{self.roster.name(r.get('target'))} {r.get('score')}" for r in d.get("scores") or [])
         self._append([(who, self._name_fmt(d.get("reviewer"))), (" scores  ", self._dim), (scores, self._body)])
 
-    def on_event_ranking(self, d: RankingData) -> None:
+    def on_event_ranking(self, d: ev.RankingData) -> None:
         who = self.roster.name(d.get("reviewer"))
         if not d.get("valid", True):
             self._append([(who, self._name_fmt(d.get("reviewer"))),
@@ -208,7 +189,7 @@ class TranscriptPanel(QWidget):
         order = " > ".join(self.roster.name(m) for m in d.get("order") or [])
         self._append([(who, self._name_fmt(d.get("reviewer"))), (" ranks  ", self._dim), (order, self._body)])
 
-    def on_event_aggregate(self, d: AggregateData) -> None:
+    def on_event_aggregate(self, d: ev.AggregateData) -> None:
         rows = d.get("rows") or []
         if self.roster.mode == "ask":
             parts = [f"{self.roster.name(r.get('member'))} {r.get('average_rank'):.2f}" for r in rows
@@ -222,18 +203,18 @@ class TranscriptPanel(QWidget):
         if bottom:
             self._append([("Bottom two, who answer their critics: ", self._dim), (" and ".join(bottom), self._body)])
 
-    def on_event_alliance(self, d: AllianceData) -> None:
+    def on_event_alliance(self, d: ev.AllianceData) -> None:
         member = d.get("member")
         agree = ", ".join(self.roster.name(m) for m in d.get("agree") or []) or "nobody"
         disagree = ", ".join(self.roster.name(m) for m in d.get("disagree") or []) or "nobody"
         self._append([(self.roster.name(member), self._name_fmt(member)), (" agrees with ", self._dim),
                       (agree, self._body), ("; disagrees with ", self._dim), (disagree, self._body)])
 
-    def on_event_chair_changed(self, d: ChairChangedData) -> None:
+    def on_event_chair_changed(self, d: ev.ChairChangedData) -> None:
         self._append([(f"The chair passes to {self.roster.name(d.get('chairman'))}: {d.get('reason') or ''}",
                        self._gold)])
 
-    def on_event_member_failed(self, d: MemberFailedData) -> None:
+    def on_event_member_failed(self, d: ev.MemberFailedData) -> None:
         member = d.get("member")
         if isinstance(member, str):
             self._open.pop(member, None)
@@ -241,11 +222,11 @@ class TranscriptPanel(QWidget):
                       (f" (stage {d.get('stage', '?')}): {d.get('reason') or 'no reason given'}", self._dim),
                       (f" — {self.roster.ok} of {self.roster.total} members", self._dim)])
 
-    def on_event_achievement(self, d: AchievementData) -> None:
+    def on_event_achievement(self, d: ev.AchievementData) -> None:
         self._append([(f"★ {self.roster.name(d.get('member'))} earned {d.get('badge')}", self._gold),
                       (f" — {d.get('reason') or ''}", self._dim)])
 
-    def on_event_complete(self, d: CompleteData) -> None:
+    def on_event_complete(self, d: ev.CompleteData) -> None:
         status = d.get("status")
         counts = f"{self.roster.ok} of {self.roster.total} members"
         if status == "finished":

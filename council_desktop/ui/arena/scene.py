@@ -9,27 +9,8 @@ from PySide6.QtCore import QObject, QPointF, QRect, QRectF
 from PySide6.QtGui import QPainter, QRadialGradient
 from PySide6.QtWidgets import QGraphicsScene
 
-from ...core.events import (
-    AchievementData,
-    AggregateData,
-    AllianceData,
-    AnswerData,
-    ChairChangedData,
-    CompleteData,
-    Event,
-    MemberFailedData,
-    OpinionData,
-    RankingData,
-    RebuttalData,
-    ReviewData,
-    RolesData,
-    StageData,
-    SynthesisData,
-    TokenData,
-    TopicData,
-    TurnData,
-    TurnStartedData,
-)
+from ...core import events as ev
+from ...core.events import Event
 from .. import theme
 from ..roster import Roster
 from . import layout, motion
@@ -177,7 +158,7 @@ class ArenaScene(QGraphicsScene):
 
     # -- event handlers (on_event_<kind>) ---------------------------------------------------------
 
-    def on_event_roles(self, d: RolesData) -> None:
+    def on_event_roles(self, d: ev.RolesData) -> None:
         members = list(self.roster.members.values())
         self._seats = layout.seat_positions(len(members))
         # A preview (the council seated between sessions) keeps the invitation on the table.
@@ -193,7 +174,7 @@ class ArenaScene(QGraphicsScene):
             self._bubbles[info.id] = bubble
         self._sync_roles()
 
-    def on_event_stage(self, d: StageData) -> None:
+    def on_event_stage(self, d: ev.StageData) -> None:
         name = str(d.get("name") or "")
         self._stage_name = name
         if name in CLEARING_STAGES:
@@ -210,7 +191,7 @@ class ArenaScene(QGraphicsScene):
             self._enter_chair_stage()
         self._apply_emphasis()
 
-    def on_event_topic(self, d: TopicData) -> None:
+    def on_event_topic(self, d: ev.TopicData) -> None:
         text = str(d.get("text") or "")
         member = d.get("member")
         self._topic_text = text
@@ -222,7 +203,7 @@ class ArenaScene(QGraphicsScene):
         if member in self._bubbles:
             self._bubbles[member].finish_turn(text, "topic")
 
-    def on_event_turn_started(self, d: TurnStartedData) -> None:
+    def on_event_turn_started(self, d: ev.TurnStartedData) -> None:
         member, kind = d.get("member"), str(d.get("kind") or "")
         if kind == "synthesis":
             if self._card is not None:
@@ -235,7 +216,7 @@ class ArenaScene(QGraphicsScene):
             self._speakers.append(member)
             self._apply_emphasis()
 
-    def on_event_token(self, d: TokenData) -> None:
+    def on_event_token(self, d: ev.TokenData) -> None:
         member, kind, text = d.get("member"), str(d.get("kind") or ""), str(d.get("text") or "")
         if kind == "synthesis":
             if self._card is not None:
@@ -243,21 +224,21 @@ class ArenaScene(QGraphicsScene):
         elif kind in BUBBLE_KINDS and member in self._bubbles:
             self._bubbles[member].append(text)
 
-    def _on_speech(self, kind: str, d: TurnData) -> None:
+    def _on_speech(self, kind: str, d: ev.TurnData) -> None:
         member = d.get("member")
         if member in self._bubbles:
             self._bubbles[member].finish_turn(str(d.get("text") or ""), kind)
 
-    def on_event_opinion(self, d: OpinionData) -> None:
+    def on_event_opinion(self, d: ev.OpinionData) -> None:
         self._on_speech("opinion", d)
 
-    def on_event_rebuttal(self, d: RebuttalData) -> None:
+    def on_event_rebuttal(self, d: ev.RebuttalData) -> None:
         self._on_speech("rebuttal", d)
 
-    def on_event_answer(self, d: AnswerData) -> None:
+    def on_event_answer(self, d: ev.AnswerData) -> None:
         self._on_speech("answer", d)
 
-    def on_event_synthesis(self, d: SynthesisData) -> None:
+    def on_event_synthesis(self, d: ev.SynthesisData) -> None:
         chair = d.get("chairman") or d.get("member")
         if chair in self._avatars and chair != self.roster.chairman:
             self.roster.chairman = chair
@@ -267,7 +248,7 @@ class ArenaScene(QGraphicsScene):
         if self._card is not None:
             self._card.set_final(str(d.get("text") or ""))
 
-    def on_event_review(self, d: ReviewData) -> None:
+    def on_event_review(self, d: ev.ReviewData) -> None:
         reviewer = str(d.get("reviewer") or "")
         valid = bool(d.get("valid", True))
         rows = list(d.get("scores") or [])
@@ -287,7 +268,7 @@ class ArenaScene(QGraphicsScene):
             self._avatars[target].add_badge("—" if score is None else str(score), score_color(score), value=score,
                                             source=reviewer, tooltip=tip, delay=i * motion.FLIP_STAGGER_MS)
 
-    def on_event_ranking(self, d: RankingData) -> None:
+    def on_event_ranking(self, d: ev.RankingData) -> None:
         reviewer = str(d.get("reviewer") or "")
         who = self.roster.name(reviewer)
         order = [m for m in d.get("order") or [] if isinstance(m, str)]
@@ -304,7 +285,7 @@ class ArenaScene(QGraphicsScene):
                 self._avatars[target].add_badge("—", rank_color(None, 0), value=None, source=reviewer, tooltip=tip,
                                                 delay=i * motion.FLIP_STAGGER_MS)
 
-    def on_event_aggregate(self, d: AggregateData) -> None:
+    def on_event_aggregate(self, d: ev.AggregateData) -> None:
         bottom = set(self.roster.bottom)
         rows = [r for r in d.get("rows") or [] if r.get("member") in self._avatars]
         if self.roster.mode == "ask":
@@ -321,7 +302,7 @@ class ArenaScene(QGraphicsScene):
             if isinstance(mean, int | float):
                 self._avatars[r["member"]].set_mean(float(mean), bottom=r["member"] in bottom)
 
-    def on_event_alliance(self, d: AllianceData) -> None:
+    def on_event_alliance(self, d: ev.AllianceData) -> None:
         source = d.get("member")
         if source not in self._avatars:
             return
@@ -342,18 +323,18 @@ class ArenaScene(QGraphicsScene):
             self._lines[(source, target)] = line
             line.draw_on(delay=i * motion.LINE_STAGGER_MS)
 
-    def on_event_chair_changed(self, d: ChairChangedData) -> None:
+    def on_event_chair_changed(self, d: ev.ChairChangedData) -> None:
         self._sync_roles()
         if self._stage_name in CHAIR_STAGES:
             self._enter_chair_stage()
 
-    def on_event_member_failed(self, d: MemberFailedData) -> None:
+    def on_event_member_failed(self, d: ev.MemberFailedData) -> None:
         member = d.get("member")
         if member in self._bubbles:
             self._bubbles[member].dismiss()
         self._apply_emphasis()
 
-    def on_event_achievement(self, d: AchievementData) -> None:
+    def on_event_achievement(self, d: ev.AchievementData) -> None:
         member = d.get("member")
         badge, reason = str(d.get("badge") or ""), str(d.get("reason") or "")
         if member in self._avatars:
@@ -361,7 +342,7 @@ class ArenaScene(QGraphicsScene):
         if self._card is not None:
             self._card.add_achievement(f"{self.roster.name(member)} · {badge}")
 
-    def on_event_complete(self, d: CompleteData) -> None:
+    def on_event_complete(self, d: ev.CompleteData) -> None:
         status = str(d.get("status") or "finished")
         ok, total = self.roster.ok, self.roster.total
         if status == "finished":

@@ -9,7 +9,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -21,6 +20,7 @@ from ...core.events import Event
 from ...services.history import HistoryError, HistoryService, SessionSummary
 from .. import theme
 from ..arena import ArenaScene, ArenaView
+from ..plain import plain_label
 from ..sessions.formatting import local_time, mode_label, status_color, status_label
 from ..stage_stepper import StageStepper
 from ..transcript_panel import TranscriptPanel
@@ -33,14 +33,6 @@ END_NOTES = {
     "failed": "The session failed here",
     "cancelled": "Stopped by the user here.",
 }
-
-
-def _label(text: str = "", name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 class ReplayView(QWidget):
@@ -73,13 +65,13 @@ class ReplayView(QWidget):
     # -- construction --------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.title_label = _label("", "replayTitle")
+        self.title_label = plain_label("", "replayTitle")
         self.title_label.setStyleSheet(f"color: {theme.TEXT}; font-size: 17px; font-weight: 700;")
         self.title_label.setWordWrap(True)
-        self.meta_label = _label("", "replayMeta")
+        self.meta_label = plain_label("", "replayMeta")
         self.meta_label.setStyleSheet(f"color: {theme.TEXT_DIM};")
-        self.status_chip = _label("", "statusChip")
-        self.position_label = _label("", "replayPosition")
+        self.status_chip = plain_label("", "statusChip")
+        self.position_label = plain_label("", "replayPosition")
         self.position_label.setStyleSheet(f"color: {theme.TEXT_DIM};")
         self.position_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         titles = QVBoxLayout()
@@ -95,7 +87,7 @@ class ReplayView(QWidget):
         header.addLayout(titles, 1)
         header.addWidget(self.position_label)
 
-        self.end_banner = _label("", "replayEndBanner")
+        self.end_banner = plain_label("", "replayEndBanner")
         self.end_banner.setWordWrap(True)
         self.end_banner.setStyleSheet(f"background: #3a3424; color: {theme.YELLOW}; border: 1px solid #6b5a2e;"
                                       " border-radius: 8px; padding: 8px 12px;")
@@ -130,9 +122,9 @@ class ReplayView(QWidget):
 
         self.placeholder = QFrame()
         self.placeholder.setObjectName("replayPlaceholder")
-        self.placeholder_title = _label("Nothing to replay yet", "placeholderTitle")
+        self.placeholder_title = plain_label("Nothing to replay yet", "placeholderTitle")
         self.placeholder_title.setStyleSheet(f"color: {theme.TEXT}; font-size: 18px; font-weight: 700;")
-        self.placeholder_text = _label("Open a session from Sessions, or choose “Watch the moment” in the Hall of "
+        self.placeholder_text = plain_label("Open a session from Sessions, or choose “Watch the moment” in the Hall of "
                                        "Fame, to watch it again here.", "placeholderText")
         self.placeholder_text.setStyleSheet(f"color: {theme.TEXT_DIM};")
         self.placeholder_text.setWordWrap(True)

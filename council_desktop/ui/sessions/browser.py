@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -20,21 +19,13 @@ from PySide6.QtWidgets import (
 
 from ...services.history import HistoryError, HistoryService, SessionSummary
 from .. import theme
-from ..plain import plain_tooltip
+from ..plain import plain_label, plain_tooltip
 from .export import ask_export_path, suggested_name
 from .formatting import local_time, mode_label, status_color, status_label
 
 COLUMNS = ("Date", "Mode", "Topic", "Chairman", "Status", "Members ok")
 SEARCH_DEBOUNCE_MS = 250
 ID_ROLE = Qt.ItemDataRole.UserRole
-
-
-def _label(text: str = "", name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 def confirm(parent: QWidget, title: str, text: str, detail: str, action: str) -> bool:
@@ -71,8 +62,8 @@ class SessionBrowser(QWidget):
         self.setObjectName("sessionBrowser")
         self.history = history
         self._rows: list[SessionSummary] = []
-        title = _label("Sessions", "pageTitle")
-        self.count_label = _label("", "pageSubtitle")
+        title = plain_label("Sessions", "pageTitle")
+        self.count_label = plain_label("", "pageSubtitle")
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Search topics, answers and member names")
         self.search_edit.setClearButtonEnabled(True)
@@ -99,7 +90,7 @@ class SessionBrowser(QWidget):
             if width:
                 self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.empty_label = _label("", "emptyNote")
+        self.empty_label = plain_label("", "emptyNote")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.open_button = QPushButton("Open replay")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from ...services.model_manager import MAX_SEATS, ModelManager, SeatChoice, system_ram_mb
 from .. import theme
-from ..plain import plain_tooltip
+from ..plain import plain_label, plain_tooltip
 from .combo import ChevronComboBox
 from .formatting import fmt_bytes, fmt_ram, ram_summary
 
@@ -26,14 +26,6 @@ APP_OVERHEAD_MB = 250  # Python + Qt, not part of the estimate (llm.catalogue.ra
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 HEALTH = {"ok": ("ready", theme.GREEN), "loading": ("loading…", theme.BLUE), "unloaded": ("unloaded", theme.MUTED),
           "failed": ("failed", theme.RED)}  # a seat's status in a roles preview → what the table card says
-
-
-def _plain(text: str = "", name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 def _dot(color: str, size: int = 12) -> QIcon:
@@ -72,17 +64,17 @@ class CouncilTab(QWidget):
         self.seat_notes: list[QLabel] = []
         self._has_models = True
         self._saved: list[SeatChoice] = []
-        intro = _plain("Choose who sits at the table. Only the bundled starter and models that are installed "
+        intro = plain_label("Choose who sits at the table. Only the bundled starter and models that are installed "
                        "and verified are offered; seats on the same model file share its memory.", "pageIntro")
         intro.setWordWrap(True)
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(10)
         for col, title in enumerate(("SEAT", "MODEL", "PERSONA", "")):
-            grid.addWidget(_plain(title, "columnHeader"), 0, col)
+            grid.addWidget(plain_label(title, "columnHeader"), 0, col)
         personas = manager.personas()
         for i in range(MAX_SEATS):
-            badge = _plain(str(i + 1), "seatNumber")
+            badge = plain_label(str(i + 1), "seatNumber")
             badge.setFixedSize(26, 26)
             badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
             model = ChevronComboBox()
@@ -97,14 +89,14 @@ class CouncilTab(QWidget):
             grid.addWidget(badge, i + 1, 0, Qt.AlignmentFlag.AlignCenter)
             grid.addWidget(model, i + 1, 1)
             grid.addWidget(persona, i + 1, 2)
-            note = _plain(name="statusNote")
+            note = plain_label(name="statusNote")
             grid.addWidget(note, i + 1, 3)
             self.seat_notes.append(note)
             self.badges.append(badge)
             self.model_combos.append(model)
             self.persona_combos.append(persona)
         grid.setColumnStretch(3, 1)
-        self.only_starter = _plain("Only the bundled starter is installed: download champions on the Models page "
+        self.only_starter = plain_label("Only the bundled starter is installed: download champions on the Models page "
                                    "to seat them here.", "statusNote")
         self.only_starter.setWordWrap(True)
         self.to_models_button = QPushButton("&Open the Models page")
@@ -117,10 +109,10 @@ class CouncilTab(QWidget):
         hint.setContentsMargins(0, 0, 0, 0)
         card = QFrame()
         card.setObjectName("ramCard")
-        self.ram_headline = _plain(name="ramHeadline")
-        self.ram_detail = _plain(name="ramDetail")
+        self.ram_headline = plain_label(name="ramHeadline")
+        self.ram_detail = plain_label(name="ramDetail")
         self.ram_detail.setWordWrap(True)
-        self.ram_warning = _plain(name="ramWarning")
+        self.ram_warning = plain_label(name="ramWarning")
         self.ram_warning.setWordWrap(True)
         card_layout = QVBoxLayout(card)
         card_layout.setContentsMargins(16, 12, 16, 12)
@@ -129,10 +121,10 @@ class CouncilTab(QWidget):
         card_layout.addWidget(self.ram_detail)
         card_layout.addWidget(self.ram_warning)
         self._build_table_card()
-        self.note = _plain("Changes take effect for the next session; a council already at the table keeps its "
+        self.note = plain_label("Changes take effect for the next session; a council already at the table keeps its "
                            "seats until it finishes.", "statusNote")
         self.note.setWordWrap(True)
-        self.status = _plain(name="statusNote")
+        self.status = plain_label(name="statusNote")
         self.reset_button = QPushButton("&Reset to the starter council")
         self.reset_button.setAutoDefault(False)
         self.apply_button = QPushButton("&Apply")
@@ -173,8 +165,8 @@ class CouncilTab(QWidget):
     def _build_table_card(self) -> None:
         self.table_card = QFrame()
         self.table_card.setObjectName("ramCard")
-        self.table_title = _plain("At the table now", "tableTitle")
-        self.table_summary = _plain(name="ramDetail")
+        self.table_title = plain_label("At the table now", "tableTitle")
+        self.table_summary = plain_label(name="ramDetail")
         self.load_button = QPushButton("&Load models")
         self.unload_button = QPushButton("U&nload models")
         for button in (self.load_button, self.unload_button):
@@ -210,11 +202,11 @@ class CouncilTab(QWidget):
             mid, status, reason = str(m.get("id")), str(m.get("status") or "ok"), str(m.get("reason") or "")
             self.health[mid] = (status, reason)
             text, color = HEALTH.get(status, HEALTH["ok"])
-            dot = _plain("●")
+            dot = plain_label("●")
             dot.setStyleSheet(f"color: {theme.qcolor(str(m.get('color') or theme.MUTED)).name()};")
-            name = _plain(str(m.get("name") or mid), "cell")
-            model = _plain(str(m.get("model") or ""), "cell")
-            state = _plain(f"{text}: {reason}" if reason else text)
+            name = plain_label(str(m.get("name") or mid), "cell")
+            model = plain_label(str(m.get("model") or ""), "cell")
+            state = plain_label(f"{text}: {reason}" if reason else text)
             state.setStyleSheet(f"color: {color};")
             state.setWordWrap(True)
             if reason:

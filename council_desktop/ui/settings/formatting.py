@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ...core.text import fmt_bytes as fmt_bytes  # re-exported
 from ...services.model_manager import ModelRow
 from .. import theme
 
@@ -16,16 +17,6 @@ STATE_COLOR = {"bundled": theme.BLUE, "installed": theme.GREEN, "partial": theme
 
 _LICENCES = {"apache-2.0": "Apache 2.0", "mit": "MIT", "gemma": "Gemma terms", "llama2": "Llama 2",
              "unknown (see the model card)": "unknown"}
-
-
-def fmt_bytes(n: float) -> str:
-    """Decimal units, as the hub shows sizes."""
-    value = float(n)
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if abs(value) < 1000 or unit == "GB":
-            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"
 
 
 def fmt_speed(bytes_per_second: float) -> str:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.model_manager import ModelManager, ModelRow
-from ..plain import plain_tooltip
+from ..plain import plain_label, plain_tooltip
 from .add_dialogs import AddFileDialog, AddHubDialog
 from .formatting import (
     STATE_COLOR,
@@ -39,14 +38,6 @@ from .style import chip_style
 COLUMN_WIDTHS = (0, 72, 92, 62, 84, 120, 264)
 COLUMN_TITLES = ("MODEL", "SIZE", "LICENCE", "FORMAT", "RAM / SEAT", "STATUS", "")
 PROGRESS_MAX = 1000
-
-
-def plain_label(text: str = "", name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 def _grid() -> QGridLayout:
