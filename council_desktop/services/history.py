@@ -6,7 +6,7 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -16,7 +16,7 @@ from ..core.events import Event
 from ..core.personality import TRAITS
 from ..core.transcript import build_transcript
 from ..export import export_transcript
-from ..storage import SessionRow, StorageError, Store
+from ..storage import SessionRow, StorageError, Store, queries
 
 __all__ = [
     "TRAITS", "BadgeAward", "HeadToHead", "HistoryError", "HistoryPoint", "HistoryService", "LeaderboardEntry",
@@ -88,43 +88,14 @@ class HistoryPoint:
 
 
 @dataclass(frozen=True)
-class HeadToHead:
-    a: str
-    b: str
-    a_name: str
-    b_name: str
-    sessions: int
-    a_scores_b: tuple[float, ...]
-    b_scores_a: tuple[float, ...]
-    a_agrees_b: int
-    a_disagrees_b: int
-    b_agrees_a: int
-    b_disagrees_a: int
-    mutual_alliances: int
-    mutual_disagreements: int
-    a_higher: int
-    b_higher: int
-    ties: int
+class HeadToHead(queries.HeadToHead):
+    """Two members compared (``storage.queries.HeadToHead``), with the names the window shows."""
 
-    @property
-    def a_mean_to_b(self) -> float | None:
-        return sum(self.a_scores_b) / len(self.a_scores_b) if self.a_scores_b else None
-
-    @property
-    def b_mean_to_a(self) -> float | None:
-        return sum(self.b_scores_a) / len(self.b_scores_a) if self.b_scores_a else None
+    a_name: str = ""
+    b_name: str = ""
 
 
-@dataclass(frozen=True)
-class BadgeAward:
-    member: str
-    name: str
-    badge: str
-    reason: str
-    session_id: str
-    topic: str
-    event_seq: int | None  # the moment that earned it (None: open the replay at its start)
-    awarded_at: str
+BadgeAward = queries.BadgeRow  # a badge earned, with the moment (session, event seq) that earned it
 
 
 @dataclass(frozen=True)
@@ -231,9 +202,8 @@ class HistoryService(QObject):
         with self._reading("reading a head-to-head"):
             h = self._store.head_to_head(a, b)
             names = {e.member: e.name for e in self._store.leaderboard()}
-        return HeadToHead(h.a, h.b, names.get(h.a, h.a), names.get(h.b, h.b), h.sessions, h.a_scores_b,
-                          h.b_scores_a, h.a_agrees_b, h.a_disagrees_b, h.b_agrees_a, h.b_disagrees_a,
-                          h.mutual_alliances, h.mutual_disagreements, h.a_higher, h.b_higher, h.ties)
+        return HeadToHead(**{f.name: getattr(h, f.name) for f in fields(h)},
+                          a_name=names.get(h.a, h.a), b_name=names.get(h.b, h.b))
 
     def personality_history(self, member_id: str) -> list[PersonalityPoint]:
         with self._reading("reading a personality's history"):
@@ -251,8 +221,7 @@ class HistoryService(QObject):
     def hall_of_fame(self, limit: int = BADGE_LIMIT) -> list[BadgeAward]:
         """Badges earned, newest first, each with the moment (session, event seq) that earned it."""
         with self._reading("reading the hall of fame"):
-            return [BadgeAward(r.member, r.name, r.badge, r.reason, r.session_id, r.topic, r.event_seq,
-                               r.awarded_at) for r in self._store.hall_of_fame(max(1, limit))]
+            return list(self._store.hall_of_fame(max(1, limit)))
 
     # -- helpers -------------------------------------------------------------------------------------
 

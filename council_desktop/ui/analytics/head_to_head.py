@@ -9,7 +9,7 @@ from ...services.history import HeadToHead, HistoryError, HistoryService, Member
 from .. import theme
 from ..sessions.formatting import score_text
 from .charts import Card, bars, key_row, label, series_color, themed_plot, value_text
-from .member_history import fill_members
+from .member_chart import fill_members
 
 CATEGORIES = ("Mean score given", "Agreed with", "Disagreed with", "Ranked higher")
 

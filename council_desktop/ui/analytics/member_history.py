@@ -3,80 +3,29 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
-from ...services.history import HistoryError, HistoryPoint, HistoryService, MemberRef
+from ...services.history import HistoryError, HistoryPoint, HistoryService
 from .. import theme
 from ..sessions.formatting import short_date
-from .charts import Card, label, series_color, themed_plot, value_text
+from .charts import series_color, themed_plot, value_text
+from .member_chart import MemberChartPanel
 
 
-def fill_members(combo: QComboBox, members: list[MemberRef], keep: str | None) -> None:
-    """Refill a member combo (id as item data), keeping ``keep`` selected when it is still there."""
-    combo.blockSignals(True)
-    combo.clear()
-    for m in members:
-        combo.addItem(m.name, m.id)
-    index = combo.findData(keep) if keep else -1
-    combo.setCurrentIndex(index if index >= 0 else (0 if members else -1))
-    combo.blockSignals(False)
-
-
-class MemberHistoryPanel(QWidget):
+class MemberHistoryPanel(MemberChartPanel):
     """Pick a member: its mean received score in each finished session it was scored in (oldest left),
     with its lifetime mean as a dashed line.
 
     Signals: none."""
 
     def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.history = history
-        self.members: list[MemberRef] = []
         self.points: list[HistoryPoint] = []
-        self.member_combo = QComboBox()
-        self.member_combo.setMinimumSize(170, 32)
-        self.member_combo.setAccessibleName("Member")
-        self.summary_label = label("", "cardNote")
-        self.summary_label.setWordWrap(True)
-        self.plot = themed_plot(y_range=(0, 10.6), left="mean score received", bottom="session")
         self.line: pg.PlotDataItem | None = None
-        card = Card("Score over time", "Each point is one finished session: the mean of the valid scores the "
-                                        "member received there.")
-        controls = QHBoxLayout()
-        controls.addWidget(label("Member", style=f"color: {theme.TEXT_DIM};"))
-        controls.addWidget(self.member_combo)
-        controls.addSpacing(12)
-        controls.addWidget(self.summary_label, 1)
-        card.body.addLayout(controls)
-        card.body.addWidget(self.plot, 1)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(card)
-        self._connect_signals()
+        super().__init__(history, "Score over time", "Each point is one finished session: the mean of the valid "
+                         "scores the member received there.",
+                         themed_plot(y_range=(0, 10.6), left="mean score received", bottom="session"), parent=parent)
         self.refresh()
-
-    def _connect_signals(self) -> None:
-        self.member_combo.currentIndexChanged.connect(self._draw)
-
-    def current_member(self) -> str | None:
-        value = self.member_combo.currentData()
-        return str(value) if value else None
-
-    def set_member(self, member_id: str) -> None:
-        index = self.member_combo.findData(member_id)
-        if index >= 0:
-            self.member_combo.setCurrentIndex(index)
-
-    @Slot()
-    def refresh(self) -> None:
-        try:
-            self.members = self.history.members()
-        except HistoryError as exc:
-            self.members = []
-            self.summary_label.setText(f"The history could not be read: {exc}")
-        fill_members(self.member_combo, self.members, self.current_member())
-        self._draw()
 
     def _draw(self, *_: object) -> None:
         plot = self.plot.getPlotItem()

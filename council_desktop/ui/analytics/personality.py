@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
-from ...services.history import TRAITS, HistoryError, HistoryService, MemberRef, PersonalityPoint
+from ...services.history import TRAITS, HistoryError, HistoryService, PersonalityPoint
 from .. import theme
 from ..sessions.formatting import short_date
-from .charts import TRAIT_COLORS, Card, key_row, label, themed_plot
-from .member_history import fill_members
+from .charts import TRAIT_COLORS, key_row, themed_plot
+from .member_chart import MemberChartPanel
 
 
-class PersonalityPanel(QWidget):
+class PersonalityPanel(MemberChartPanel):
     """Pick a member: agreeableness, assertiveness, verbosity, contrarianism and generosity after every
     update (one per session; a reset is a dashed vertical line). 0.5 is neutral; the bands at 0.3 and 0.7
     are where the system-prompt nudges start.
@@ -21,55 +21,14 @@ class PersonalityPanel(QWidget):
     Signals: none."""
 
     def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.history = history
-        self.members: list[MemberRef] = []
         self.points: list[PersonalityPoint] = []
         self.lines: dict[str, pg.PlotDataItem] = {}
-        self.member_combo = QComboBox()
-        self.member_combo.setMinimumSize(170, 32)
-        self.member_combo.setAccessibleName("Member")
-        self.summary_label = label("", "cardNote")
-        self.summary_label.setWordWrap(True)
-        self.plot = themed_plot(y_range=(0, 1), left="trait", bottom="update")
-        self.plot.getPlotItem().getAxis("left").setTicks([[(v / 10, f"{v / 10:.1f}") for v in range(0, 11, 2)]])
-        card = Card("Personality over time", "Traits move by a moving average after each session; at 0.7 and "
-                                              "above (0.3 and below) the member is nudged in its system prompt.")
-        controls = QHBoxLayout()
-        controls.addWidget(label("Member", style=f"color: {theme.TEXT_DIM};"))
-        controls.addWidget(self.member_combo)
-        controls.addSpacing(12)
-        controls.addWidget(self.summary_label, 1)
-        card.body.addLayout(controls)
-        card.body.addWidget(key_row([(t, TRAIT_COLORS[t]) for t in TRAITS]))
-        card.body.addWidget(self.plot, 1)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(card)
-        self._connect_signals()
+        plot = themed_plot(y_range=(0, 1), left="trait", bottom="update")
+        plot.getPlotItem().getAxis("left").setTicks([[(v / 10, f"{v / 10:.1f}") for v in range(0, 11, 2)]])
+        super().__init__(history, "Personality over time", "Traits move by a moving average after each session; at "
+                         "0.7 and above (0.3 and below) the member is nudged in its system prompt.", plot,
+                         key_row([(t, TRAIT_COLORS[t]) for t in TRAITS]), parent)
         self.refresh()
-
-    def _connect_signals(self) -> None:
-        self.member_combo.currentIndexChanged.connect(self._draw)
-
-    def current_member(self) -> str | None:
-        value = self.member_combo.currentData()
-        return str(value) if value else None
-
-    def set_member(self, member_id: str) -> None:
-        index = self.member_combo.findData(member_id)
-        if index >= 0:
-            self.member_combo.setCurrentIndex(index)
-
-    @Slot()
-    def refresh(self) -> None:
-        try:
-            self.members = self.history.members()
-        except HistoryError as exc:
-            self.members = []
-            self.summary_label.setText(f"The history could not be read: {exc}")
-        fill_members(self.member_combo, self.members, self.current_member())
-        self._draw()
 
     def _draw(self, *_: object) -> None:
         plot = self.plot.getPlotItem()
