@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -66,25 +67,13 @@ class SessionSummary:
 
 
 @dataclass(frozen=True)
-class LeaderboardEntry:
-    member: str
-    name: str
-    color: str
-    sessions: int  # finished sessions it sat in
-    mean_score: float | None  # over every valid score it received
-    scores: int
-    wins: int
-    rebuttals: int
-    badges: int
+class LeaderboardEntry(queries.LeaderboardRow):
+    """A leaderboard row (``storage.queries.LeaderboardRow``) with the colour the member last sat in."""
+
+    color: str = ""
 
 
-@dataclass(frozen=True)
-class HistoryPoint:
-    session_id: str
-    started_at: str
-    topic: str
-    mean_score: float
-    scores: int
+HistoryPoint = queries.HistoryPoint  # one finished session's mean received score
 
 
 @dataclass(frozen=True)
@@ -190,19 +179,17 @@ class HistoryService(QObject):
         with self._reading("reading the leaderboard"):
             rows = self._store.leaderboard()
         colors = self._recent_colors()
-        return [LeaderboardEntry(r.member, r.name, colors.get(r.member, ""), r.sessions, r.mean_score, r.scores,
-                                 r.wins, r.rebuttals, r.badges) for r in rows]
+        return [LeaderboardEntry(**_fields_of(r), color=colors.get(r.member, "")) for r in rows]
 
     def member_history(self, member_id: str) -> list[HistoryPoint]:
         with self._reading("reading a member's history"):
-            return [HistoryPoint(p.session_id, p.started_at, p.topic, p.mean_score, p.scores)
-                    for p in self._store.member_history(member_id)]
+            return list(self._store.member_history(member_id))
 
     def head_to_head(self, a: str, b: str) -> HeadToHead:
         with self._reading("reading a head-to-head"):
             h = self._store.head_to_head(a, b)
             names = {e.member: e.name for e in self._store.leaderboard()}
-        return HeadToHead(**{f.name: getattr(h, f.name) for f in fields(h)},
+        return HeadToHead(**_fields_of(h),
                           a_name=names.get(h.a, h.a), b_name=names.get(h.b, h.b))
 
     def personality_history(self, member_id: str) -> list[PersonalityPoint]:
@@ -252,3 +239,8 @@ class HistoryService(QObject):
                 if ref.color and mid not in colors:
                     colors[mid] = ref.color
         return colors
+
+
+def _fields_of(row: object) -> dict[str, Any]:
+    """A storage dataclass's fields, to build the service's richer value from it."""
+    return {f.name: getattr(row, f.name) for f in fields(row)}  # type: ignore[arg-type]
