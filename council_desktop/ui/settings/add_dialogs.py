@@ -45,53 +45,70 @@ def _format_combo(manager: ModelManager, *, detect: bool) -> QComboBox:
     return combo
 
 
-class AddFileDialog(QDialog):
-    """Choose a .gguf file on disk and its chat format; OK hands it to ``ModelManager.add_local_file``
-    (checked in a separate process, then copied into the models folder). ``job_id`` is its pending row.
+class _AddDialog(QDialog):
+    """What both dialogs share: a title, a form, an error line and OK/Cancel. A subclass fills
+    ``self.form``, then calls ``_finish(intro)``."""
 
-    Signals: none (QDialog's accepted/rejected)."""
-
-    def __init__(self, manager: ModelManager, parent: QWidget | None = None) -> None:
+    def __init__(self, manager: ModelManager, title: str, ok_text: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.manager = manager
-        self.job_id = ""
-        self.setWindowTitle("Add a GGUF file")
+        self.setWindowTitle(title)
         self.setStyleSheet(STYLESHEET)
         self.setMinimumWidth(560)
-        self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("/path/to/model-Q4_K_M.gguf")
-        self.path_edit.setAccessibleName("GGUF file")
-        self.browse_button = QPushButton("&Browse…")
-        self.browse_button.setAutoDefault(False)
-        self.format_combo = _format_combo(manager, detect=True)
         self.error = _plain(name="formError")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Add")
-        row = QHBoxLayout()
-        row.addWidget(self.path_edit, 1)
-        row.addWidget(self.browse_button)
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        form.addRow("&File", row)
-        form.addRow("Chat &format", self.format_combo)
-        file_label = form.labelForField(row)
-        if isinstance(file_label, QLabel):
-            file_label.setBuddy(self.path_edit)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+    def _finish(self, intro: str) -> None:
         layout = QVBoxLayout(self)
-        layout.addWidget(_plain("The file's header is read first, then it is opened in a separate process (a "
-                                "broken or hostile file cannot crash the app), then it is copied into the models "
-                                "folder and can take a seat.", "pageIntro"))
-        layout.addLayout(form)
+        layout.addWidget(_plain(intro, "pageIntro"))
+        layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self._connect_signals()
         self._validate()
 
     def _connect_signals(self) -> None:
-        self.browse_button.clicked.connect(self.browse)
-        self.path_edit.textChanged.connect(self._validate)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+
+    def _validate(self) -> str:
+        raise NotImplementedError
+
+
+class AddFileDialog(_AddDialog):
+    """Choose a .gguf file on disk and its chat format; OK hands it to ``ModelManager.add_local_file``
+    (checked in a separate process, then copied into the models folder). ``job_id`` is its pending row.
+
+    Signals: none (QDialog's accepted/rejected)."""
+
+    def __init__(self, manager: ModelManager, parent: QWidget | None = None) -> None:
+        super().__init__(manager, "Add a GGUF file", "&Add", parent)
+        self.job_id = ""
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText("/path/to/model-Q4_K_M.gguf")
+        self.path_edit.setAccessibleName("GGUF file")
+        self.browse_button = QPushButton("&Browse…")
+        self.browse_button.setAutoDefault(False)
+        self.format_combo = _format_combo(manager, detect=True)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(self.browse_button)
+        self.form.addRow("&File", row)
+        self.form.addRow("Chat &format", self.format_combo)
+        file_label = self.form.labelForField(row)
+        if isinstance(file_label, QLabel):
+            file_label.setBuddy(self.path_edit)
+        self._finish("The file's header is read first, then it is opened in a separate process (a broken or "
+                     "hostile file cannot crash the app), then it is copied into the models folder and can take "
+                     "a seat.")
+
+    def _connect_signals(self) -> None:
+        super()._connect_signals()
+        self.browse_button.clicked.connect(self.browse)
+        self.path_edit.textChanged.connect(self._validate)
 
     def path(self) -> Path:
         return Path(self.path_edit.text().strip()).expanduser()
@@ -127,19 +144,15 @@ class AddFileDialog(QDialog):
         super().accept()
 
 
-class AddHubDialog(QDialog):
+class AddHubDialog(_AddDialog):
     """Name a GGUF file in a Hugging Face repository and its chat format; OK adds it to the list and starts
     the download (``ModelManager.add_hub_file``). ``added_id`` is the new model's id.
 
     Signals: none (QDialog's accepted/rejected)."""
 
     def __init__(self, manager: ModelManager, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.manager = manager
+        super().__init__(manager, "Add from Hugging Face", "Add and &download", parent)
         self.added_id = ""
-        self.setWindowTitle("Add from Hugging Face")
-        self.setStyleSheet(STYLESHEET)
-        self.setMinimumWidth(560)
         self.repo_edit = QLineEdit()
         self.repo_edit.setPlaceholderText("owner/name, e.g. bartowski/SmolLM2-1.7B-Instruct-GGUF")
         self.repo_edit.setAccessibleName("Repository")
@@ -147,30 +160,17 @@ class AddHubDialog(QDialog):
         self.file_edit.setPlaceholderText("file name, e.g. SmolLM2-1.7B-Instruct-Q4_K_M.gguf")
         self.file_edit.setAccessibleName("File name")
         self.format_combo = _format_combo(manager, detect=False)
-        self.error = _plain(name="formError")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add and &download")
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        form.addRow("&Repository", self.repo_edit)
-        form.addRow("F&ile", self.file_edit)
-        form.addRow("Chat &format", self.format_combo)
-        layout = QVBoxLayout(self)
-        layout.addWidget(_plain("A .gguf file at the top of a public (or, once you signed in to the hub, gated) "
-                                "repository. Its size and sha256 come from the hub and are checked before it "
-                                "may take a seat.", "pageIntro"))
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self._connect_signals()
-        self._validate()
+        self.form.addRow("&Repository", self.repo_edit)
+        self.form.addRow("F&ile", self.file_edit)
+        self.form.addRow("Chat &format", self.format_combo)
+        self._finish("A .gguf file at the top of a public (or, once you signed in to the hub, gated) repository. "
+                     "Its size and sha256 come from the hub and are checked before it may take a seat.")
 
     def _connect_signals(self) -> None:
+        super()._connect_signals()
         self.repo_edit.textChanged.connect(self._validate)
         self.file_edit.textChanged.connect(self._validate)
         self.format_combo.currentIndexChanged.connect(self._validate)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
     def _fields(self) -> tuple[str, str, str]:
         return self.repo_edit.text().strip(), self.file_edit.text().strip(), str(self.format_combo.currentData())
