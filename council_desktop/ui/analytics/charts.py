@@ -136,3 +136,12 @@ CARD_STYLE = f"""
     QHeaderView::section {{ background: {theme.SURFACE_RAISED}; color: {theme.TEXT_DIM}; border: none;
                             border-bottom: 1px solid {theme.BORDER}; padding: 7px 8px; font-weight: 600; }}
 """
+
+
+def side_by_side(parent: QWidget, left: QWidget, right: QWidget, stretch: tuple[int, int] = (1, 1)) -> None:
+    """Lay two cards out in one row across ``parent``."""
+    row = QHBoxLayout(parent)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(14)
+    row.addWidget(left, stretch[0])
+    row.addWidget(right, stretch[1])

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBox
 from ...services.history import HeadToHead, HistoryError, HistoryService, MemberRef
 from .. import theme
 from ..sessions.formatting import score_text
-from .charts import Card, bars, key_row, label, series_color, themed_plot, value_text
+from .charts import Card, bars, key_row, label, series_color, side_by_side, themed_plot, value_text
 from .member_chart import fill_members
 
 CATEGORIES = ("Mean score given", "Agreed with", "Disagreed with", "Ranked higher")
@@ -82,11 +82,7 @@ class HeadToHeadPanel(QWidget):
         chart_card = Card("Side by side", "What each did to the other.")
         chart_card.body.addLayout(self.key)
         chart_card.body.addWidget(self.plot, 1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(14)
-        row.addWidget(numbers_card, 5)
-        row.addWidget(chart_card, 6)
+        side_by_side(self, numbers_card, chart_card, (5, 6))
         self._connect_signals()
         self.refresh()
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from ...services.history import HistoryError, HistoryService, LeaderboardEntry
 from .. import theme
 from ..sessions.formatting import score_text
-from .charts import Card, bars, label, series_color, themed_plot, value_text
+from .charts import Card, bars, label, series_color, side_by_side, themed_plot, value_text
 
 COLUMNS = ("#", "Member", "Mean score", "Scores", "Sessions", "Wins", "Rebuttals", "Badges")
 
@@ -47,11 +47,7 @@ class LeaderboardPanel(QWidget):
         table_card.body.addWidget(self.empty_label)
         chart_card = Card("Mean score received", "Bar height: mean score (1–10); inside: sessions sat in.")
         chart_card.body.addWidget(self.plot, 1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(14)
-        row.addWidget(table_card, 1)
-        row.addWidget(chart_card, 1)
+        side_by_side(self, table_card, chart_card)
         self._connect_signals()
         self.refresh()
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneWheelEvent, QStyleOpt
 from .. import theme
 from . import motion
 from .animated import AnimatedObject
-from .text import draw_lines, elide, line_height, text_width, wrap
+from .text import draw_lines, elide, line_height, paint_card_frame, text_width, wrap
 
 _WORD = re.compile(r"\s*\S+")
 
@@ -202,15 +202,7 @@ class SynthesisCardItem(AnimatedObject):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         rect = self._rect
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.with_alpha("#000000", 0.35))
-        painter.drawRoundedRect(rect.translated(0, 6), 18, 18)
-        fill = QLinearGradient(rect.topLeft(), rect.bottomLeft())
-        fill.setColorAt(0, theme.qcolor("#2c3150"))
-        fill.setColorAt(1, theme.qcolor("#20243a"))
-        painter.setBrush(fill)
-        painter.setPen(QPen(theme.with_alpha(theme.GOLD, 0.7), 1.6))
-        painter.drawRoundedRect(rect, 18, 18)
+        paint_card_frame(painter, rect, 18, shadow=(0.35, 6), fill=("#2c3150", "#20243a"), border=(0.7, 1.6))
         inner = rect.adjusted(28, 22, -28, -20)
         # Title row.
         painter.setFont(self._kicker_font)

@@ -1,9 +1,11 @@
-"""Plain-text line layout for arena items: wrap, elide and draw strings (never rich text)."""
+"""Plain-text line layout for arena items: wrap, elide and draw strings (never rich text); the cards' frame."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QTextLayout, QTextOption
+from PySide6.QtGui import QFont, QFontMetricsF, QLinearGradient, QPainter, QPen, QTextLayout, QTextOption
+
+from .. import theme
 
 
 def _slice_utf16(text: str, start: int, length: int) -> str:
@@ -72,3 +74,18 @@ def draw_lines(painter: QPainter, lines: list[str], font: QFont, rect: QRectF, *
             x += (rect.width() - metrics.horizontalAdvance(line)) / 2
         painter.drawText(QPointF(x, y), line)
         y += step
+
+
+def paint_card_frame(painter: QPainter, rect: QRectF, radius: float, *, shadow: tuple[float, float],
+                     fill: tuple[str, str], border: tuple[float, float]) -> None:
+    """A card the arena draws text on: a drop shadow (``(alpha, offset)``), a vertical gradient ``fill``
+    (top, bottom) and a gold border (``(alpha, width)``)."""
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(theme.with_alpha("#000000", shadow[0]))
+    painter.drawRoundedRect(rect.translated(0, shadow[1]), radius, radius)
+    gradient = QLinearGradient(rect.topLeft(), rect.bottomLeft())
+    gradient.setColorAt(0, theme.qcolor(fill[0]))
+    gradient.setColorAt(1, theme.qcolor(fill[1]))
+    painter.setBrush(gradient)
+    painter.setPen(QPen(theme.with_alpha(theme.GOLD, border[0]), border[1]))
+    painter.drawRoundedRect(rect, radius, radius)

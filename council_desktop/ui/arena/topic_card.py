@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFont, QLinearGradient, QPainter, QPen
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .. import theme
 from ..plain import plain_tooltip
 from . import motion
 from .animated import AnimatedObject
-from .text import draw_lines, elide, line_height, wrap
+from .text import draw_lines, elide, line_height, paint_card_frame, wrap
 
 
 class TopicCardItem(AnimatedObject):
@@ -64,15 +64,7 @@ class TopicCardItem(AnimatedObject):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = self._rect
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.with_alpha("#000000", 0.3))
-        painter.drawRoundedRect(rect.translated(0, 4), 14, 14)
-        fill = QLinearGradient(rect.topLeft(), rect.bottomLeft())
-        fill.setColorAt(0, theme.qcolor("#2a2f48"))
-        fill.setColorAt(1, theme.qcolor("#222639"))
-        painter.setBrush(fill)
-        painter.setPen(QPen(theme.with_alpha(theme.GOLD, 0.55), 1.3))
-        painter.drawRoundedRect(rect, 14, 14)
+        paint_card_frame(painter, rect, 14, shadow=(0.3, 4), fill=("#2a2f48", "#222639"), border=(0.55, 1.3))
         inner = rect.adjusted(16, 12, -16, -12)
         painter.setFont(self._kicker_font)
         painter.setPen(theme.qcolor(theme.GOLD))
