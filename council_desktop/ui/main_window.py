@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabBar,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,6 +26,7 @@ from ..core.events import ASK_STAGES, DEBATE_STAGES, Event
 from . import theme
 from .arena import ArenaScene, ArenaView
 from .icon import app_icon
+from .layouts import vstack
 from .member_status import MemberStatusPanel
 from .plain import plain_label
 from .stage_stepper import ASK_LABELS, DEBATE_LABELS, StageStepper
@@ -170,15 +170,8 @@ class MainWindow(QMainWindow):
 
     def _build_central(self) -> None:
         central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        banner_box = QVBoxLayout()
-        banner_box.setContentsMargins(14, 8, 14, 0)
-        banner_box.addWidget(self.error_banner)
-        column.addLayout(banner_box)
-        column.addWidget(self.stepper)
-        column.addWidget(self.arena, 1)
+        banner_box = vstack(None, self.error_banner, margins=(14, 8, 14, 0))
+        vstack(central, banner_box, self.stepper, (self.arena, 1))
         self.arena_page = central
         # A tab bar over a stack (not a QTabWidget, whose frame would change the window's minimum size).
         self.page_bar = QTabBar()
@@ -193,11 +186,7 @@ class MainWindow(QMainWindow):
         self.pages.setObjectName("pages")
         self.pages.addWidget(central)
         holder = QWidget()
-        stack = QVBoxLayout(holder)
-        stack.setContentsMargins(0, 0, 0, 0)
-        stack.setSpacing(0)
-        stack.addWidget(self.page_bar)
-        stack.addWidget(self.pages, 1)
+        vstack(holder, self.page_bar, (self.pages, 1))
         self.setCentralWidget(holder)
 
     def _build_toolbar(self) -> None:

@@ -8,11 +8,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QWidget
 
 from ..core import events as ev
 from ..core.events import Event
 from . import theme
+from .layouts import vstack
 from .plain import plain_tooltip
 from .roster import Roster
 
@@ -63,11 +64,7 @@ class TranscriptPanel(QWidget):
         header.addWidget(self._session)
         header.addStretch(1)
         header.addWidget(self._count)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(header)
-        layout.addWidget(self._view, 1)
+        vstack(self, header, (self._view, 1))
         self._body = _fmt(theme.TEXT)
         self._meta = _fmt(theme.MUTED, size=11)
         self._dim = _fmt(theme.TEXT_DIM, size=12)

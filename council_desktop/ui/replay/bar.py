@@ -12,11 +12,11 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QToolTip,
-    QVBoxLayout,
     QWidget,
 )
 
 from .. import theme
+from ..layouts import vstack
 from ..stage_stepper import ASK_LABELS, DEBATE_LABELS
 from .controller import SPEEDS, ReplayController, format_clock
 from .glyphs import glyph_icon
@@ -213,11 +213,7 @@ class ReplayBar(QWidget):
         bottom.addStretch(1)
         bottom.addWidget(speed)
         bottom.addWidget(self.speed_combo)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(16, 8, 16, 10)
-        column.setSpacing(4)
-        column.addLayout(top)
-        column.addLayout(bottom)
+        vstack(self, top, bottom, margins=(16, 8, 16, 10), spacing=4)
         self.setStyleSheet(f"""
             QWidget#replayBar {{ background: {theme.SURFACE}; border-top: 1px solid {theme.BORDER}; }}
             QLabel#replayCaption {{ color: {theme.TEXT_DIM}; padding: 0 4px; }}

@@ -20,6 +20,7 @@ from ...core.events import Event
 from ...services.history import HistoryError, HistoryService, SessionSummary
 from .. import theme
 from ..arena import ArenaScene, ArenaView
+from ..layouts import vstack
 from ..plain import plain_label
 from ..sessions.formatting import local_time, mode_label, status_color, status_label
 from ..stage_stepper import StageStepper
@@ -97,11 +98,7 @@ class ReplayView(QWidget):
         banner_box.addWidget(self.end_banner)
 
         arena_column = QWidget()
-        arena_layout = QVBoxLayout(arena_column)
-        arena_layout.setContentsMargins(0, 0, 0, 0)
-        arena_layout.setSpacing(0)
-        arena_layout.addWidget(self.stepper)
-        arena_layout.addWidget(self.arena, 1)
+        vstack(arena_column, self.stepper, (self.arena, 1))
         self.transcript.setMinimumWidth(280)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -112,13 +109,7 @@ class ReplayView(QWidget):
         self.splitter.setSizes([1060, 340])
 
         self.player = QWidget()
-        column = QVBoxLayout(self.player)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addLayout(header)
-        column.addLayout(banner_box)
-        column.addWidget(self.splitter, 1)
-        column.addWidget(self.bar)
+        vstack(self.player, header, banner_box, (self.splitter, 1), self.bar)
 
         self.placeholder = QFrame()
         self.placeholder.setObjectName("replayPlaceholder")

@@ -13,12 +13,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from ...services.history import HistoryError, HistoryService, SessionSummary
 from .. import theme
+from ..layouts import vstack
 from ..plain import plain_label, plain_tooltip
 from .export import ask_export_path, suggested_name
 from .formatting import local_time, mode_label, status_color, status_label
@@ -114,13 +114,7 @@ class SessionBrowser(QWidget):
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.open_button)
-        page = QVBoxLayout(self)
-        page.setContentsMargins(24, 18, 24, 18)
-        page.setSpacing(12)
-        page.addLayout(head)
-        page.addWidget(self.table, 1)
-        page.addWidget(self.empty_label)
-        page.addLayout(buttons)
+        vstack(self, head, (self.table, 1), self.empty_label, buttons, margins=(24, 18, 24, 18), spacing=12)
         self.setStyleSheet(f"""
             QLabel#pageTitle {{ color: {theme.TEXT}; font-size: 20px; font-weight: 700; }}
             QLabel#pageSubtitle {{ color: {theme.TEXT_DIM}; }}

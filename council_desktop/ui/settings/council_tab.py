@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ...services.model_manager import MAX_SEATS, ModelManager, SeatChoice, system_ram_mb
 from .. import theme
+from ..layouts import vstack
 from ..plain import plain_label, plain_tooltip
 from .combo import ChevronComboBox
 from .formatting import fmt_bytes, fmt_ram, ram_summary
@@ -136,17 +137,8 @@ class CouncilTab(QWidget):
         buttons.addWidget(self.status)
         buttons.addSpacing(8)
         buttons.addWidget(self.apply_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 16, 16, 12)
-        layout.setSpacing(12)
-        layout.addWidget(intro)
-        layout.addLayout(grid)
-        layout.addWidget(self.hint)
-        layout.addWidget(card)
-        layout.addWidget(self.table_card)
-        layout.addWidget(self.note)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
+        vstack(self, intro, grid, self.hint, card, self.table_card, self.note, 1, buttons, margins=(16, 16, 16, 12),
+               spacing=12)
         self._populate_models()
         self.load(manager.seats())
         self._connect_signals()
