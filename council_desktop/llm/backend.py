@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..core.types import CancelToken, Completion, GenerationParams, Probe, Request
 from .engine import Engine, Job
@@ -67,26 +68,21 @@ class EngineBackend:
         self._cancel.cancel()
 
 
-def _resolver(fut: asyncio.Future[Completion]) -> Callable[[Completion | BaseException], None]:
+def _resolver(fut: asyncio.Future[Any], value: Callable[[Completion], Any] = lambda c: c
+              ) -> Callable[[Completion | BaseException], None]:
+    """The engine's completion callback for ``fut``: its exception, or ``value(completion)``."""
     def resolve(result: Completion | BaseException) -> None:
         if fut.done():
             return
         if isinstance(result, BaseException):
             fut.set_exception(result)
         else:
-            fut.set_result(result)
+            fut.set_result(value(result))
     return resolve
 
 
 def _probe_resolver(fut: asyncio.Future[dict[str, float]], job: Job) -> Callable[[Completion | BaseException], None]:
-    def resolve(result: Completion | BaseException) -> None:
-        if fut.done():
-            return
-        if isinstance(result, BaseException):
-            fut.set_exception(result)
-        else:
-            fut.set_result(dict(job.probe_result))
-    return resolve
+    return _resolver(fut, lambda _c: dict(job.probe_result))
 
 
 class EngineThread:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import pyqtgraph as pg
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
@@ -9,6 +12,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 from ...services.history import HistoryError, HistoryService, MemberRef
 from .. import theme
 from .charts import Card, label
+
+T = TypeVar("T")
 
 
 def fill_members(combo: QComboBox, members: list[MemberRef], keep: str | None) -> None:
@@ -78,3 +83,14 @@ class MemberChartPanel(QWidget):
 
     def _draw(self, *_: object) -> None:
         raise NotImplementedError
+
+    def _read_points(self, fetch: Callable[[str], list[T]]) -> list[T] | None:
+        """Clear the plot and read the chosen member's points (none when no member is chosen); None, with
+        the reason shown, when the history cannot be read."""
+        self.plot.getPlotItem().clear()
+        member = self.current_member()
+        try:
+            return fetch(member) if member else []
+        except HistoryError as exc:
+            self.summary_label.setText(str(exc))
+            return None

@@ -6,7 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from ...services.history import HistoryError, HistoryPoint, HistoryService
+from ...services.history import HistoryPoint, HistoryService
 from .. import theme
 from ..sessions.formatting import short_date
 from .charts import series_color, themed_plot, value_text
@@ -29,16 +29,12 @@ class MemberHistoryPanel(MemberChartPanel):
 
     def _draw(self, *_: object) -> None:
         plot = self.plot.getPlotItem()
-        plot.clear()
         self.line = None
-        member = self.current_member()
-        ref = next((m for m in self.members if m.id == member), None)
-        try:
-            self.points = self.history.member_history(member) if member else []
-        except HistoryError as exc:
-            self.points = []
-            self.summary_label.setText(str(exc))
+        points = self._read_points(self.history.member_history)
+        self.points = points or []
+        if points is None:
             return
+        ref = next((m for m in self.members if m.id == self.current_member()), None)
         if ref is None or not self.points:
             self.summary_label.setText("No scored sessions yet." if self.members else
                                        "No finished sessions yet.")

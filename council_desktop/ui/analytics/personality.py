@@ -6,7 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from ...services.history import TRAITS, HistoryError, HistoryService, PersonalityPoint
+from ...services.history import TRAITS, HistoryService, PersonalityPoint
 from .. import theme
 from ..sessions.formatting import short_date
 from .charts import TRAIT_COLORS, key_row, themed_plot
@@ -32,14 +32,10 @@ class PersonalityPanel(MemberChartPanel):
 
     def _draw(self, *_: object) -> None:
         plot = self.plot.getPlotItem()
-        plot.clear()
         self.lines = {}
-        member = self.current_member()
-        try:
-            self.points = self.history.personality_history(member) if member else []
-        except HistoryError as exc:
-            self.points = []
-            self.summary_label.setText(str(exc))
+        points = self._read_points(self.history.personality_history)
+        self.points = points or []
+        if points is None:
             return
         for band in (0.3, 0.7):
             plot.addItem(pg.InfiniteLine(pos=band, angle=0, pen=pg.mkPen(theme.with_alpha(theme.TEXT_DIM, 0.35),
