@@ -50,6 +50,14 @@ QTabBar#pageBar::tab:hover {{ color: {theme.TEXT}; }}
 """
 
 
+def _line_edit(name: str, placeholder: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    edit.setAccessibleName(name)
+    return edit
+
+
 class MainWindow(QMainWindow):
     """The window. It shows; it decides nothing: requests leave as signals, the session's events come
     back through ``on_event``. It takes nothing from llm/ or storage/.
@@ -118,17 +126,11 @@ class MainWindow(QMainWindow):
         self.top_bar.setObjectName("topBar")
         brand = plain_label("COUNCIL")
         brand.setStyleSheet(f"color: {theme.GOLD}; font-weight: 800; letter-spacing: 2px; padding-right: 6px;")
-        self.topic_edit = QLineEdit()
-        self.topic_edit.setPlaceholderText("Topic — leave empty and a member proposes one")
-        self.topic_edit.setClearButtonEnabled(True)
-        self.topic_edit.setAccessibleName("Topic")
+        self.topic_edit = _line_edit("Topic", "Topic — leave empty and a member proposes one")
         self.convene_button = QPushButton("Convene Council")
         self.convene_button.setObjectName("primaryButton")
         self.convene_button.setToolTip("Start a six-stage debate (Ctrl+Return)")
-        self.question_edit = QLineEdit()
-        self.question_edit.setPlaceholderText("Ask the council a question")
-        self.question_edit.setClearButtonEnabled(True)
-        self.question_edit.setAccessibleName("Question")
+        self.question_edit = _line_edit("Question", "Ask the council a question")
         self.ask_button = QPushButton("Ask the Council")
         self.ask_button.setToolTip("Five answers, peer ranking, the chairman's answer (Ctrl+Shift+Return)")
         self.stop_button = QPushButton("Stop")

@@ -169,22 +169,19 @@ class TranscriptPanel(QWidget):
         self._on_turn("synthesis", d)
 
     def on_event_review(self, d: ev.ReviewData) -> None:
-        who = self.roster.name(d.get("reviewer"))
-        if not d.get("valid", True):
-            self._append([(who, self._name_fmt(d.get("reviewer"))),
-                          (f"'s ballot was invalid: {d.get('reason') or 'no reason'}", self._dim)])
-            return
         scores = " · ".join(f"{self.roster.name(r.get('target'))} {r.get('score')}" for r in d.get("scores") or [])
-        self._append([(who, self._name_fmt(d.get("reviewer"))), (" scores  ", self._dim), (scores, self._body)])
+        self._on_ballot(d.get("reviewer"), d, "ballot", " scores  ", scores)
 
     def on_event_ranking(self, d: ev.RankingData) -> None:
-        who = self.roster.name(d.get("reviewer"))
-        if not d.get("valid", True):
-            self._append([(who, self._name_fmt(d.get("reviewer"))),
-                          (f"'s ranking was invalid: {d.get('reason') or 'no reason'}", self._dim)])
-            return
         order = " > ".join(self.roster.name(m) for m in d.get("order") or [])
-        self._append([(who, self._name_fmt(d.get("reviewer"))), (" ranks  ", self._dim), (order, self._body)])
+        self._on_ballot(d.get("reviewer"), d, "ranking", " ranks  ", order)
+
+    def _on_ballot(self, reviewer: str | None, d: ev.BallotData, what: str, verb: str, result: str) -> None:
+        who = [(self.roster.name(reviewer), self._name_fmt(reviewer))]
+        if not d.get("valid", True):
+            self._append([*who, (f"'s {what} was invalid: {d.get('reason') or 'no reason'}", self._dim)])
+        else:
+            self._append([*who, (verb, self._dim), (result, self._body)])
 
     def on_event_aggregate(self, d: ev.AggregateData) -> None:
         rows = d.get("rows") or []

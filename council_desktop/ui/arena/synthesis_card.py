@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneWheelEvent, QStyleOpt
 from .. import theme
 from . import motion
 from .animated import AnimatedObject
-from .text import draw_lines, elide, line_height, paint_card_frame, text_width, wrap
+from .text import draw_lines, elide, line_height, paint_card_frame, paint_card_title, text_width, wrap
 
 _WORD = re.compile(r"\s*\S+")
 
@@ -204,15 +204,7 @@ class SynthesisCardItem(AnimatedObject):
         rect = self._rect
         paint_card_frame(painter, rect, 18, shadow=(0.35, 6), fill=("#2c3150", "#20243a"), border=(0.7, 1.6))
         inner = rect.adjusted(28, 22, -28, -20)
-        # Title row.
-        painter.setFont(self._kicker_font)
-        painter.setPen(theme.qcolor(theme.GOLD))
-        base = inner.top() + painter.fontMetrics().ascent()
-        painter.drawText(QPointF(inner.left(), base), self._title)
-        tw = text_width(self._title + "   ", self._kicker_font)
-        painter.setFont(self._by_font)
-        painter.setPen(theme.qcolor(theme.TEXT_DIM))
-        painter.drawText(QPointF(inner.left() + tw, base), elide(self._byline, self._by_font, inner.width() - tw))
+        paint_card_title(painter, inner, self._title, self._kicker_font, self._byline, self._by_font, "   ")
         y = inner.top() + 30
         if self._subtitle:
             painter.setFont(self._sub_font)

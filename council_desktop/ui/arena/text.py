@@ -76,6 +76,19 @@ def draw_lines(painter: QPainter, lines: list[str], font: QFont, rect: QRectF, *
         y += step
 
 
+def paint_card_title(painter: QPainter, inner: QRectF, kicker: str, kicker_font: QFont, byline: str,
+                     by_font: QFont, gap: str = "  ") -> None:
+    """A card's title row: the gold kicker, then the dim byline, elided to what is left of the row."""
+    painter.setFont(kicker_font)
+    painter.setPen(theme.qcolor(theme.GOLD))
+    base = inner.top() + painter.fontMetrics().ascent()
+    painter.drawText(QPointF(inner.left(), base), kicker)
+    kw = text_width(kicker + gap, kicker_font)
+    painter.setFont(by_font)
+    painter.setPen(theme.qcolor(theme.TEXT_DIM))
+    painter.drawText(QPointF(inner.left() + kw, base), elide(byline, by_font, inner.width() - kw))
+
+
 def paint_card_frame(painter: QPainter, rect: QRectF, radius: float, *, shadow: tuple[float, float],
                      fill: tuple[str, str], border: tuple[float, float]) -> None:
     """A card the arena draws text on: a drop shadow (``(alpha, offset)``), a vertical gradient ``fill``

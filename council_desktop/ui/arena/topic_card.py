@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -10,7 +10,7 @@ from .. import theme
 from ..plain import plain_tooltip
 from . import motion
 from .animated import AnimatedObject
-from .text import draw_lines, elide, line_height, paint_card_frame, wrap
+from .text import draw_lines, elide, line_height, paint_card_frame, paint_card_title, wrap
 
 
 class TopicCardItem(AnimatedObject):
@@ -66,15 +66,7 @@ class TopicCardItem(AnimatedObject):
         rect = self._rect
         paint_card_frame(painter, rect, 14, shadow=(0.3, 4), fill=("#2a2f48", "#222639"), border=(0.55, 1.3))
         inner = rect.adjusted(16, 12, -16, -12)
-        painter.setFont(self._kicker_font)
-        painter.setPen(theme.qcolor(theme.GOLD))
-        base = inner.top() + painter.fontMetrics().ascent()
-        painter.drawText(QPointF(inner.left(), base), self._kicker)
-        kw = painter.fontMetrics().horizontalAdvance(self._kicker + "  ")
-        painter.setFont(self._by_font)
-        painter.setPen(theme.qcolor(theme.TEXT_DIM))
-        painter.drawText(QPointF(inner.left() + kw, base),
-                         elide(self._byline, self._by_font, inner.width() - kw))
+        paint_card_title(painter, inner, self._kicker, self._kicker_font, self._byline, self._by_font)
         body = QRectF(inner.left(), inner.top() + 24, inner.width(), inner.height() - 24)
         painter.setPen(theme.qcolor(theme.TEXT))
         draw_lines(painter, self._lines, self._body_font, body, spacing=1.22)

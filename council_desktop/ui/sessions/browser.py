@@ -218,8 +218,9 @@ class SessionBrowser(QWidget):
         for button in (self.open_button, self.export_button, self.delete_button):
             button.setEnabled(chosen)
 
-    def _summary(self, session_id: str) -> SessionSummary | None:
-        return next((s for s in self._rows if s.id == session_id), None)
+    def _selected_summary(self) -> SessionSummary | None:
+        sid = self.selected_id()
+        return next((s for s in self._rows if s.id == sid), None) if sid else None
 
     # -- actions -------------------------------------------------------------------------------------
 
@@ -231,10 +232,10 @@ class SessionBrowser(QWidget):
 
     @Slot()
     def export_selected(self) -> None:
-        sid = self.selected_id()
-        summary = self._summary(sid) if sid else None
-        if sid is None or summary is None:
+        summary = self._selected_summary()
+        if summary is None:
             return
+        sid = summary.id
         path = ask_export_path(self, suggested_name(summary.topic, summary.started_at))
         if not path:
             return
@@ -247,10 +248,10 @@ class SessionBrowser(QWidget):
 
     @Slot()
     def delete_selected(self) -> None:
-        sid = self.selected_id()
-        summary = self._summary(sid) if sid else None
-        if sid is None or summary is None:
+        summary = self._selected_summary()
+        if summary is None:
             return
+        sid = summary.id
         topic = summary.topic or "(no topic)"
         if not confirm(self, "Delete session", f"Delete the session “{topic}”?",
                        "Its transcript, scores, alliances and badges are removed from the history. "
