@@ -54,15 +54,16 @@ class StageData(TypedDict, total=False):
     name: str
 
 
-class TurnStartedData(TypedDict, total=False):
+class _Speaking(TypedDict, total=False):
     member: str
-    kind: str
+    kind: str  # the turn's kind: topic, opinion, review, …
+
+
+class TurnStartedData(_Speaking, total=False):
     stage: int
 
 
-class TokenData(TypedDict, total=False):
-    member: str
-    kind: str
+class TokenData(_Speaking, total=False):
     text: str  # a delta
 
 
@@ -148,16 +149,17 @@ class ChairChangedData(TypedDict, total=False):
     reason: str
 
 
-class MemberFailedData(TypedDict, total=False):
+class _AboutMember(TypedDict, total=False):
     member: str
+    reason: str
+
+
+class MemberFailedData(_AboutMember, total=False):
     stage: int
-    reason: str
 
 
-class AchievementData(TypedDict, total=False):
-    member: str
+class AchievementData(_AboutMember, total=False):
     badge: str
-    reason: str
     event_seq: int  # the moment that earned it
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...services.history import BadgeAward, HistoryError, HistoryService
 from .. import theme
+from ..layouts import clear_layout
 from ..plain import plain_tooltip
 from ..sessions.formatting import local_time
 from .charts import label
@@ -135,12 +136,7 @@ class HallOfFameView(QWidget):
         except HistoryError as exc:
             self.awards = []
             error = str(exc)
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self.grid)
         self.watch_buttons = []
         self.cards = {}
         rules = self.history.badges()

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBox
 
 from ...services.history import HeadToHead, HistoryError, HistoryService, MemberRef
 from .. import theme
+from ..layouts import clear_layout
 from ..sessions.formatting import score_text
 from .charts import Card, bars, key_row, label, series_color, side_by_side, themed_plot, value_text
 from .member_chart import fill_members
@@ -129,12 +130,7 @@ class HeadToHeadPanel(QWidget):
         plot.clear()
         self.result = None
         self.bar_values: dict[str, list[float]] = {}
-        while self.key.count():
-            item = self.key.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self.key)
         if not a or not b or a == b:
             self.note.setText("Pick two different members." if self.members else "No finished sessions yet.")
             for row in self.ROWS:

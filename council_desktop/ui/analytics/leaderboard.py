@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableWidgetItem, QWidget
 
 from ...services.history import HistoryError, HistoryService, LeaderboardEntry
 from .. import theme
+from ..layouts import read_only_table
 from ..sessions.formatting import score_text
 from .charts import Card, bars, label, series_color, side_by_side, themed_plot, value_text
 
@@ -24,13 +25,7 @@ class LeaderboardPanel(QWidget):
         super().__init__(parent)
         self.history = history
         self.entries: list[LeaderboardEntry] = []
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
+        self.table = read_only_table(COLUMNS, selectable=False)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(34)
         header = self.table.horizontalHeader()

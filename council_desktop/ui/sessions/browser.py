@@ -5,20 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
 
 from ...services.history import HistoryError, HistoryService, SessionSummary
 from .. import theme
-from ..layouts import vstack
+from ..layouts import read_only_table, vstack
 from ..plain import plain_label, plain_tooltip
 from .export import ask_export_path, suggested_name
 from .formatting import local_time, mode_label, status_color, status_label
@@ -73,13 +71,7 @@ class SessionBrowser(QWidget):
         self._debounce.setObjectName("sessionSearchDebounce")
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
+        self.table = read_only_table(COLUMNS, selectable=True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(36)
