@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -20,6 +23,8 @@ from ..layouts import read_only_table, vstack
 from ..plain import plain_label, plain_tooltip
 from .export import ask_export_path, suggested_name
 from .formatting import local_time, mode_label, status_color, status_label
+
+T = TypeVar("T")
 
 COLUMNS = ("Date", "Mode", "Topic", "Chairman", "Status", "Members ok")
 SEARCH_DEBOUNCE_MS = 250
@@ -227,16 +232,10 @@ class SessionBrowser(QWidget):
         summary = self._selected_summary()
         if summary is None:
             return
-        sid = summary.id
         path = ask_export_path(self, suggested_name(summary.topic, summary.started_at))
-        if not path:
-            return
-        try:
-            written = self.history.export(sid, path)
-        except HistoryError as exc:
-            self._fail("Export failed", str(exc))
-            return
-        self.exported.emit(str(written))
+        written = self._attempt("Export failed", self.history.export, summary.id, path) if path else None
+        if written is not None:
+            self.exported.emit(str(written))
 
     @Slot()
     def delete_selected(self) -> None:
@@ -249,13 +248,18 @@ class SessionBrowser(QWidget):
                        "Its transcript, scores, alliances and badges are removed from the history. "
                        "This cannot be undone.", "Delete"):
             return
-        try:
-            self.history.delete(sid)
-        except HistoryError as exc:
-            self._fail("Delete failed", str(exc))
+        if self._attempt("Delete failed", self.history.delete, sid) is None:
             return
         self.refresh()
         self.deleted.emit(sid)
+
+    def _attempt(self, title: str, action: Callable[..., T], *args: Any) -> T | None:
+        """``action(*args)``, or None after telling the user why the history refused it."""
+        try:
+            return action(*args)
+        except HistoryError as exc:
+            self._fail(title, str(exc))
+            return None
 
     def _fail(self, title: str, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok, self)
