@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,3 +29,38 @@ def starter_path() -> Path:
     path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     assert path.is_file()
     return path
+
+
+@pytest.fixture
+def local_network_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test may reach this machine only: never huggingface.co, never a proxy."""
+    real = socket.getaddrinfo
+
+    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in ("127.0.0.1", "localhost", "::1", b"127.0.0.1", b"localhost"):
+            raise OSError(f"test tried to reach {host!r}")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The shared seeded history (tests/history_seed.py), one per test module."""
+    from tests.history_seed import seed_history
+
+    seed = seed_history(tmp_path_factory.mktemp("history") / "council.db")
+    yield seed
+    seed.store.close()
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[Any]:
+    """A seeded history of its own, for tests that delete."""
+    from tests.history_seed import seed_history
+
+    seed = seed_history(tmp_path / "council.db")
+    yield seed
+    seed.store.close()

@@ -36,3 +36,30 @@ def test_the_pipeline_emits_only_declared_keys(mode: str, backend: ScriptedBacke
 def test_a_debate_covers_every_speaking_and_judging_kind() -> None:
     kinds = {e.kind for e in run_session("debate")} | {e.kind for e in run_session("ask")}
     assert {"opinion", "review", "rebuttal", "alliance", "synthesis", "answer", "ranking"} <= kinds
+
+
+def _keys_by_kind(events: Any) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for e in events:
+        out.setdefault(e.kind, set()).update(e.data)
+    return out
+
+
+@pytest.mark.parametrize("stream", ["tests.ui.conftest", "tests.storage.conftest"])
+def test_hand_built_streams_carry_the_keys_the_pipeline_emits(stream: str) -> None:
+    """The fixtures that build event streams by hand (for exact, hand-worked figures) must not drift from
+    what the real Orchestrator emits: same keys for every kind both produce."""
+    import importlib
+
+    module = importlib.import_module(stream)
+    if stream == "tests.ui.conftest":
+        hand = module.record_debate() + module.record_ask()
+    else:
+        hand = module.run_debate() + module.run_ask()
+    real = _keys_by_kind(run_session("debate") + run_session("ask"))
+    built = _keys_by_kind(hand)
+    for kind in set(real) & set(built):
+        assert built[kind] == real[kind], f"{stream}: {kind} differs: {built[kind] ^ real[kind]}"
+    for kind, declared in ((k, keys(PAYLOADS[k])) for k in built):
+        assert built[kind] <= declared, f"{stream}: {kind} carries undeclared {built[kind] - declared}"
+

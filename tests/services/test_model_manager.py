@@ -3,7 +3,6 @@ verification, user files, seats and the council's RAM estimate. Signals only; no
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,7 +18,7 @@ from council_desktop.llm.seating import council_from_settings
 from council_desktop.services.model_manager import ModelManager, SeatChoice
 from tests.downloads.fakehub import FakeHub, Fault, make_gguf
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("local_network_only")]
 
 REPO = "council-test/Tiny-GGUF"
 FILE = "tiny-q4.gguf"
@@ -28,21 +27,6 @@ TINY = replace(CHAMPIONS[2], id="tiny-test", name="Tiny Test", repo=REPO, filena
                size_bytes=0, sha256=None)
 OTHER = replace(CHAMPIONS[3], id="other-test", name="Other Test", repo="council-test/Other-GGUF",
                 filename="other.gguf", revision="main", size_bytes=0, sha256=None)
-
-
-@pytest.fixture(autouse=True)
-def _local_network_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never reach huggingface.co (or anything but this machine)."""
-    real = socket.getaddrinfo
-
-    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host not in ("127.0.0.1", "localhost", "::1", b"127.0.0.1", b"localhost"):
-            raise OSError(f"test tried to reach {host!r}")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", guarded)
-    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
 
 
 @pytest.fixture(scope="module")

@@ -167,7 +167,8 @@ class Council:
             if reviewer in s.invalid_reviews:
                 scores = [{"target": t, "label": lab, "score": None} for lab, t in labels.items()]
                 self.log.emit("review", reviewer=reviewer, labels=labels, scores=scores, valid=False,
-                              reason=s.invalid_reviews[reviewer], raw="I like them all.", lenient=True)
+                              reason=s.invalid_reviews[reviewer], raw="I like them all.", method="text",
+                              lenient=True)
                 continue
             scores = [{"target": t, "label": lab, "score": s.scores[reviewer][t]} for lab, t in labels.items()
                       if t in s.scores.get(reviewer, {})]
@@ -175,7 +176,7 @@ class Council:
                 received[str(row["target"])].append(float(row["score"]))
             raw = json.dumps({row["label"]: row["score"] for row in scores})
             self.log.emit("review", reviewer=reviewer, labels=labels, scores=scores, valid=True, reason="",
-                          raw=raw, lenient=False)
+                          raw=raw, method="json", lenient=False)
         means = {m: sum(v) / len(v) for m, v in received.items() if v}
         bottom = sorted(means, key=lambda m: (means[m], len(received[m]), -self.seat.index(m)))[:2]
         self.log.emit("aggregate", rows=[{"member": m, "mean_score": round(means[m], 3) if m in means else None,
@@ -190,12 +191,12 @@ class Council:
             agree, disagree = s.stances.get(m, ((), ()))
             if m in s.invalid_stances:
                 self.log.emit("alliance", member=m, agree=[], disagree=[], valid=False,
-                              reason=s.invalid_stances[m], raw="everyone and no one", lenient=True)
+                              reason=s.invalid_stances[m], raw="everyone and no one", method="text", lenient=True)
                 continue
             agree = [x for x in agree if x not in self.failed]
             disagree = [x for x in disagree if x not in self.failed]
             self.log.emit("alliance", member=m, agree=agree, disagree=disagree, valid=True, reason="",
-                          raw=json.dumps({"agree": agree, "disagree": disagree}), lenient=False)
+                          raw=json.dumps({"agree": agree, "disagree": disagree}), method="json", lenient=False)
         self.stage(5, DEBATE_STAGES)
         self.active(5)
         chair = self.chair(5)
@@ -222,7 +223,8 @@ class Council:
                 ranks[t].append(pos)
             by_id = {t: lab for lab, t in labels.items()}
             self.log.emit("ranking", reviewer=reviewer, labels=labels, order=order, valid=True, reason="",
-                          raw=json.dumps({"ranking": [by_id[t] for t in order]}), lenient=False)
+                          raw=json.dumps({"ranking": [by_id[t] for t in order]}), method="json", lenient=False,
+                          scores={})
         rows = [{"member": m, "mean_score": None,
                  "average_rank": round(sum(v) / len(v), 3) if v else None, "borda": None, "received": []}
                 for m, v in ranks.items()]

@@ -1,6 +1,7 @@
 """Analytics on a seeded history, checked against values worked out by hand.
 
-The seed: S1 a default debate (means sage 7.25, rebel 4.25, muse 6, judge 6.75, qwen 3.75); S2 a debate
+The seed (tests/history_seed.py, shared with the service and window tests): S1 a default debate (means
+sage 7.25, rebel 4.25, muse 6, judge 6.75, qwen 3.75); S2 a debate
 where Judge's review is invalid (means sage 18/3, rebel 19/3, muse 25/3, judge 20/4, qwen 17/3) and Muse
 turns against Sage; S3 a debate cut off after four reviews (interrupted: it must count for nothing); S4
 an ask session (rankings in seat order).
@@ -8,53 +9,12 @@ an ask session (rankings in seat order).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from council_desktop.core.achievements import PastScore
-from council_desktop.storage import Store
-
-S2_SCORES = {
-    "sage": {"rebel": 6, "muse": 9, "judge": 5, "qwen25-05b": 4},
-    "rebel": {"sage": 5, "muse": 8, "judge": 6, "qwen25-05b": 7},
-    "muse": {"sage": 6, "rebel": 7, "judge": 5, "qwen25-05b": 6},
-    "qwen25-05b": {"sage": 7, "rebel": 6, "muse": 8, "judge": 4},
-}
-S3_SCORES = {r: {t: (10 if t == "qwen25-05b" else 1) for t in ("sage", "rebel", "muse", "judge", "qwen25-05b")
-                 if t != r} for r in ("sage", "rebel", "muse", "judge", "qwen25-05b")}
-
-
-@dataclass
-class Seeded:
-    store: Store
-    s1: str
-    s2: str
-    s3: str
-    s4: str
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory, council: ModuleType) -> Iterator[Seeded]:
-    store = Store.open(Path(tmp_path_factory.mktemp("seeded")) / "council.db")
-    s1, _ = council.record(store, council.DebateScript(
-        awards=[{"member": "sage", "badge": "Iron Wall", "reason": "All sevens.", "event_seq": 30}]))
-    stances = {**council.STANCES, "muse": (("judge", "rebel"), ("sage",))}
-    s2, _ = council.record(store, council.DebateScript(
-        topic="Is remote work here to stay?", scores=S2_SCORES, invalid_reviews={"judge": "no JSON"},
-        stances=stances,
-        awards=[{"member": "muse", "badge": "Unanimous", "reason": "Top of every ballot.", "event_seq": 20}]))
-    rec = store.recorder("s3")
-    for e in council.run_debate(council.DebateScript(scores=S3_SCORES))[:20]:
-        rec(e)
-    rec.close()  # its process ended
-    assert store.mark_interrupted() == 1
-    s4, _ = council.record(store, mode="ask")
-    yield Seeded(store, s1, s2, "s3", s4)
-    store.close()
+from tests.history_seed import Seeded
 
 
 def test_leaderboard(seeded: Seeded) -> None:

@@ -135,11 +135,12 @@ def record_debate(*, fail: str | None = None, hostile: bool = False,
         if reviewer in SCORES:
             scores = [{"target": t, "label": lab, "score": SCORES[reviewer][t]} for lab, t in labels.items()]
             log.emit("review", reviewer=reviewer, labels=labels, scores=scores, valid=True, reason="",
-                     raw='{"Response A": 7}', lenient=False)
+                     raw='{"Response A": 7}', method="json", lenient=False)
         else:
             scores = [{"target": t, "label": lab, "score": None} for lab, t in labels.items()]
             log.emit("review", reviewer=reviewer, labels=labels, scores=scores, valid=False,
-                     reason="no JSON object in the reply", raw="I think they are all good", lenient=False)
+                     reason="no JSON object in the reply", raw="I think they are all good", method="json",
+                     lenient=False)
     received: dict[str, list[int]] = {m: [] for m in IDS}
     for row in SCORES.values():
         for target, score in row.items():
@@ -159,7 +160,8 @@ def record_debate(*, fail: str | None = None, hostile: bool = False,
             continue
         agree, disagree = ALLIANCES[mid]
         log.emit("alliance", member=mid, agree=[a for a in agree if a != fail],
-                 disagree=[x for x in disagree if x != fail], valid=True, reason="", raw="{}", lenient=False)
+                 disagree=[x for x in disagree if x != fail], valid=True, reason="", raw="{}", method="json",
+                 lenient=False)
     log.emit("stage", index=5, name="synthesis")
     speak("synthesis", 5, {CHAIRMAN: SYNTHESIS}, chairman=CHAIRMAN)
     log.emit("achievement", member="cleo", badge="Comeback King",
@@ -195,10 +197,10 @@ def record_ask() -> list[Event]:
         labels = dict(zip(LABELS, others, strict=True))
         if reviewer == "dorian":
             log.emit("ranking", reviewer=reviewer, labels=labels, order=[], valid=False, reason="repeated a label",
-                     raw="A A B", lenient=False)
+                     raw="A A B", method="text", lenient=True, scores={})
         else:
             log.emit("ranking", reviewer=reviewer, labels=labels, order=others, valid=True, reason="", raw="{}",
-                     lenient=False)
+                     method="json", lenient=False, scores={})
     rows = [{"member": m, "mean_score": None, "average_rank": 1.5 + i * 0.5, "borda": 0.5, "received": 4}
             for i, m in enumerate(IDS)]
     log.emit("aggregate", rows=rows, bottom=[])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,18 +11,11 @@ from PySide6.QtCore import Qt
 from council_desktop.core.achievements import BADGES
 from council_desktop.services.history import HistoryService
 from council_desktop.ui.analytics import AnalyticsView, HallOfFameView
-from tests.services.test_history import LEADERBOARD, Seeded, seed_history
+from tests.history_seed import LEADERBOARD, Seeded, seed_history
 
 pytestmark = pytest.mark.gui
 
 NAMES = {"muse": "Muse", "sage": "Sage", "judge": "Judge", "rebel": "Rebel", "qwen25-05b": "Qwen"}
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    seed = seed_history(tmp_path_factory.mktemp("analytics") / "council.db")
-    yield seed
-    seed.store.close()
 
 
 @pytest.fixture

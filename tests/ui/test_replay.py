@@ -18,7 +18,7 @@ from council_desktop.ui.arena import ArenaScene
 from council_desktop.ui.replay import MAX_GAP_S, ReplayController, ReplayView, format_clock
 from council_desktop.ui.stage_stepper import StageStepper
 from council_desktop.ui.transcript_panel import TranscriptPanel
-from tests.services.test_history import Seeded, seed_history
+from tests.history_seed import Seeded
 
 pytestmark = pytest.mark.gui
 
@@ -63,13 +63,6 @@ def view(qtbot: Any) -> Iterator[ReplayView]:
     replay.resize(1400, 900)
     yield replay
     replay.shutdown()
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    seed = seed_history(tmp_path_factory.mktemp("replay") / "council.db")
-    yield seed
-    seed.store.close()
 
 
 def test_the_stored_log_round_trips(round_trip: list[Event], debate_events: list[Event]) -> None:

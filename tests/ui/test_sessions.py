@@ -15,23 +15,9 @@ from council_desktop.core.events import Event
 from council_desktop.services.history import HistoryService
 from council_desktop.ui.main_window import PAGES, MainWindow
 from council_desktop.ui.sessions import SessionBrowser, suggested_name
-from tests.services.test_history import S2_TOPIC, Seeded, seed_history
+from tests.history_seed import S2_TOPIC, Seeded
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    seed = seed_history(tmp_path_factory.mktemp("sessions") / "council.db")
-    yield seed
-    seed.store.close()
-
-
-@pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Seeded]:
-    seed = seed_history(tmp_path / "council.db")
-    yield seed
-    seed.store.close()
 
 
 def browser_for(seed: Seeded, qtbot: Any) -> SessionBrowser:

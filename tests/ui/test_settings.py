@@ -4,7 +4,6 @@ progress and failure text, the seat combos, the RAM estimate and Apply."""
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -24,26 +23,12 @@ from council_desktop.ui.settings.add_dialogs import AddFileDialog, AddHubDialog
 from council_desktop.ui.settings.formatting import ram_summary
 from tests.downloads.fakehub import FakeHub, Fault, make_gguf
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("local_network_only")]
 
 TIMEOUT_MS = 20_000
 TINY = replace(CHAMPIONS[2], id="tiny-test", name="Tiny Test", repo="council-test/Tiny-GGUF", filename="tiny.gguf",
                revision="main", size_bytes=0, sha256=None)
 TINYLLAMA, GEMMA, SMOL, QWEN, DANUBE = CHAMPIONS
-
-
-@pytest.fixture(autouse=True)
-def _local_network_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = socket.getaddrinfo
-
-    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host not in ("127.0.0.1", "localhost", "::1", b"127.0.0.1", b"localhost"):
-            raise OSError(f"test tried to reach {host!r}")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", guarded)
-    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
 
 
 @pytest.fixture(scope="module")
