@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any, TextIO
 
 from . import APP_NAME, __version__, config
+from .core import events as ev
 from .core.events import ASK_STAGES, DEBATE_STAGES, Event
 from .core.text import fmt_bytes, one_line, visible_controls
 from .core.transcript import build_transcript
@@ -45,69 +46,103 @@ class TerminalProgress:
             self._status(force=True)
 
     def _handle(self, event: Event) -> None:
-        d = event.data
-        k = event.kind
-        if k == "roles":
-            self.mode = d["mode"]
-            self.names = {m["id"]: m["name"] for m in d["members"]}
-            self.active = len(self.names)
-            self._print(f"{APP_NAME}: {d['mode']} with {len(self.names)} members "
-                        f"({', '.join(self.names.values())}), seed {d['seed']}")
-        elif k == "stage":
-            self.stage = d["index"]
-            self.done = 0
-            self.tokens = 0
-            self.t0 = time.monotonic()
-            self.expected = {1: self.active, 2: self.active, 3: 2, 4: self.active}.get(d["index"], 1)
-            if self.mode == "ask":
-                self.expected = {0: 1, 1: self.active, 2: self.active, 3: 1}[d["index"]]
-            names = DEBATE_STAGES if self.mode == "debate" else ASK_STAGES
-            self._print(f"\n== stage {d['index']}: {names[d['index']]}")
-        elif k == "turn_started":
-            self.speaking.add(d["member"])
-            self._status()
-        elif k == "token":
-            self.tokens += 1
-            self._status()
-        elif k in ("topic", "opinion", "rebuttal", "answer", "synthesis"):
-            self.speaking.discard(d.get("member") or "")
-            self.done += 1
-            who = self.names.get(d.get("member") or "", "you")
-            text = " ".join(d["text"].split())
-            self._print(f"  {who}: {text[:300]}{'…' if len(text) > 300 else ''}")
-        elif k == "review":
-            self.speaking.discard(d["reviewer"])
-            self.done += 1
-            scores = ", ".join(f"{self.names.get(s['target'], s['target'])} {s['score']}" for s in d["scores"]) \
-                if d["valid"] else f"invalid ballot ({d['reason'][:80]})"
-            self._print(f"  {self.names.get(d['reviewer'])} scores: {scores}")
-        elif k == "ranking":
-            self.speaking.discard(d["reviewer"])
-            self.done += 1
-            order = " > ".join(self.names.get(m, m) for m in d["order"]) if d["valid"] else "invalid ranking"
-            self._print(f"  {self.names.get(d['reviewer'])} ranks: {order}")
-        elif k == "alliance":
-            self.speaking.discard(d["member"])
-            self.done += 1
-            agree = ", ".join(self.names.get(m, m) for m in d["agree"]) or "nobody"
-            disagree = ", ".join(self.names.get(m, m) for m in d["disagree"]) or "nobody"
-            self._print(f"  {self.names.get(d['member'])} agrees with {agree}; disagrees with {disagree}")
-        elif k == "aggregate":
-            rows = [f"{self.names.get(r['member'], r['member'])} "
-                    + (f"{r['mean_score']:.1f}" if r.get("mean_score") is not None
-                       else f"rank {r['average_rank']}" if r.get("average_rank") is not None else "–")
-                    for r in d["rows"]]
-            self._print("  tally: " + ", ".join(rows))
-        elif k == "member_failed":
-            self.active = max(0, self.active - 1)
-            self.speaking.discard(d["member"])
-            self._print(f"  ! {self.names.get(d['member'], d['member'])} dropped out: {d['reason']}")
-        elif k == "chair_changed":
-            self._print(f"  ! {self.names.get(d['chairman'])} takes the chair: {d['reason']}")
-        elif k == "achievement":
-            self._print(f"  ★ {self.names.get(d['member'], d['member'])} earned {d['badge']}: {d['reason']}")
-        elif k == "complete":
-            self._print(f"\n{d['status']}" + (f": {d['reason']}" if d.get("reason") else ""))
+        handler = getattr(self, f"on_event_{event.kind}", None)
+        if handler is not None:
+            handler(event.data)
+
+    def on_event_roles(self, d: ev.RolesData) -> None:
+        self.mode = d.get("mode", "debate")
+        self.names = {str(m.get("id")): str(m.get("name")) for m in d.get("members") or []}
+        self.active = len(self.names)
+        self._print(f"{APP_NAME}: {self.mode} with {len(self.names)} members "
+                    f"({', '.join(self.names.values())}), seed {d.get('seed')}")
+
+    def on_event_stage(self, d: ev.StageData) -> None:
+        self.stage = index = d["index"]
+        self.done = 0
+        self.tokens = 0
+        self.t0 = time.monotonic()
+        self.expected = {1: self.active, 2: self.active, 3: 2, 4: self.active}.get(index, 1)
+        if self.mode == "ask":
+            self.expected = {0: 1, 1: self.active, 2: self.active, 3: 1}[index]
+        names = DEBATE_STAGES if self.mode == "debate" else ASK_STAGES
+        self._print(f"\n== stage {index}: {names[index]}")
+
+    def on_event_turn_started(self, d: ev.TurnStartedData) -> None:
+        self.speaking.add(d.get("member", ""))
+        self._status()
+
+    def on_event_token(self, d: ev.TokenData) -> None:
+        self.tokens += 1
+        self._status()
+
+    def _turn(self, d: ev.TurnData) -> None:
+        self.speaking.discard(d.get("member") or "")
+        self.done += 1
+        who = self.names.get(d.get("member") or "", "you")
+        text = " ".join(d.get("text", "").split())
+        self._print(f"  {who}: {text[:300]}{'…' if len(text) > 300 else ''}")
+
+    def on_event_topic(self, d: ev.TopicData) -> None:
+        self._turn(d)
+
+    def on_event_opinion(self, d: ev.OpinionData) -> None:
+        self._turn(d)
+
+    def on_event_rebuttal(self, d: ev.RebuttalData) -> None:
+        self._turn(d)
+
+    def on_event_answer(self, d: ev.AnswerData) -> None:
+        self._turn(d)
+
+    def on_event_synthesis(self, d: ev.SynthesisData) -> None:
+        self._turn(d)
+
+    def _ballot(self, reviewer: str, what: str, result: str) -> None:
+        self.speaking.discard(reviewer)
+        self.done += 1
+        self._print(f"  {self.names.get(reviewer)} {what}: {result}")
+
+    def on_event_review(self, d: ev.ReviewData) -> None:
+        scores = ", ".join(f"{self.names.get(s.get('target', ''), s.get('target'))} {s.get('score')}"
+                           for s in d.get("scores") or []) \
+            if d.get("valid") else f"invalid ballot ({d.get('reason', '')[:80]})"
+        self._ballot(d.get("reviewer", ""), "scores", scores)
+
+    def on_event_ranking(self, d: ev.RankingData) -> None:
+        order = " > ".join(self.names.get(m, m) for m in d.get("order") or []) if d.get("valid") else "invalid ranking"
+        self._ballot(d.get("reviewer", ""), "ranks", order)
+
+    def on_event_alliance(self, d: ev.AllianceData) -> None:
+        self.speaking.discard(d.get("member", ""))
+        self.done += 1
+        agree = ", ".join(self.names.get(m, m) for m in d.get("agree") or []) or "nobody"
+        disagree = ", ".join(self.names.get(m, m) for m in d.get("disagree") or []) or "nobody"
+        self._print(f"  {self.names.get(d.get('member', ''))} agrees with {agree}; disagrees with {disagree}")
+
+    def on_event_aggregate(self, d: ev.AggregateData) -> None:
+        rows = []
+        for r in d.get("rows") or []:
+            mean, rank = r.get("mean_score"), r.get("average_rank")
+            value = f"{mean:.1f}" if mean is not None else f"rank {rank}" if rank is not None else "–"
+            rows.append(f"{self.names.get(r.get('member', ''), r.get('member'))} {value}")
+        self._print("  tally: " + ", ".join(rows))
+
+    def on_event_member_failed(self, d: ev.MemberFailedData) -> None:
+        member = d.get("member", "")
+        self.active = max(0, self.active - 1)
+        self.speaking.discard(member)
+        self._print(f"  ! {self.names.get(member, member)} dropped out: {d.get('reason')}")
+
+    def on_event_chair_changed(self, d: ev.ChairChangedData) -> None:
+        self._print(f"  ! {self.names.get(d.get('chairman', ''))} takes the chair: {d.get('reason')}")
+
+    def on_event_achievement(self, d: ev.AchievementData) -> None:
+        member = d.get("member", "")
+        self._print(f"  ★ {self.names.get(member, member)} earned {d.get('badge')}: {d.get('reason')}")
+
+    def on_event_complete(self, d: ev.CompleteData) -> None:
+        self._print(f"\n{d.get('status')}" + (f": {d['reason']}" if d.get("reason") else ""))
 
     def _status(self, force: bool = False) -> None:
         if not self.live or self.stage < 0:

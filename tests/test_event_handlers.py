@@ -1,5 +1,5 @@
-"""Every ``on_event_<kind>`` handler in the window names a real kind, takes that kind's payload, and the
-views that must follow a whole session handle every kind."""
+"""Every ``on_event_<kind>`` handler (the window's views and the CLI's progress) names a real kind and
+takes that kind's payload, and the consumers that must follow a whole session handle every kind."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ import typing
 
 import pytest
 
+import council_desktop.cli as cli
 import council_desktop.ui as ui
 from council_desktop.core.events import EVENT_KINDS, PAYLOADS
 
 
 def handlers() -> list[tuple[str, str, object]]:
     found = []
-    for info in pkgutil.walk_packages(ui.__path__, ui.__name__ + "."):
-        module = importlib.import_module(info.name)
+    names = [info.name for info in pkgutil.walk_packages(ui.__path__, ui.__name__ + ".")] + [cli.__name__]
+    for name in names:
+        module = importlib.import_module(name)
         for cls_name, cls in inspect.getmembers(module, inspect.isclass):
             if cls.__module__ != module.__name__:
                 continue
@@ -41,7 +43,8 @@ def test_each_handler_names_a_kind_and_takes_its_payload(owner: str, kind: str, 
 
 
 @pytest.mark.parametrize("owner", ["council_desktop.ui.arena.scene.ArenaScene",
-                                   "council_desktop.ui.transcript_panel.TranscriptPanel"])
-def test_the_arena_and_the_transcript_handle_every_kind(owner: str) -> None:
+                                   "council_desktop.ui.transcript_panel.TranscriptPanel",
+                                   "council_desktop.cli.TerminalProgress"])
+def test_the_arena_the_transcript_and_the_terminal_handle_every_kind(owner: str) -> None:
     handled = {kind for o, kind, _ in handlers() if o == owner}
     assert handled == set(EVENT_KINDS), set(EVENT_KINDS) - handled
