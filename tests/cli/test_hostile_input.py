@@ -58,7 +58,7 @@ def test_settings_that_are_not_json_are_moved_aside_never_overwritten() -> None:
     assert "not valid JSON" in notes[0]
 
 
-def test_debate_with_bad_seats_and_deep_settings_says_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_command_with_unusable_settings_says_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     config.settings_path().write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     assert cli.main(["models", "list"]) == 0
     err = capsys.readouterr().err
