@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from .events import ASK_STAGES, DEBATE_STAGES, Event
+from .events import ASK_STAGES, DEBATE_STAGES, Event, MemberFailedData, RolesData
 
 FORMAT = "council-transcript/1"
 _TURN_KINDS = {"topic", "opinion", "rebuttal", "answer", "synthesis"}
@@ -16,10 +16,12 @@ def build_transcript(events: Sequence[Event], session_id: str = "", status: str 
     """The transcript of whatever the log holds; an interrupted log gives a partial transcript whose
     ``status`` says so. Turns inside a stage are in seat order, so the same seed gives the same file."""
     roles = next((e for e in events if e.kind == "roles"), None)
-    mode = roles.data.get("mode", "debate") if roles else "debate"
-    members = [dict(m) for m in (roles.data.get("members", []) if roles else [])]
+    roles_data: RolesData = cast(RolesData, roles.data) if roles else {}
+    mode = roles_data.get("mode", "debate")
+    members: list[dict[str, Any]] = [dict(m) for m in roles_data.get("members", [])]
     seat = [m["id"] for m in members]
-    failed = {e.data["member"]: e.data.get("reason", "") for e in events if e.kind == "member_failed"}
+    failures = [cast(MemberFailedData, e.data) for e in events if e.kind == "member_failed"]
+    failed = {d.get("member"): d.get("reason", "") for d in failures}
     for m in members:
         if m["id"] in failed:
             m["status"] = "failed"
@@ -27,9 +29,9 @@ def build_transcript(events: Sequence[Event], session_id: str = "", status: str 
     names = DEBATE_STAGES if mode == "debate" else ASK_STAGES
     stages: dict[int, dict[str, Any]] = {}
     current = 0
-    chairman = roles.data.get("chairman") if roles else None
+    chairman = roles_data.get("chairman")
     topic = ""
-    proposer = roles.data.get("proposer") if roles else None
+    proposer = roles_data.get("proposer")
     reviews: list[dict[str, Any]] = []
     rankings: list[dict[str, Any]] = []
     alliances: list[dict[str, Any]] = []
