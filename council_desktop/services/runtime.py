@@ -9,12 +9,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ..core.backend import CouncilBackend
 from ..core.events import Event, EventLog
 from ..core.pipeline import Mode, Orchestrator, SessionOutcome, SessionPlan
 from ..core.types import CancelToken, Member
 from ..llm.backend import EngineBackend
 from ..llm.engine import Engine
+from ..llm.remote import RemoteBackend, RemoteClient, RemoteError, SeatStats
+from ..llm.routing import RoutingBackend
 from ..llm.seating import Seat
+from ..llm.secrets import KeyStoreError, load_key
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +72,9 @@ class CouncilRuntime:
         self._host_factory = host_factory
         self._host: LoopHost | None = None
         self.cancel_token = CancelToken()
-        self.backend: EngineBackend | None = None
+        self.backend: CouncilBackend | None = None
+        self.remote_backend: RemoteBackend | None = None
+        self._remote_stats: dict[str, SeatStats] = {}  # kept across sessions of this council
         self.save_error = ""
         self._closed = False  # shut down for good: a load still running must not start the loop again
 
@@ -76,9 +82,20 @@ class CouncilRuntime:
     def members(self) -> list[Member]:
         return [s.member for s in self.seats]
 
+    @property
+    def remote_seats(self) -> list[Seat]:
+        return [s for s in self.seats if s.remote is not None]
+
+    def remote_stats(self) -> dict[str, SeatStats]:
+        """Latency (first token) and tokens/s of each remote seat's last answer."""
+        return dict(self._remote_stats)
+
     def load(self, progress: Callable[[str, str], None] | None = None) -> dict[str, str]:
-        """Load every seat's model, one file after another; the decode loop starts afterwards."""
-        self.load_errors = self.engine.load([s.spec for s in self.seats], progress)
+        """Load every seat's model, one file after another; the decode loop starts afterwards. Remote
+        seats are checked instead: the server answers and lists the model (a seat that fails says why)."""
+        errors = self.engine.load([s.spec for s in self.seats if s.remote is None], progress)
+        errors.update(self._check_remotes(progress))
+        self.load_errors = errors
         if self._host is None and not self._closed:
             if self._host_factory is None:
                 from ..llm.backend import EngineThread
@@ -89,6 +106,26 @@ class CouncilRuntime:
             self._host.start()
         return self.load_errors
 
+    def _check_remotes(self, progress: Callable[[str, str], None] | None) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        checked: dict[str, str] = {}  # remote id -> "" (fine) or the reason
+        for seat in self.remote_seats:
+            assert seat.remote is not None
+            if progress:
+                progress(seat.member.id, "loading")
+            if seat.remote.id not in checked:
+                try:
+                    RemoteClient(seat.remote, load_key(seat.remote)).check()
+                    checked[seat.remote.id] = ""
+                except (RemoteError, KeyStoreError) as exc:
+                    checked[seat.remote.id] = str(exc)
+                    log.warning("remote seat %s: %s", seat.remote.id, exc)
+            if checked[seat.remote.id]:
+                errors[seat.member.id] = checked[seat.remote.id]
+            if progress:
+                progress(seat.member.id, "failed" if checked[seat.remote.id] else "ready")
+        return errors
+
     def reseat(self, seats: Sequence[Seat]) -> None:
         """Take a new council: the decode loop stops and frees the old models; the new seats load on the
         next ``load`` (call it between sessions, never while one runs)."""
@@ -96,6 +133,7 @@ class CouncilRuntime:
         self.seats = list(seats)
         self.engine = Engine(seat_ctx=self.seat_ctx)
         self.load_errors = {}
+        self._remote_stats = {}
 
     def next_roles(self) -> tuple[str | None, str | None]:
         """Who proposes and who chairs the next session (member ids), or (None, None) without a store or
@@ -135,7 +173,7 @@ class CouncilRuntime:
                            chairman=chairman, max_tokens=req.max_tokens, nudges=nudges, traits=traits,
                            previous=req.previous, recent_topics=recent, unavailable=self.load_errors)
         self.cancel_token = cancel or CancelToken()
-        self.backend = EngineBackend(self.engine)
+        self.backend = self._backend()
         self.save_error = ""
         event_log = EventLog(sinks, on_sink_error=self._sink_failed)
         orchestrator = Orchestrator(plan, self.backend, event_log, self.cancel_token, finalize)
@@ -143,6 +181,16 @@ class CouncilRuntime:
         if recorder is not None:
             self._finish_recording(recorder, session_id, outcome)
         return session_id, outcome
+
+    def _backend(self) -> CouncilBackend:
+        """The engine for local seats; with remote seats, a router that sends theirs to their servers."""
+        local = EngineBackend(self.engine)
+        remote = {s.member.id: s.remote for s in self.seats if s.remote is not None}
+        if not remote:
+            self.remote_backend = None
+            return local
+        self.remote_backend = RemoteBackend(remote, stats=self._remote_stats)
+        return RoutingBackend(local, self.remote_backend, remote)
 
     def _sink_failed(self, event: Event, exc: Exception) -> None:
         # Storage trouble (disk full, database locked) keeps the debate going; the recorder queues what
@@ -172,6 +220,8 @@ class CouncilRuntime:
         """Stop the session in progress (between tokens)."""
         self.cancel_token.cancel()
         self.engine.cancel_all()
+        if self.remote_backend is not None:  # remote streams close at once
+            self.remote_backend.cancel()
 
     def shutdown(self, timeout: float = 2.0) -> bool:
         """Stop generation and the decode loop for good (the app is closing); True when it ended within
@@ -181,6 +231,8 @@ class CouncilRuntime:
 
     def _stop_host(self, timeout: float = 2.0) -> bool:
         self.cancel_token.cancel()
+        if self.remote_backend is not None:
+            self.remote_backend.cancel()
         if self._host is None:
             return True
         ok = self._host.stop(timeout)
