@@ -214,7 +214,8 @@ class CouncilTab(QWidget):
             dot.setStyleSheet(f"color: {theme.qcolor(str(m.get('color') or theme.MUTED)).name()};")
             name = _plain(str(m.get("name") or mid), "cell")
             model = _plain(str(m.get("model") or ""), "cell")
-            state = _plain(f"{text}: {reason}" if reason else text)
+            speed = str(m.get("speed") or "")  # a remote seat's latency and tokens/s
+            state = _plain(f"{text}: {reason}" if reason else f"{text} · {speed}" if speed else text)
             state.setStyleSheet(f"color: {color};")
             state.setWordWrap(True)
             if reason:
