@@ -11,7 +11,6 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtWidgets import QMessageBox
 
 from council_desktop import config
@@ -20,38 +19,10 @@ from council_desktop.llm.seating import council_from_settings
 from council_desktop.services.model_manager import ModelManager, SeatChoice
 from council_desktop.ui.settings import SettingsDialog
 from council_desktop.ui.settings.remote_tab import RemoteDialog
-from tests.remote_servers import FaultServer
+from tests.remote_servers import FaultServer, MemoryKeyring, memory_keyring  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.gui
 KEY = "sk-remote-ui-5e1d2c"
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    kr = MemoryKeyring()
-    keyring.set_keyring(kr)
-    try:
-        yield kr
-    finally:
-        keyring.set_keyring(before)
 
 
 @pytest.fixture
@@ -69,7 +40,8 @@ def manager(qapp: Any, tmp_path: Path) -> Iterator[ModelManager]:
 
 
 def test_add_test_edit_and_remove_a_remote_model(qtbot: Any, manager: ModelManager, fault: Any,
-                                                 memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch,
+                                                 memory_keyring: MemoryKeyring,  # noqa: F811
+                                                 monkeypatch: pytest.MonkeyPatch,
                                                  ) -> None:
     fault.api_key = KEY
     dialog = SettingsDialog(manager)
