@@ -118,8 +118,9 @@ class CouncilSession(QObject):
         status = {"loading": "loading", "failed": "failed", "unloaded": "unloaded"}
         members = [m.payload(status.get(self._seat_states.get(m.id, "loading"), "ok"), errors.get(m.id, ""))
                    for m in self.runtime.members]
-        for member in members:  # remote seats: time to the first token and tokens/s of their last answer
-            stats = self.runtime.remote_stats().get(str(member["id"]))
+        speeds = self.runtime.seat_stats()
+        for member in members:  # time to the first token and tokens/s of each seat's last turn
+            stats = speeds.get(str(member["id"]))
             if stats is not None and stats.tokens_per_s:
                 member["speed"] = (f"{stats.latency_s:.2f} s to first token, " if stats.latency_s else "") + \
                     f"{stats.tokens_per_s:.1f} tok/s"

@@ -75,6 +75,8 @@ class CouncilRuntime:
         self.backend: CouncilBackend | None = None
         self.remote_backend: RemoteBackend | None = None
         self._remote_stats: dict[str, SeatStats] = {}  # kept across sessions of this council
+        self._local_stats: dict[str, SeatStats] = {}
+        self._turn_started: dict[str, float] = {}
         self.save_error = ""
         self._closed = False  # shut down for good: a load still running must not start the loop again
 
@@ -89,6 +91,22 @@ class CouncilRuntime:
     def remote_stats(self) -> dict[str, SeatStats]:
         """Latency (first token) and tokens/s of each remote seat's last answer."""
         return dict(self._remote_stats)
+
+    def seat_stats(self) -> dict[str, SeatStats]:
+        """Latency (turn start to first streamed token) and tokens/s of every seat's last spoken turn; the
+        remote backend's own figures (request to first byte of text) for remote seats."""
+        return {**self._local_stats, **{k: v for k, v in self._remote_stats.items() if v.tokens_per_s}}
+
+    def _speed_sink(self, event: Event) -> None:
+        d = event.data
+        mid = str(d.get("member") or "")
+        if event.kind == "turn_started":
+            self._turn_started[mid] = event.t
+        elif event.kind == "token" and mid in self._turn_started:
+            self._local_stats.setdefault(mid, SeatStats()).latency_s = event.t - self._turn_started.pop(mid)
+        elif event.kind in ("opinion", "rebuttal", "answer", "synthesis") and d.get("seconds"):
+            self._local_stats.setdefault(mid, SeatStats()).tokens_per_s = float(d.get("tokens") or 0) / float(
+                d["seconds"])
 
     def load(self, progress: Callable[[str, str], None] | None = None) -> dict[str, str]:
         """Load every seat's model, one file after another; the decode loop starts afterwards. Remote
@@ -134,6 +152,7 @@ class CouncilRuntime:
         self.engine = Engine(seat_ctx=self.seat_ctx)
         self.load_errors = {}
         self._remote_stats = {}
+        self._local_stats = {}
 
     def next_roles(self) -> tuple[str | None, str | None]:
         """Who proposes and who chairs the next session (member ids), or (None, None) without a store or
@@ -157,7 +176,7 @@ class CouncilRuntime:
         nudges: dict[str, list[str]] = {}
         traits: dict[str, dict[str, float]] = {}
         finalize = None
-        sinks = list(req.sinks)
+        sinks = [*req.sinks, self._speed_sink]
         recent: list[str] = []
         recorder = None
         if self.store is not None:

@@ -81,6 +81,8 @@ def test_two_remote_seats_and_three_local_debate_with_every_ballot_valid(server:
     stats = runtime.remote_stats()
     assert set(stats) == remote_ids and all(s.tokens_per_s and s.tokens_per_s > 0 for s in stats.values())
     assert all(s.latency_s is not None and s.latency_s > 0 for s in stats.values())
+    speeds = runtime.seat_stats()  # what Settings shows per seat, local seats too
+    assert set(speeds) == {s.member.id for s in seats} and all(v.tokens_per_s for v in speeds.values())
 
 
 def test_killing_the_server_mid_debate_fails_the_remote_members_and_the_others_finish(

@@ -1,0 +1,70 @@
+"""The runtime with remote seats only (no model file is loaded): a loopback server answers, the router
+sends every seat there, Stop ends the session at once, and the seat speeds are recorded."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from council_desktop.core.events import Event
+from council_desktop.llm.remote import REMOTE_KEY, make_spec
+from council_desktop.llm.seating import council_from_ids
+from council_desktop.services.runtime import CouncilRuntime, RunRequest
+from tests.remote_servers import FaultServer
+
+
+@pytest.fixture
+def fault() -> Iterator[Any]:
+    with FaultServer() as httpd:
+        yield httpd
+
+
+def seats(url: str, model: str) -> list[Any]:
+    settings = {REMOTE_KEY: [make_spec("srv", url, model).record(), make_spec("gone", url, "gpt-9").record()]}
+    return council_from_ids(["srv", "srv", "srv", "srv", "gone"], settings, {})
+
+
+def test_an_all_remote_ask_runs_and_records_each_seats_speed(fault: Any) -> None:
+    runtime = CouncilRuntime(seats(fault.url, "ok"))
+    events: list[Event] = []
+    try:
+        errors = runtime.load()
+        assert list(errors) == ["poet-gone"] and "does not serve model 'gpt-9'" in errors["poet-gone"]
+        assert not runtime.engine.groups  # nothing was loaded into the local engine
+        _, outcome = asyncio.run(runtime.run(RunRequest("ask", "Why?", 1, 16, sinks=[events.append])))
+    finally:
+        assert runtime.shutdown(5)
+    assert outcome.status == "finished" and outcome.members_ok == 4, outcome.reason
+    answers = [e for e in events if e.kind == "answer"]
+    assert len(answers) == 4 and all("Cats are wise" in e.data["text"] for e in answers)
+    assert sum(e.kind == "token" for e in events) >= 4 * 7  # streamed
+    speeds = runtime.seat_stats()
+    assert {"sage-srv", "skeptic-srv", "optimist-srv", "pragmatist-srv"} <= set(speeds)
+    assert all(speeds[m].tokens_per_s and speeds[m].latency_s is not None for m in ("sage-srv", "skeptic-srv"))
+
+
+def test_stop_ends_a_session_of_remote_seats_at_once(fault: Any) -> None:
+    runtime = CouncilRuntime(seats(fault.url, "slow"))
+    events: list[Event] = []
+
+    async def go() -> tuple[Any, float]:
+        def stop_on_first_token(event: Event) -> None:
+            if event.kind == "token" and not stopped:
+                stopped.append(time.monotonic())
+                runtime.stop()
+
+        stopped: list[float] = []
+        _, outcome = await runtime.run(RunRequest("debate", "Cats?", 1, 16, sinks=[events.append, stop_on_first_token]))
+        return outcome, time.monotonic() - stopped[0]
+
+    try:
+        runtime.load()
+        outcome, took = asyncio.run(go())
+    finally:
+        assert runtime.shutdown(5)
+    assert outcome.status == "cancelled" and took < 0.5
+    assert sum(e.kind == "token" for e in events) < 8  # the slow streams were cut, not run out
