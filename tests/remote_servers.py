@@ -191,7 +191,7 @@ class _FaultHTTPServer(ThreadingHTTPServer):
 
     def __init__(self) -> None:
         super().__init__((HOST, 0), _Handler)
-        self.models = ["ok", "slow", "stall", "die", "malformed"]
+        self.models = ["ok", "slow", "stall", "die", "malformed", "boom"]
         self.api_key: str | None = None
         self.logprobs = True
         self.refuse_formats: set[str] = set()

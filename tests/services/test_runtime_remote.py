@@ -68,3 +68,38 @@ def test_stop_ends_a_session_of_remote_seats_at_once(fault: Any) -> None:
         assert runtime.shutdown(5)
     assert outcome.status == "cancelled" and took < 0.5
     assert sum(e.kind == "token" for e in events) < 8  # the slow streams were cut, not run out
+
+
+def test_every_fault_fails_its_member_with_a_reason_and_the_debate_finishes(
+        fault: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAULT_GOOD_KEY", "k-good-31")
+    monkeypatch.setenv("FAULT_BAD_KEY", "k-bad-77")
+    fault.api_key = "k-good-31"
+
+    def spec(rid: str, model: str, key: str = "FAULT_GOOD_KEY") -> dict[str, Any]:
+        return make_spec(rid, fault.url, model, api_key_env=key, read_timeout=1.0).record()
+
+    expected = {
+        "stall": "sent nothing for 1 s", "die": "mid-answer", "malformed": "malformed stream event",
+        "boom": "HTTP 500", "badkey": "HTTP 401", "unknown": "does not serve model 'gpt-9'",
+    }
+    settings = {REMOTE_KEY: [spec("ok", "ok"), spec("stall", "stall"), spec("die", "die"),
+                             spec("malformed", "malformed"), spec("boom", "boom"),
+                             spec("badkey", "ok", "FAULT_BAD_KEY"), spec("unknown", "gpt-9")]}
+    for faults in (("stall", "die", "malformed"), ("boom", "badkey", "unknown")):
+        council = council_from_ids(["ok", "ok", *faults], settings, {})
+        runtime = CouncilRuntime(council)
+        events: list[Event] = []
+        try:
+            runtime.load()
+            _, outcome = asyncio.run(runtime.run(RunRequest("debate", "Cats?", 2, 16, sinks=[events.append])))
+        finally:
+            assert runtime.shutdown(5)
+        assert outcome.status == "finished" and outcome.members_ok == 2, outcome.reason
+        failed = {e.data["member"].rsplit("-", 1)[1]: e.data["reason"] for e in events if e.kind == "member_failed"}
+        assert set(failed) == set(faults)
+        for rid, reason in failed.items():
+            assert expected[rid] in reason and fault.url.removesuffix("/v1") in reason and ";" in reason, reason
+            assert "k-bad-77" not in reason and "k-good-31" not in reason
+        assert [e for e in events if e.kind == "synthesis"]
+        assert all(e.data["valid"] for e in events if e.kind == "review")
