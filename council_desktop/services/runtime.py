@@ -133,8 +133,10 @@ class CouncilRuntime:
                 progress(seat.member.id, "loading")
             if seat.remote.id not in checked:
                 try:
-                    RemoteClient(seat.remote, load_key(seat.remote)).check()
+                    seconds, _ = RemoteClient(seat.remote, load_key(seat.remote)).check()
                     checked[seat.remote.id] = ""
+                    log.info("remote %s: %s serves %s (%.0f ms)", seat.remote.id, seat.remote.server,
+                             seat.remote.model, seconds * 1000)
                 except (RemoteError, KeyStoreError) as exc:
                     checked[seat.remote.id] = str(exc)
                     log.warning("remote seat %s: %s", seat.remote.id, exc)
