@@ -3,7 +3,9 @@ hosts the decode loop on a QThreadPool, the CLI on a plain thread."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -112,7 +114,7 @@ class CouncilRuntime:
         """Load every seat's model, one file after another; the decode loop starts afterwards. Remote
         seats are checked instead: the server answers and lists the model (a seat that fails says why)."""
         errors = self.engine.load([s.spec for s in self.seats if s.remote is None], progress)
-        errors.update(self._check_remotes(progress))
+        errors.update(_check_remotes(self.remote_seats, progress))
         self.load_errors = errors
         if self._host is None and not self._closed:
             if self._host_factory is None:
@@ -124,27 +126,31 @@ class CouncilRuntime:
             self._host.start()
         return self.load_errors
 
-    def _check_remotes(self, progress: Callable[[str, str], None] | None) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        checked: dict[str, str] = {}  # remote id -> "" (fine) or the reason
-        for seat in self.remote_seats:
-            assert seat.remote is not None
-            if progress:
-                progress(seat.member.id, "loading")
-            if seat.remote.id not in checked:
-                try:
-                    seconds, _ = RemoteClient(seat.remote, load_key(seat.remote)).check()
-                    checked[seat.remote.id] = ""
-                    log.info("remote %s: %s serves %s (%.0f ms)", seat.remote.id, seat.remote.server,
-                             seat.remote.model, seconds * 1000)
-                except (RemoteError, KeyStoreError) as exc:
-                    checked[seat.remote.id] = str(exc)
-                    log.warning("remote seat %s: %s", seat.remote.id, exc)
-            if checked[seat.remote.id]:
-                errors[seat.member.id] = checked[seat.remote.id]
-            if progress:
-                progress(seat.member.id, "failed" if checked[seat.remote.id] else "ready")
-        return errors
+    async def _recheck_remotes(self) -> None:
+        """Ask again, off the loop's thread, the servers of remote seats that failed earlier: a server
+        started after the council was seated takes part in the next session."""
+        failed = [s for s in self.remote_seats if s.member.id in self.load_errors]
+        if not failed:
+            return
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[dict[str, str]] = loop.create_future()
+
+        def settle(errors: dict[str, str]) -> None:
+            if not done.done():
+                done.set_result(errors)
+
+        def work() -> None:
+            errors = _check_remotes(failed, None)
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(settle, errors)
+
+        threading.Thread(target=work, name="council-remote-recheck", daemon=True).start()
+        errors = await done
+        for seat in failed:
+            if seat.member.id in errors:
+                self.load_errors[seat.member.id] = errors[seat.member.id]
+            else:
+                self.load_errors.pop(seat.member.id, None)
 
     def reseat(self, seats: Sequence[Seat]) -> None:
         """Take a new council: the decode loop stops and frees the old models; the new seats load on the
@@ -172,6 +178,8 @@ class CouncilRuntime:
     async def run(self, req: RunRequest, cancel: CancelToken | None = None) -> tuple[str, SessionOutcome]:
         if self._host is None:
             self.load()
+        else:
+            await self._recheck_remotes()
         session_id = uuid.uuid4().hex
         ids = [m.id for m in self.members]
         proposer = chairman = 0
@@ -259,3 +267,27 @@ class CouncilRuntime:
         ok = self._host.stop(timeout)
         self._host = None
         return ok
+
+
+def _check_remotes(seats: Sequence[Seat], progress: Callable[[str, str], None] | None) -> dict[str, str]:
+    """Each remote seat's server answers and lists its model; {member id: why not} for those that fail."""
+    errors: dict[str, str] = {}
+    checked: dict[str, str] = {}  # remote id -> "" (fine) or the reason
+    for seat in seats:
+        assert seat.remote is not None
+        if progress:
+            progress(seat.member.id, "loading")
+        if seat.remote.id not in checked:
+            try:
+                seconds, _ = RemoteClient(seat.remote, load_key(seat.remote)).check()
+                checked[seat.remote.id] = ""
+                log.info("remote %s: %s serves %s (%.0f ms)", seat.remote.id, seat.remote.server,
+                         seat.remote.model, seconds * 1000)
+            except (RemoteError, KeyStoreError) as exc:
+                checked[seat.remote.id] = str(exc)
+                log.warning("remote seat %s: %s", seat.remote.id, exc)
+        if checked[seat.remote.id]:
+            errors[seat.member.id] = checked[seat.remote.id]
+        if progress:
+            progress(seat.member.id, "failed" if checked[seat.remote.id] else "ready")
+    return errors

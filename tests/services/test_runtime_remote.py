@@ -103,3 +103,18 @@ def test_every_fault_fails_its_member_with_a_reason_and_the_debate_finishes(
             assert "k-bad-77" not in reason and "k-good-31" not in reason
         assert [e for e in events if e.kind == "synthesis"]
         assert all(e.data["valid"] for e in events if e.kind == "review")
+
+
+def test_a_remote_seat_that_failed_is_asked_again_before_the_next_session(fault: Any) -> None:
+    fault.models = ["ok"]  # "gpt-9" is not served yet
+    runtime = CouncilRuntime(seats(fault.url, "ok"))
+    try:
+        assert list(runtime.load()) == ["poet-gone"]
+        _, first = asyncio.run(runtime.run(RunRequest("ask", "Why?", 1, 8)))
+        assert first.members_ok == 4
+        fault.models = ["ok", "gpt-9"]  # the server now serves it
+        _, second = asyncio.run(runtime.run(RunRequest("ask", "Why?", 2, 8)))
+    finally:
+        assert runtime.shutdown(5)
+    assert second.status == "finished" and second.members_ok == 5, second.reason
+    assert not runtime.load_errors
