@@ -185,12 +185,16 @@ def _write_export(transcript: dict[str, Any], path: str) -> Path:
 
 
 def _run_session(args: argparse.Namespace, mode: str, topic: str | None) -> int:
-    from .llm.seating import council_from_settings
+    from .llm.seating import council_from_ids, council_from_settings
     from .services.runtime import CouncilRuntime, RunRequest
 
-    store = None if args.no_db else _open_store(args)
     installed = config.installed_models()
-    seats = council_from_settings(_settings(), installed)
+    settings = _settings()
+    if args.seats:  # for this run only: Settings keep their council
+        seats = council_from_ids(args.seats.split(","), settings, installed)
+    else:
+        seats = council_from_settings(settings, installed)
+    store = None if args.no_db else _open_store(args)
     runtime = CouncilRuntime(seats, store, seat_ctx=args.ctx)
     progress = TerminalProgress()
 
@@ -198,7 +202,10 @@ def _run_session(args: argparse.Namespace, mode: str, topic: str | None) -> int:
         if state == "failed":
             progress._print(f"  ! could not load the seat of {member}: {runtime.engine.errors.get(member, '')}")
 
-    sys.stderr.write(f"loading {len({s.spec.model_path for s in seats})} model file(s) for {len(seats)} seats…\n")
+    files = len({s.spec.model_path for s in seats if s.remote is None})
+    remotes = len({s.remote.id for s in seats if s.remote is not None})
+    sys.stderr.write(f"loading {files} model file(s)" + (f" and checking {remotes} remote model(s)" if remotes else "")
+                     + f" for {len(seats)} seats…\n")
     runtime.load(on_load)
     events: list[Event] = []
     loop = asyncio.new_event_loop()
@@ -381,6 +388,72 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remote(args: argparse.Namespace) -> int:
+    from .llm import secrets
+    from .llm.catalogue import CHAMPIONS, STARTER, custom_specs
+    from .llm.remote import REMOTE_KEY, RemoteClient, RemoteError, make_spec, remote_specs
+
+    settings = config.load_settings()
+    specs = remote_specs(settings)
+    if args.action == "list":
+        if not specs:
+            print("no remote models (add one: council-desktop remote add ID --url URL --model NAME)")
+            return 0
+        for spec in specs:
+            key = (f"key from ${spec.api_key_env}" if spec.api_key_env
+                   else "key in keyring" if secrets.has_stored_key(spec.id) else "no key")
+            tls = "" if spec.verify_tls or not spec.base_url.startswith("https") else "  TLS NOT VERIFIED"
+            print(f"{spec.id:<16} {spec.model:<32} {spec.base_url:<36} {key}{tls}")
+        return 0
+    if not args.id:
+        print(f"{APP_NAME}: remote {args.action} needs an ID", file=sys.stderr)
+        return 2
+    if args.action == "add":
+        if not args.url or not args.model:
+            print(f"{APP_NAME}: remote add needs --url URL and --model NAME", file=sys.stderr)
+            return 2
+        if args.id in {m.id for m in (*CHAMPIONS, STARTER, *custom_specs(settings))}:
+            print(f"{APP_NAME}: {args.id!r} is already a model id; choose another", file=sys.stderr)
+            return 2
+        spec = make_spec(args.id, args.url, args.model, name=args.name or "", api_key_env=args.api_key_env or "",
+                         connect_timeout=args.connect_timeout, read_timeout=args.timeout,
+                         verify_tls=not args.insecure)
+        if args.api_key_stdin:  # never from argv: it would show in `ps` and the shell's history
+            key = sys.stdin.readline().strip()
+            secrets.store_key(spec.id, key)
+        records = [r for r in settings.get(REMOTE_KEY, []) if isinstance(r, dict) and r.get("id") != spec.id]
+        settings[REMOTE_KEY] = [*records, spec.record()]
+        config.save_settings(settings)
+        print(f"added remote {spec.id}: {spec.model} at {spec.base_url}")
+        if not args.no_check:
+            try:
+                secs, _ = RemoteClient(spec, secrets.load_key(spec)).check()
+                print(f"  the server answered in {secs * 1000:.0f} ms and serves {spec.model}")
+            except (RemoteError, secrets.KeyStoreError) as exc:
+                print(f"  warning: {exc}", file=sys.stderr)
+        return 0
+    spec_or_none = next((s for s in specs if s.id == args.id.removeprefix("remote:")), None)
+    if spec_or_none is None:
+        known = ", ".join(s.id for s in specs) or "none"
+        print(f"{APP_NAME}: no remote model {args.id!r} (known: {known})", file=sys.stderr)
+        return 2
+    spec = spec_or_none
+    if args.action == "test":
+        client = RemoteClient(spec, secrets.load_key(spec))
+        health = client.health()
+        secs, models = client.check()
+        print(f"{spec.id}: {spec.server} health {health}; /models answered in {secs * 1000:.0f} ms "
+              f"and lists {len(models)} model(s), including {spec.model}")
+        return 0
+    settings[REMOTE_KEY] = [r for r in settings.get(REMOTE_KEY, []) if isinstance(r, dict) and r.get("id") != spec.id]
+    settings["seats"] = [e for e in settings.get("seats") or []
+                         if isinstance(e, dict) and e.get("model") != spec.model_id]
+    config.save_settings(settings)
+    secrets.delete_key(spec.id)
+    print(f"removed remote {spec.id}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from .app import main as app_main
 
@@ -416,6 +489,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--export", metavar="PATH", help="write the transcript (.json, .md or .html)")
         sp.add_argument("--ctx", type=int, default=2048, help="context tokens per seat")
         sp.add_argument("--no-db", action="store_true", help="do not store the session")
+        sp.add_argument("--seats", metavar="ID,ID,ID,ID,ID",
+                        help="five model ids (catalogue, hub, local or remote), seated with the default personas "
+                             "in order, for this run only")
 
     d = sub.add_parser("debate", help="run a six-stage debate in the terminal")
     d.add_argument("--topic", help="the question to debate (default: a member proposes one)")
@@ -446,6 +522,20 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("action", choices=["list", "download", "verify", "remove"])
     m.add_argument("name", nargs="?")
     m.set_defaults(func=cmd_models)
+    r = sub.add_parser("remote", help="add, list, test or remove models on OpenAI-compatible servers")
+    r.add_argument("action", choices=["add", "list", "test", "remove"])
+    r.add_argument("id", nargs="?", help="your name for the remote model (used in --seats)")
+    r.add_argument("--url", help="the server's API root, e.g. http://127.0.0.1:8080/v1")
+    r.add_argument("--model", help="the model's name on the server (as /v1/models lists it)")
+    r.add_argument("--name", help="a display name")
+    r.add_argument("--api-key-env", metavar="VAR", help="read the API key from this environment variable")
+    r.add_argument("--api-key-stdin", action="store_true",
+                   help="read the API key from standard input and keep it in the OS keyring")
+    r.add_argument("--timeout", type=float, default=60.0, help="seconds a response may stall (default 60)")
+    r.add_argument("--connect-timeout", type=float, default=5.0, help="seconds to connect (default 5)")
+    r.add_argument("--insecure", action="store_true", help="do not verify the server's TLS certificate")
+    r.add_argument("--no-check", action="store_true", help="add without asking the server")
+    r.set_defaults(func=cmd_remote)
     g = sub.add_parser("gui", help="open the window (the default)")
     g.set_defaults(func=cmd_gui)
     for command in (d, a, h, lb, e, s, g):  # --db also after the command (`history --db FILE`)

@@ -11,18 +11,29 @@ from ..core.personas import STARTER_PERSONAS, Persona
 from ..core.types import Member
 from .catalogue import CHAMPIONS, STARTER, ModelSpec, custom_specs, seat_records, starter_model_path
 from .engine import SeatSpec
+from .remote import RemoteSpec, find_remote, remote_specs
 
 
 @dataclass(frozen=True)
 class Seat:
+    """A member and where it runs: a file in the local engine (``spec``), or a remote server
+    (``remote``; then ``spec`` names no file and the engine never sees the seat)."""
+
     member: Member
     spec: SeatSpec
+    remote: RemoteSpec | None = None
 
 
 def seat_for(persona: Persona, model: ModelSpec, path: Path, member_id: str | None = None) -> Seat:
     member = Member(member_id or persona.id, persona.name, model.name, persona.prompt, persona.temperature,
                     persona.color)
     return Seat(member, SeatSpec(member.id, path, model.chat_format))
+
+
+def remote_seat_for(persona: Persona, remote: RemoteSpec, member_id: str | None = None) -> Seat:
+    member = Member(member_id or f"{persona.id}-{remote.id}", persona.name, remote.label, persona.prompt,
+                    persona.temperature, persona.color)
+    return Seat(member, SeatSpec(member.id, Path(), ""), remote)
 
 
 def starter_council() -> list[Seat]:
@@ -38,12 +49,15 @@ def council_from_settings(settings: Mapping[str, Any], installed: Mapping[str, P
     chosen = seat_records(settings)
     personas = {p.id: p for p in STARTER_PERSONAS}
     models = {m.id: m for m in (*CHAMPIONS, STARTER, *custom_specs(settings))}
+    remotes = {r.model_id: r for r in remote_specs(settings)}
     paths = dict(installed)
     seats: list[Seat] = []
     for i, entry in enumerate(chosen[:5]):
         model = models.get(str(entry.get("model")))
         persona = personas.get(str(entry.get("persona")), STARTER_PERSONAS[i % len(STARTER_PERSONAS)])
         if model is None:
+            if str(entry.get("model")) in remotes:
+                seats.append(remote_seat_for(persona, remotes[str(entry.get("model"))]))
             continue
         if model.id == STARTER.id and model.id not in paths:
             paths[model.id] = starter_model_path()
@@ -56,6 +70,39 @@ def council_from_settings(settings: Mapping[str, Any], installed: Mapping[str, P
     return _distinct_names(seats)
 
 
+class SeatingError(ValueError):
+    """A council asked for by model ids (``--seats``) cannot be seated; the message says why."""
+
+
+def council_from_ids(model_ids: Sequence[str], settings: Mapping[str, Any],
+                     installed: Mapping[str, Path]) -> list[Seat]:
+    """Five seats from five model ids (catalogue, hub, local or remote: ``ID`` or ``remote:ID``), with the
+    default personas in order. SeatingError for an unknown or uninstalled model."""
+    ids = [m.strip() for m in model_ids]
+    if len(ids) != len(STARTER_PERSONAS) or not all(ids):
+        raise SeatingError(f"--seats takes {len(STARTER_PERSONAS)} model ids separated by commas, got {len(ids)}")
+    models = {m.id: m for m in (*CHAMPIONS, STARTER, *custom_specs(settings))}
+    seats: list[Seat] = []
+    for persona, mid in zip(STARTER_PERSONAS, ids, strict=True):
+        model = models.get(mid)
+        remote = None if model is not None else find_remote(settings, mid)
+        if remote is not None:
+            seats.append(remote_seat_for(persona, remote))
+            continue
+        if model is None:
+            known = [*models, *(r.id for r in remote_specs(settings))]
+            raise SeatingError(f"unknown model {mid!r}; known: {', '.join(known)}")
+        if model.id == STARTER.id:
+            path = installed.get(model.id) or starter_model_path()
+        elif model.id in installed:
+            path = installed[model.id]
+        else:
+            raise SeatingError(f"{mid} is not installed; download it first (`council-desktop models download {mid}`)")
+        member_id = persona.id if model.id == STARTER.id else f"{persona.id}-{model.id}"
+        seats.append(seat_for(persona, model, path, member_id))
+    return _distinct_names(seats)
+
+
 def _distinct_names(seats: Sequence[Seat]) -> list[Seat]:
     out: list[Seat] = []
     seen: dict[str, int] = {}
@@ -64,6 +111,7 @@ def _distinct_names(seats: Sequence[Seat]) -> list[Seat]:
         seen[seat.member.name] = n
         if n > 1:
             m = seat.member
-            seat = Seat(Member(m.id, f"{m.name} {n}", m.model, m.persona, m.temperature, m.color), seat.spec)
+            member = Member(m.id, f"{m.name} {n}", m.model, m.persona, m.temperature, m.color)
+            seat = Seat(member, seat.spec, seat.remote)
         out.append(seat)
     return out

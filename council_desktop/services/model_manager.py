@@ -45,11 +45,12 @@ from ..llm.catalogue import (
     starter_model_path,
 )
 from ..llm.chat_formats import FORMATS
+from .remote_models import RemoteModels
 
 log = logging.getLogger(__name__)
 
 RowState = Literal["bundled", "installed", "partial", "not installed", "downloading", "verifying", "failed"]
-RowKind = Literal["starter", "catalogue", "hub", "local", "pending"]
+RowKind = Literal["starter", "catalogue", "hub", "local", "pending", "remote"]
 Action = Literal["download", "resume", "cancel", "verify", "remove"]
 JobKind = Literal["download", "verify", "add"]
 
@@ -178,6 +179,9 @@ class ModelManager(QObject):
         self._counter = itertools.count(1)
         self._job_progressed.connect(self._on_job_progressed, Qt.ConnectionType.QueuedConnection)
         self._job_finished.connect(self._on_job_finished, Qt.ConnectionType.QueuedConnection)
+        # Models on OpenAI-compatible servers: same settings dict, same saver; a change re-offers the seats.
+        self.remotes = RemoteModels(settings, save_settings, self)
+        self.remotes.changed.connect(self.rows_changed)
         app = QCoreApplication.instance()
         if app is not None:
             # A QThreadPool waits for its runnables when destroyed: without this, quitting during a
@@ -449,8 +453,14 @@ class ModelManager(QObject):
         return [SeatChoice(self._starter.id, p.id) for p in STARTER_PERSONAS[:MAX_SEATS]]
 
     def seat_models(self) -> list[ModelRow]:
-        """The models a seat may take: the bundled starter (when present) and verified, installed files."""
-        return [r for r in self.rows() if r.id in self._available()]
+        """The models a seat may take: the bundled starter (when present), verified installed files, and
+        the remote models."""
+        return [r for r in self.rows() if r.id in self._available()] + self._remote_rows()
+
+    def _remote_rows(self) -> list[ModelRow]:
+        return [ModelRow(id=r.model_id, name=f"{r.name} (remote)", company=r.url, size_bytes=0, license="",
+                         chat_format="server's own", ram_mb=0, params_millions=0, state="installed", kind="remote",
+                         notes=f"{r.model} on {r.url}") for r in self.remotes.rows()]
 
     def seats(self) -> list[SeatChoice]:
         """The saved seats, five of them; a seat whose model is no longer installed shows the starter."""
@@ -493,6 +503,7 @@ class ModelManager(QObject):
         available = {mid for mid, m in load_registry(self.models_dir).items() if mid in ids and m.path.is_file()}
         if self._starter_file()[0] is not None:
             available.add(self._starter.id)
+        available.update(s.model_id for s in self.remotes.specs())
         return available
 
     # -- jobs ------------------------------------------------------------------------------------------

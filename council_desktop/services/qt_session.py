@@ -114,10 +114,16 @@ class CouncilSession(QObject):
     def council_preview(self) -> Event:
         """The seated council as a ``roles`` event (sequence 0, never stored): each member's loading state
         and why a seat failed, and who proposes and chairs next."""
-        errors = {**self.runtime.engine.errors, **self._seat_errors}
+        errors = {**self.runtime.engine.errors, **self.runtime.load_errors, **self._seat_errors}
         status = {"loading": "loading", "failed": "failed", "unloaded": "unloaded"}
         members = [m.payload(status.get(self._seat_states.get(m.id, "loading"), "ok"), errors.get(m.id, ""))
                    for m in self.runtime.members]
+        speeds = self.runtime.seat_stats()
+        for member in members:  # time to the first token and tokens/s of each seat's last turn
+            stats = speeds.get(str(member["id"]))
+            if stats is not None and stats.tokens_per_s:
+                member["speed"] = (f"{stats.latency_s:.2f} s to first token, " if stats.latency_s else "") + \
+                    f"{stats.tokens_per_s:.1f} tok/s"
         proposer, chairman = self.runtime.next_roles() if self._loaded else (None, None)
         return Event(0, "roles", 0.0, datetime.now(UTC).isoformat(timespec="milliseconds"),
                      {"mode": "debate", "seed": None, "members": members, "proposer": proposer,

@@ -3,18 +3,24 @@ hosts the decode loop on a QThreadPool, the CLI on a plain thread."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ..core.backend import CouncilBackend
 from ..core.events import Event, EventLog
 from ..core.pipeline import Mode, Orchestrator, SessionOutcome, SessionPlan
 from ..core.types import CancelToken, Member
 from ..llm.backend import EngineBackend
 from ..llm.engine import Engine
+from ..llm.remote import RemoteBackend, RemoteClient, RemoteError, SeatStats
+from ..llm.routing import RoutingBackend
 from ..llm.seating import Seat
+from ..llm.secrets import KeyStoreError, load_key
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +74,11 @@ class CouncilRuntime:
         self._host_factory = host_factory
         self._host: LoopHost | None = None
         self.cancel_token = CancelToken()
-        self.backend: EngineBackend | None = None
+        self.backend: CouncilBackend | None = None
+        self.remote_backend: RemoteBackend | None = None
+        self._remote_stats: dict[str, SeatStats] = {}  # kept across sessions of this council
+        self._local_stats: dict[str, SeatStats] = {}
+        self._turn_started: dict[str, float] = {}
         self.save_error = ""
         self._closed = False  # shut down for good: a load still running must not start the loop again
 
@@ -76,9 +86,36 @@ class CouncilRuntime:
     def members(self) -> list[Member]:
         return [s.member for s in self.seats]
 
+    @property
+    def remote_seats(self) -> list[Seat]:
+        return [s for s in self.seats if s.remote is not None]
+
+    def remote_stats(self) -> dict[str, SeatStats]:
+        """Latency (first token) and tokens/s of each remote seat's last answer."""
+        return dict(self._remote_stats)
+
+    def seat_stats(self) -> dict[str, SeatStats]:
+        """Latency (turn start to first streamed token) and tokens/s of every seat's last spoken turn; the
+        remote backend's own figures (request to first byte of text) for remote seats."""
+        return {**self._local_stats, **{k: v for k, v in self._remote_stats.items() if v.tokens_per_s}}
+
+    def _speed_sink(self, event: Event) -> None:
+        d = event.data
+        mid = str(d.get("member") or "")
+        if event.kind == "turn_started":
+            self._turn_started[mid] = event.t
+        elif event.kind == "token" and mid in self._turn_started:
+            self._local_stats.setdefault(mid, SeatStats()).latency_s = event.t - self._turn_started.pop(mid)
+        elif event.kind in ("opinion", "rebuttal", "answer", "synthesis") and d.get("seconds"):
+            self._local_stats.setdefault(mid, SeatStats()).tokens_per_s = float(d.get("tokens") or 0) / float(
+                d["seconds"])
+
     def load(self, progress: Callable[[str, str], None] | None = None) -> dict[str, str]:
-        """Load every seat's model, one file after another; the decode loop starts afterwards."""
-        self.load_errors = self.engine.load([s.spec for s in self.seats], progress)
+        """Load every seat's model, one file after another; the decode loop starts afterwards. Remote
+        seats are checked instead: the server answers and lists the model (a seat that fails says why)."""
+        errors = self.engine.load([s.spec for s in self.seats if s.remote is None], progress)
+        errors.update(_check_remotes(self.remote_seats, progress))
+        self.load_errors = errors
         if self._host is None and not self._closed:
             if self._host_factory is None:
                 from ..llm.backend import EngineThread
@@ -89,6 +126,32 @@ class CouncilRuntime:
             self._host.start()
         return self.load_errors
 
+    async def _recheck_remotes(self) -> None:
+        """Ask again, off the loop's thread, the servers of remote seats that failed earlier: a server
+        started after the council was seated takes part in the next session."""
+        failed = [s for s in self.remote_seats if s.member.id in self.load_errors]
+        if not failed:
+            return
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[dict[str, str]] = loop.create_future()
+
+        def settle(errors: dict[str, str]) -> None:
+            if not done.done():
+                done.set_result(errors)
+
+        def work() -> None:
+            errors = _check_remotes(failed, None)
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(settle, errors)
+
+        threading.Thread(target=work, name="council-remote-recheck", daemon=True).start()
+        errors = await done
+        for seat in failed:
+            if seat.member.id in errors:
+                self.load_errors[seat.member.id] = errors[seat.member.id]
+            else:
+                self.load_errors.pop(seat.member.id, None)
+
     def reseat(self, seats: Sequence[Seat]) -> None:
         """Take a new council: the decode loop stops and frees the old models; the new seats load on the
         next ``load`` (call it between sessions, never while one runs)."""
@@ -96,6 +159,8 @@ class CouncilRuntime:
         self.seats = list(seats)
         self.engine = Engine(seat_ctx=self.seat_ctx)
         self.load_errors = {}
+        self._remote_stats = {}
+        self._local_stats = {}
 
     def next_roles(self) -> tuple[str | None, str | None]:
         """Who proposes and who chairs the next session (member ids), or (None, None) without a store or
@@ -113,13 +178,15 @@ class CouncilRuntime:
     async def run(self, req: RunRequest, cancel: CancelToken | None = None) -> tuple[str, SessionOutcome]:
         if self._host is None:
             self.load()
+        else:
+            await self._recheck_remotes()
         session_id = uuid.uuid4().hex
         ids = [m.id for m in self.members]
         proposer = chairman = 0
         nudges: dict[str, list[str]] = {}
         traits: dict[str, dict[str, float]] = {}
         finalize = None
-        sinks = list(req.sinks)
+        sinks = [*req.sinks, self._speed_sink]
         recent: list[str] = []
         recorder = None
         if self.store is not None:
@@ -135,7 +202,7 @@ class CouncilRuntime:
                            chairman=chairman, max_tokens=req.max_tokens, nudges=nudges, traits=traits,
                            previous=req.previous, recent_topics=recent, unavailable=self.load_errors)
         self.cancel_token = cancel or CancelToken()
-        self.backend = EngineBackend(self.engine)
+        self.backend = self._backend()
         self.save_error = ""
         event_log = EventLog(sinks, on_sink_error=self._sink_failed)
         orchestrator = Orchestrator(plan, self.backend, event_log, self.cancel_token, finalize)
@@ -143,6 +210,16 @@ class CouncilRuntime:
         if recorder is not None:
             self._finish_recording(recorder, session_id, outcome)
         return session_id, outcome
+
+    def _backend(self) -> CouncilBackend:
+        """The engine for local seats; with remote seats, a router that sends theirs to their servers."""
+        local = EngineBackend(self.engine)
+        remote = {s.member.id: s.remote for s in self.seats if s.remote is not None}
+        if not remote:
+            self.remote_backend = None
+            return local
+        self.remote_backend = RemoteBackend(remote, stats=self._remote_stats)
+        return RoutingBackend(local, self.remote_backend, remote)
 
     def _sink_failed(self, event: Event, exc: Exception) -> None:
         # Storage trouble (disk full, database locked) keeps the debate going; the recorder queues what
@@ -172,6 +249,8 @@ class CouncilRuntime:
         """Stop the session in progress (between tokens)."""
         self.cancel_token.cancel()
         self.engine.cancel_all()
+        if self.remote_backend is not None:  # remote streams close at once
+            self.remote_backend.cancel()
 
     def shutdown(self, timeout: float = 2.0) -> bool:
         """Stop generation and the decode loop for good (the app is closing); True when it ended within
@@ -181,8 +260,34 @@ class CouncilRuntime:
 
     def _stop_host(self, timeout: float = 2.0) -> bool:
         self.cancel_token.cancel()
+        if self.remote_backend is not None:
+            self.remote_backend.cancel()
         if self._host is None:
             return True
         ok = self._host.stop(timeout)
         self._host = None
         return ok
+
+
+def _check_remotes(seats: Sequence[Seat], progress: Callable[[str, str], None] | None) -> dict[str, str]:
+    """Each remote seat's server answers and lists its model; {member id: why not} for those that fail."""
+    errors: dict[str, str] = {}
+    checked: dict[str, str] = {}  # remote id -> "" (fine) or the reason
+    for seat in seats:
+        assert seat.remote is not None
+        if progress:
+            progress(seat.member.id, "loading")
+        if seat.remote.id not in checked:
+            try:
+                seconds, _ = RemoteClient(seat.remote, load_key(seat.remote)).check()
+                checked[seat.remote.id] = ""
+                log.info("remote %s: %s serves %s (%.0f ms)", seat.remote.id, seat.remote.server,
+                         seat.remote.model, seconds * 1000)
+            except (RemoteError, KeyStoreError) as exc:
+                checked[seat.remote.id] = str(exc)
+                log.warning("remote seat %s: %s", seat.remote.id, exc)
+        if checked[seat.remote.id]:
+            errors[seat.member.id] = checked[seat.remote.id]
+        if progress:
+            progress(seat.member.id, "failed" if checked[seat.remote.id] else "ready")
+    return errors

@@ -8,10 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 
-def plain_label(text: str = "", name: str = "") -> QLabel:
+def plain_label(text: str = "", name: str = "", wrap: bool = False) -> QLabel:
     """A label that shows ``text`` literally (never as rich text), with ``name`` as its object name."""
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
     if name:
         label.setObjectName(name)
     return label

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.model_manager import ModelManager
+from ..plain import plain_label
 from .combo import ChevronComboBox
 from .style import STYLESHEET
 
@@ -27,12 +28,8 @@ DETECT = "Detect from the file's chat template"
 
 
 def _plain(text: str = "", name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    if name:
-        label.setObjectName(name)
-    return label
+    """Server names, paths and messages are never markup."""
+    return plain_label(text, name, wrap=True)
 
 
 def _format_combo(manager: ModelManager, *, detect: bool) -> QComboBox:

@@ -198,7 +198,8 @@ class CouncilTab(QWidget):
             dot.setStyleSheet(f"color: {theme.qcolor(str(m.get('color') or theme.MUTED)).name()};")
             name = plain_label(str(m.get("name") or mid), "cell")
             model = plain_label(str(m.get("model") or ""), "cell")
-            state = plain_label(f"{text}: {reason}" if reason else text)
+            speed = str(m.get("speed") or "")  # a seat's first-token latency and tokens/s
+            state = plain_label(f"{text}: {reason}" if reason else f"{text} · {speed}" if speed else text)
             state.setStyleSheet(f"color: {color};")
             state.setWordWrap(True)
             if reason:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout
 from ...services.model_manager import ModelManager
 from .council_tab import CouncilTab
 from .models_tab import ModelsTab
+from .remote_tab import RemoteTab
 from .style import STYLESHEET
 
 
@@ -28,7 +29,9 @@ class SettingsDialog(QDialog):
         self.tabs.tabBar().setDrawBase(False)
         self.models_tab = ModelsTab(manager)
         self.council_tab = CouncilTab(manager)
+        self.remote_tab = RemoteTab(manager.remotes)
         self.tabs.addTab(self.models_tab, "&Models")
+        self.tabs.addTab(self.remote_tab, "&Remote")
         self.tabs.addTab(self.council_tab, "&Council")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
