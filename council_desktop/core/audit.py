@@ -95,9 +95,11 @@ class Audit:
     judges: list[JudgeAudit]
     pairs: list[PairAgreement]
     agreement_note: str
+    points: list[tuple[int, float]] = field(default_factory=list)  # (answer length, score) per ballot
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        d.pop("points")  # the raw ballots are in the history; the JSON carries the figures
         for j, judge in zip(d["judges"], self.judges, strict=True):
             j["self_preference"] = judge.self_preference
         d["flagged"] = [j.judge for j in self.judges if j.flags]
@@ -213,7 +215,7 @@ def audit(ballots: Sequence[Ballot], names: Mapping[str, str] | None = None) -> 
                          "(little better than chance)." if mean_rho > -0.2 else "(they tend to disagree)."))
     return Audit(len(ballots), len({b.session for b in ballots}), overall, by_label, length_r, length_note,
                  label_note, _mean(own), _mean(other), len(own), len(other), self_note, judges, pairs,
-                 agreement_note)
+                 agreement_note, [(b.length, b.score) for b in ballots])
 
 
 def _length_note(r: float | None, n: int) -> str:

@@ -135,6 +135,9 @@ class ArenaScene(QGraphicsScene):
                                                        "scale": round(bubble.scale(), 3)},
                 "achievements": [badge for badge, _ in av.achievements],
             }
+            if av.viewer_badge is not None:  # the viewer's row (issue 15), only when they judged
+                members[mid]["viewer"] = {"text": av.viewer_badge.text, "value": av.viewer_badge.value,
+                                          "color": av.viewer_badge.color, "revealed": av.viewer_badge.revealed}
         lines = [{"from": ln.source, "to": ln.target, "stance": ln.stance, "pen_style": ln.pen_style,
                   "color": ln.color, "visible": ln.isVisible(), "opacity": round(ln.opacity(), 3),
                   "progress": round(ln.drawn(), 3)} for ln in self._lines.values()]
@@ -283,6 +286,32 @@ class ArenaScene(QGraphicsScene):
             if target in self._avatars:
                 self._avatars[target].add_badge("—", rank_color(None, 0), value=None, source=reviewer, tooltip=tip,
                                                 delay=i * motion.FLIP_STAGGER_MS)
+
+    def on_event_viewer_ballot(self, d: dict[str, Any]) -> None:
+        """The viewer's ballot: a sixth row of badges ("You 7", "You #2", "You: ally")."""
+        counted = " (counted in the aggregate)" if d.get("counted") else " (shown beside the council's, not counted)"
+        if d.get("kind") == "alliance":
+            for stance, text, color in (("agree", "You: ally", theme.GREEN), ("disagree", "You: opponent", theme.RED)):
+                for target in d.get(stance) or []:
+                    if target in self._avatars:
+                        self._avatars[target].set_viewer_badge(text, color, f"You declared {self.roster.name(target)}"
+                                                               f" {'an ally' if stance == 'agree' else 'an opponent'}")
+            return
+        order = [m for m in d.get("order") or [] if isinstance(m, str)]
+        for i, row in enumerate(d.get("scores") or []):
+            target, score = row.get("target"), row.get("score")
+            if target not in self._avatars or not isinstance(score, int | float):
+                continue
+            if d.get("kind") == "ranking" and target in order:
+                pos = order.index(target) + 1
+                self._avatars[target].set_viewer_badge(f"You #{pos}", rank_color(pos, len(order)),
+                                                       f"You ranked it #{pos} of {len(order)}{counted}", value=pos,
+                                                       delay=i * motion.FLIP_STAGGER_MS)
+            else:
+                self._avatars[target].set_viewer_badge(
+                    f"You {int(score)}", score_color(int(score)),
+                    f"You gave {int(score)}/10 as {row.get('label')}{counted}", value=float(score),
+                    delay=i * motion.FLIP_STAGGER_MS)
 
     def on_event_aggregate(self, d: dict[str, Any]) -> None:
         bottom = set(self.roster.bottom)
