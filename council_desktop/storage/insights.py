@@ -50,7 +50,9 @@ def derive(db: SqliteDatabase, sid: str, ev: Event, member: Callable[[Any], str]
     if ev.kind == "forked":
         parent = str(d["parent"])
         exists = Session.select().where(Session.id == parent).exists(db)
-        changes: dict[str, Any] = {"parent": parent if exists else None, "fork_stage": int(d["stage"])}
+        # started_at: when the fork ran (its first events are copies stamped with the parent's times).
+        changes: dict[str, Any] = {"parent": parent if exists else None, "fork_stage": int(d["stage"]),
+                                   "started_at": ev.at}
         if d.get("chairman"):
             changes["chairman"] = str(d["chairman"])
         if d.get("seed") is not None:

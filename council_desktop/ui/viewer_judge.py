@@ -108,7 +108,7 @@ class ViewerJudgePanel(QFrame):
         elif event.kind == "viewer_open":
             self._open(int(d["stage"]), str(d["kind"]), {str(k): str(v) for k, v in (d.get("labels") or {}).items()})
         elif event.kind == "viewer_ballot" and int(d.get("stage", -1)) == self.stage:
-            self._close("Your ballot is in: the badges in gold-outlined pills are yours.")
+            self._close("Your ballot is in: the “You” badges under the members are yours.")
         elif event.kind == "viewer_skipped" and int(d.get("stage", -1)) == self.stage:
             self._close("The council moved on before you cast a ballot; the next stage is yours to judge.")
         elif event.kind == "complete":
