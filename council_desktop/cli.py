@@ -105,6 +105,13 @@ class TerminalProgress:
             self._print(f"  ! {self.names.get(d['chairman'])} takes the chair: {d['reason']}")
         elif k == "achievement":
             self._print(f"  ★ {self.names.get(d['member'], d['member'])} earned {d['badge']}: {d['reason']}")
+        elif k == "forked":
+            changed = ", ".join(f"{key} {value}" for key, value in (d.get("changes") or {}).items()) or "nothing"
+            self._print(f"\n== fork of {d['parent']} from stage {d['stage']} (changed: {changed}); "
+                        f"the events above are the parent's")
+        elif k == "viewer_ballot":
+            self._print(f"  you ({d['kind']}): " + ", ".join(
+                f"{self.names.get(r['target'], r['target'])} {r['score']}" for r in d.get("scores") or []))
         elif k == "complete":
             self._print(f"\n{d['status']}" + (f": {d['reason']}" if d.get("reason") else ""))
 

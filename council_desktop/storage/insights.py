@@ -18,6 +18,13 @@ from .queries import session_means
 FINISHED = "s.status = 'finished'"
 
 
+def _own(alias: str) -> str:
+    """Rows a session produced itself: a fork's copies of its parent's ballots (every row before its
+    ``forked`` event) are the parent's, and are counted there once."""
+    return (f"NOT EXISTS (SELECT 1 FROM events f WHERE f.session_id = {alias}.session_id AND f.kind = 'forked' "
+            f"AND f.seq > {alias}.seq)")
+
+
 @dataclass(frozen=True)
 class ModelRow:
     model_file: str  # the identity the rows are grouped by
@@ -94,13 +101,16 @@ def leaderboard_by_model(db: SqliteDatabase) -> list[ModelRow]:
             SELECT CASE WHEN sm.model_file != '' THEN sm.model_file ELSE sm.model END, pr.score
             FROM peer_reviews pr JOIN sessions s ON s.id = pr.session_id
             JOIN session_members sm ON sm.session_id = pr.session_id AND sm.member_id = pr.target_id
-            WHERE {FINISHED} AND pr.valid = 1 AND pr.score IS NOT NULL"""):
+            WHERE {FINISHED} AND pr.valid = 1 AND pr.score IS NOT NULL AND {_own("pr")}"""):
         scores.setdefault(key, []).append(float(score))
     model_of = {(sid, mid): key for sid, mid, key in _rows(db, f"""
             SELECT sm.session_id, sm.member_id, CASE WHEN sm.model_file != '' THEN sm.model_file ELSE sm.model END
             FROM session_members sm JOIN sessions s ON s.id = sm.session_id WHERE {FINISHED}""")}
     wins: dict[str, int] = {}
+    copied = {sid for (sid,) in _rows(db, "SELECT id FROM sessions WHERE fork_stage >= 3")}  # its reviews are copies
     for sid, means in session_means(db):
+        if sid in copied:
+            continue
         best = max(means.values())
         won = {model_of.get((sid, m)) for m, v in means.items() if v >= best - 1e-9}
         for key in won - {None}:
@@ -129,7 +139,8 @@ def audit_ballots(db: SqliteDatabase) -> tuple[list[Ballot], dict[str, str]]:
                for sid, judge, target, label, score in _rows(db, f"""
         SELECT pr.session_id, pr.reviewer_id, pr.target_id, pr.label, pr.score
         FROM peer_reviews pr JOIN sessions s ON s.id = pr.session_id
-        WHERE {FINISHED} AND pr.valid = 1 AND pr.score IS NOT NULL ORDER BY s.started_at, pr.seq""")]
+        WHERE {FINISHED} AND pr.valid = 1 AND pr.score IS NOT NULL AND {_own("pr")}
+        ORDER BY s.started_at, pr.seq""")]
     names = {mid: name for mid, name in _rows(db, "SELECT id, name FROM members")}
     return ballots, names
 
@@ -142,7 +153,8 @@ def viewer_pairs(db: SqliteDatabase) -> list[tuple[dict[str, float], dict[str, d
     viewer: dict[str, dict[str, float]] = {}
     for sid, kind, target, score, position in _rows(db, f"""
             SELECT v.session_id, v.kind, v.target_id, v.score, v.position FROM viewer_ballots v
-            JOIN sessions s ON s.id = v.session_id WHERE {FINISHED} AND v.kind IN ('review', 'ranking')"""):
+            JOIN sessions s ON s.id = v.session_id WHERE {FINISHED} AND v.kind IN ('review', 'ranking')
+              AND {_own("v")}"""):
         value = -float(position) if kind == "ranking" and position is not None else score
         if value is not None:
             viewer.setdefault(sid, {})[str(target)] = float(value)

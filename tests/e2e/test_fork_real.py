@@ -27,7 +27,7 @@ def test_fork_a_real_debate_from_the_rebuttals_with_another_chair(tmp_path: Path
     run = cli(home, "debate", "--topic", "Should homework be banned?", "--seed", "3", "--max-tokens", "16",
               timeout=1200)
     assert run.returncode == 0, run.stderr[-3000:]
-    db = home / "council.db"
+    db = home / "council.sqlite3"
     conn = sqlite3.connect(db)
     (parent, chair), = conn.execute("SELECT id, chairman FROM sessions").fetchall()
     conn.close()

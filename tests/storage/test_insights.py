@@ -139,7 +139,11 @@ def test_a_stored_fork_names_its_parent(store: Store) -> None:
     assert store.lineage("child").parent == "parent" and store.lineage("child").fork_stage == 3
     assert store.lineage("parent").children == (("child", 3),)
     assert store.forks() == {"child": ("parent", 3)}
-    # The fork's copied reviews count once per session in analytics, like any session's.
+    # The fork's transcript has its copied reviews, but the audit and the by-model board count them once
+    # (in the parent).
     assert store.db.execute_sql("SELECT COUNT(*) FROM peer_reviews WHERE session_id = 'child'").fetchone()[0] == 20
+    assert store.audit().ballots == 20 and store.audit().sessions == 1
+    (model,) = store.leaderboard_by_model()
+    assert model.scores == 20 and model.sessions == 2 and model.wins == 1
     store.delete_session("parent")
     assert store.lineage("child").parent is None

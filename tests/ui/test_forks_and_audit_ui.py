@@ -95,11 +95,12 @@ def test_analytics_shows_by_model_and_the_audit_with_ballot_counts(history: Hist
     qtbot.addWidget(view)
     by_model = view.by_model
     assert by_model.table.rowCount() == 1 and by_model.cell(0, "Model") == "scripted"
-    assert by_model.cell(0, "Scores") == "40" and by_model.cell(0, "Sessions") == "2"
+    # The fork re-ran from its rebuttals: its reviews are the parent's, counted once.
+    assert by_model.cell(0, "Scores") == "20" and by_model.cell(0, "Sessions") == "2"
     assert by_model.cell(0, "Sat as") == "Optimist, Poet, Pragmatist, Sage, Skeptic"
     audit = view.audit.audit
-    assert audit is not None and audit.ballots == 40 and audit.sessions == 2
+    assert audit is not None and audit.ballots == 20 and audit.sessions == 1
     assert view.audit.table.rowCount() == 5
     assert "scores" in view.audit.label_card.note_label.text()
-    assert view.audit.table_card.title_label.text().startswith("The judges — 40 scores from 2")
+    assert view.audit.table_card.title_label.text().startswith("The judges — 20 scores from 1")
     assert not view.viewer.rows and not view.viewer.empty_label.isHidden()  # the viewer never judged here
