@@ -104,3 +104,33 @@ def test_analytics_shows_by_model_and_the_audit_with_ballot_counts(history: Hist
     assert "scores" in view.audit.label_card.note_label.text()
     assert view.audit.table_card.title_label.text().startswith("The judges — 20 scores from 1")
     assert not view.viewer.rows and not view.viewer.empty_label.isHidden()  # the viewer never judged here
+
+
+def test_a_fork_whose_seats_are_not_at_the_table_says_why_in_one_line(history: HistoryService, qtbot: Any,
+                                                                       settings: QSettings) -> None:
+    from council_desktop.app import _wire
+    from council_desktop.services.qt_session import CouncilSession
+    from council_desktop.services.runtime import CouncilRuntime
+
+    session = CouncilSession(CouncilRuntime([], None))  # a council with none of the parent's seats
+    session._mark_loaded({})
+    window = MainWindow(settings=settings)
+    qtbot.addWidget(window)
+    _wire(window, session, history)
+    assert window.replay_view is not None and window.open_replay("parent-session")
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        with qtbot.wait_signal(session.session_finished) as finished:
+            window.replay_view.request_fork({"stage": 3, "chair": "poet", "seed": None, "temperatures": {}})
+            assert window.running
+            loop.run_until_complete(session._task)  # type: ignore[arg-type]
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    sid, status, reason = finished.args
+    assert (sid, status) == ("", "failed") and "not all at the table" in reason and "\n" not in reason
+    assert not window.running and not window.error_banner.isHidden() and "Sage" in window.error_label.text()
+    assert len(history.sessions()) == 2  # nothing was stored
+    window.close()
+    session.shutdown(0.5)
