@@ -151,7 +151,7 @@ class ViewerJudgePanel(QFrame):
                 text = QPlainTextEdit()
                 text.setReadOnly(True)
                 text.setPlainText(self._texts.get(member, ""))  # model text: plain, never markup
-                text.setMaximumHeight(88)
+                text.setMaximumHeight(76)
                 box.addWidget(text)
                 spin = QSpinBox()
                 spin.setRange(0, 10)
