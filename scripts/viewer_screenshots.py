@@ -2,8 +2,8 @@
 badge row, the by-model leaderboard, the bias audit, agreement with you, and a fork's family in Sessions
 and Replay.
 
-When ``--db`` does not exist yet it first holds real sessions there with the starter council (llama.cpp, in
-process): two debates in which a stand-in viewer casts ballots (it scores the longer answers higher and
+It first holds in ``--db`` the real sessions it lacks, with the starter council (llama.cpp, in process):
+``--debates`` debates (2) in which a stand-in viewer casts ballots (it scores the longer answers higher and
 sides with the first member), and a fork of the first from its rebuttals with another chair and seed.
 
 Run: .venv/bin/python scripts/viewer_screenshots.py --db /tmp/viewer.db [--out docs/screenshots]
@@ -58,22 +58,28 @@ class StandInViewer:
                                                    for i, lab in enumerate(ranked)}))
 
 
-def hold_sessions(db: Path) -> None:
+def hold_sessions(db: Path, debates: int = 2, max_tokens: int = 64) -> None:
+    """Hold what the file lacks (resumable): up to ``debates`` debates, then one fork of the first."""
     store = Store.open(db)
+    store.mark_interrupted()
+    done = [r for r in store.sessions(limit=1000) if r.status == "finished" and not store.lineage(r.id).parent]
+    forked = any(store.lineage(r.id).parent for r in store.sessions(limit=1000) if r.status == "finished")
+    if len(done) >= debates and forked:
+        store.close()
+        return
     runtime = CouncilRuntime(starter_council(), store, seat_ctx=2048)
     runtime.load()
     try:
-        first = ""
-        for seed, topic in enumerate(TOPICS, start=21):
+        for seed, topic in list(enumerate(TOPICS, start=21))[len(done):debates]:
             inbox = ViewerInbox()
-            sid, outcome = asyncio.run(runtime.run(RunRequest("debate", topic, seed, 64, viewer=inbox,
+            sid, outcome = asyncio.run(runtime.run(RunRequest("debate", topic, seed, max_tokens, viewer=inbox,
                                                               sinks=[StandInViewer(inbox)])))
-            first = first or sid
             print(f"held debate {sid}: {outcome.status} {outcome.reason}", flush=True)
-        chair = "skeptic"
-        sid, outcome = asyncio.run(runtime.fork(ForkRequest(first, store.load_events(first), 3, chair=chair,
-                                                            seed=5, max_tokens=64)))
-        print(f"held fork {sid} of {first}: {outcome.status} {outcome.reason}", flush=True)
+        first = [r for r in store.sessions(limit=1000) if r.status == "finished"][-1].id  # the oldest
+        if not forked:
+            sid, outcome = asyncio.run(runtime.fork(ForkRequest(first, store.load_events(first), 3, chair="skeptic",
+                                                                seed=5, max_tokens=max_tokens)))
+            print(f"held fork {sid} of {first}: {outcome.status} {outcome.reason}", flush=True)
     finally:
         runtime.shutdown()
         store.close()
@@ -88,7 +94,7 @@ def render(db: Path, out: Path, app: QApplication) -> None:
     store = Store.open(db)
     history = HistoryService(store)
     sessions = history.sessions()
-    fork = next(s for s in sessions if s.parent)
+    fork = next(s for s in sessions if s.parent and s.status == "finished")
     parent = next(s for s in sessions if s.id == fork.parent)
     events = history.events(parent.id)
     with tempfile.TemporaryDirectory() as tmp:
@@ -136,10 +142,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True, help="held first when it is missing")
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--debates", type=int, default=2, help="debates to hold before the fork")
+    parser.add_argument("--max-tokens", type=int, default=64)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    if not args.db.exists():
-        hold_sessions(args.db)
+    hold_sessions(args.db, args.debates, args.max_tokens)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     apply_theme(app)
