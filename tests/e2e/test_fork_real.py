@@ -56,4 +56,5 @@ def test_fork_a_real_debate_from_the_rebuttals_with_another_chair(tmp_path: Path
     assert rows == {parent: None, child: parent}
     out = tmp_path / "fork.json"
     assert cli(home, "export", child[:8], str(out)).returncode == 0
-    assert json.loads(out.read_text())["parent"] == {"session_id": parent, "stage": 3}
+    assert json.loads(out.read_text())["parent"] == {"session_id": parent, "stage": 3,
+                                                     "changes": {"chairman": new_chair, "seed": 11}}
