@@ -197,7 +197,9 @@ def audit(ballots: Sequence[Ballot], names: Mapping[str, str] | None = None) -> 
     label_note = ("Not enough ballots yet to compare the labels." if gap is None else
                   f"Answers shown as {hi.label} get {hi.mean:.1f} on average and {lo.label} {lo.mean:.1f}: "  # type: ignore[union-attr]
                   + ("the place an answer is listed in barely matters." if gap < 1.0 else
-                     "where an answer is listed moves its score noticeably."))
+                     "where an answer is listed moves its score noticeably"
+                     + (" (few ballots per label yet: this may be chance)." if min(f.ballots for f in by_label)
+                        < MIN_BALLOTS else ".")))
     length_r = pearson([float(b.length) for b in ballots], scores)
     length_note = _length_note(length_r, len(ballots))
     own = [b.score for b in ballots if b.judge_model and b.judge_model == b.target_model]
