@@ -145,6 +145,10 @@ def _wire(window: object, session: object, history: object = None, manager: obje
 
     window.convene_requested.connect(convene)
     window.ask_requested.connect(ask)
+    session.set_viewer_counts(window.viewer_counts)
+    window.viewer_count_toggled.connect(session.set_viewer_counts)
+    window.viewer_ballot_cast.connect(session.cast_viewer_ballot)
+    session.viewer_ballot_refused.connect(window.viewer_panel.show_refusal)
     window.stop_requested.connect(session.stop)
     session.event_emitted.connect(window.on_event)
     session.council_changed.connect(window.show_council)
@@ -152,6 +156,21 @@ def _wire(window: object, session: object, history: object = None, manager: obje
     if isinstance(history, HistoryService):
         window.set_history(history)
         session.session_finished.connect(lambda *_: history.notify_session_finished())
+
+        def fork(session_id: str, changes: dict[str, Any]) -> None:
+            from .services.history import HistoryError
+            from .services.runtime import ForkRequest
+
+            try:
+                events = history.events(session_id)
+            except HistoryError as exc:
+                window.show_error(str(exc))
+                return
+            window.set_running(True)
+            session.fork(ForkRequest(session_id, events, int(changes["stage"]), chair=changes.get("chair"),
+                                     seed=changes.get("seed"), temperatures=dict(changes.get("temperatures") or {})))
+
+        window.fork_requested.connect(fork)
     if isinstance(manager, ModelManager):
         _wire_settings(window, session, manager, seats_for)
 

@@ -1,4 +1,4 @@
-"""The headless front end: `council-desktop debate|ask|history|leaderboard|export|models|screenshot`."""
+"""The headless front end: `council-desktop debate|ask|history|leaderboard|audit|fork|export|models|screenshot`."""
 
 from __future__ import annotations
 
@@ -144,6 +144,21 @@ class TerminalProgress:
     def on_event_complete(self, d: ev.CompleteData) -> None:
         self._print(f"\n{d.get('status')}" + (f": {d['reason']}" if d.get("reason") else ""))
 
+    def on_event_forked(self, d: ev.ForkedData) -> None:
+        changed = ", ".join(f"{key} {value}" for key, value in (d.get("changes") or {}).items()) or "nothing"
+        self._print(f"\n== fork of {d.get('parent')} from stage {d.get('stage')} (changed: {changed}); "
+                    f"the events above are the parent's")
+
+    def on_event_viewer_open(self, d: ev.ViewerOpenData) -> None:
+        """The viewer judges in the window only; the terminal has nothing to show."""
+
+    def on_event_viewer_skipped(self, d: ev.ViewerSkippedData) -> None:
+        """The terminal never casts the viewer's ballot."""
+
+    def on_event_viewer_ballot(self, d: ev.ViewerBallotData) -> None:
+        self._print(f"  you ({d.get('kind')}): " + ", ".join(
+            f"{self.names.get(r.get('target', ''), r.get('target'))} {r.get('score')}" for r in d.get("scores") or []))
+
     def _status(self, force: bool = False) -> None:
         if not self.live or self.stage < 0:
             return
@@ -254,6 +269,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_leaderboard(args: argparse.Namespace) -> int:
     store = _open_store(args)
+    if args.by == "model":
+        return _leaderboard_by_model(store)
     rows = store.leaderboard()
     if not rows:
         print("no sessions yet")
@@ -263,6 +280,100 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
         mean = f"{r.mean_score:.2f}" if r.mean_score is not None else "–"
         print(f"{i:>2}  {r.name:<22} {mean:>5} {r.sessions:>8} {r.wins:>5} {r.rebuttals:>9} {r.badges:>6}")
     return 0
+
+
+def _leaderboard_by_model(store: Any) -> int:
+    rows = store.leaderboard_by_model()
+    if not rows:
+        print("no sessions yet")
+        return 0
+    print(f"{'#':>2}  {'model':<34} {'mean':>5} {'scores':>6} {'sessions':>8} {'seats':>5} {'wins':>5}  personas")
+    for i, r in enumerate(rows, start=1):
+        mean = f"{r.mean_score:.2f}" if r.mean_score is not None else "–"
+        print(f"{i:>2}  {_plain(r.name)[:34]:<34} {mean:>5} {r.scores:>6} {r.sessions:>8} {r.seats:>5} {r.wins:>5}  "
+              + ", ".join(_plain(p) for p in r.personas))
+    return 0
+
+
+def _plain(text: str) -> str:
+    """Stored text for the terminal: control characters (escape sequences) shown as '?'."""
+    return "".join(c if c.isprintable() else "?" for c in str(text))
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    import json
+
+    store = _open_store(args)
+    audit = store.audit()
+    if args.json:
+        print(json.dumps(audit.to_dict(), indent=2, ensure_ascii=True))
+        return 0
+    if not audit.ballots:
+        print("no ballots yet: the audit needs finished sessions")
+        return 0
+    mean = f"{audit.mean:.2f}" if audit.mean is not None else "–"
+    print(f"{audit.ballots} scores from {audit.sessions} finished sessions; mean score {mean}")
+    print("\nLabel / position: " + "  ".join(f"{f.label} {f.mean:.2f} (n={f.ballots})" for f in audit.by_label))
+    print(f"  {audit.label_note}")
+    print(f"Length: {audit.length_note}")
+    print(f"Self-preference: {audit.self_note}")
+    print(f"Agreement: {audit.agreement_note}")
+    print(f"\n{'judge':<22} {'scores':>6} {'mean':>5} {'lenient':>7} {'spread':>6} {'label gap':>9} {'len r':>6} "
+          f"{'self':>5} {'agree':>6}  flags / note")
+
+    def num(v: float | None, fmt: str) -> str:
+        return "–" if v is None else format(v, fmt)
+
+    for j in audit.judges:
+        print(f"{_plain(j.name)[:22]:<22} {j.ballots:>6} {j.mean:>5.2f} {j.leniency:>+7.2f} {j.spread:>6.2f} "
+              f"{num(j.label_gap, '.2f'):>9} {num(j.length_r, '+.2f'):>6} {num(j.self_preference, '+.1f'):>5} "
+              f"{num(j.agreement, '+.2f'):>6}  {('FLAGGED ' + ','.join(j.flags) + ': ') if j.flags else ''}"
+              f"{'; '.join(j.notes)}")
+    return 0
+
+
+def cmd_fork(args: argparse.Namespace) -> int:
+    from .llm.seating import council_from_settings
+    from .services.runtime import CouncilRuntime, ForkRequest
+
+    store = _open_store(args)
+    matches = [s for s in store.sessions(search=None, limit=100000) if s.id.startswith(args.session)]
+    if len(matches) != 1:
+        print(f"{APP_NAME}: {'no' if not matches else 'more than one'} session matches {args.session!r}",
+              file=sys.stderr)
+        return 2
+    parent = matches[0]
+    if parent.status == "running":
+        print(f"{APP_NAME}: session {parent.id[:8]} is still running; fork it once it has ended", file=sys.stderr)
+        return 2
+    temperatures: dict[str, float] = {}
+    for item in args.temperature or []:
+        member, _, value = item.partition("=")
+        try:
+            temperatures[member] = float(value)
+        except ValueError:
+            print(f"{APP_NAME}: --temperature takes MEMBER_ID=T, not {item!r}", file=sys.stderr)
+            return 2
+    events = store.load_events(parent.id)
+    seats = council_from_settings(config.load_settings(), config.installed_models())
+    runtime = CouncilRuntime(seats, store, seat_ctx=args.ctx)
+    progress = TerminalProgress()
+    req = ForkRequest(parent.id, events, args.stage, chair=args.chair, seed=args.seed, temperatures=temperatures,
+                      max_tokens=args.max_tokens, sinks=[progress])
+    loop = asyncio.new_event_loop()
+    try:
+        task = loop.create_task(runtime.fork(req))
+        loop.add_signal_handler(signal.SIGINT, runtime.stop)
+        session_id, outcome = loop.run_until_complete(task)
+    finally:
+        runtime.shutdown()
+        loop.close()
+    print(session_id)
+    if outcome.status != "finished":
+        sys.stderr.write(f"{APP_NAME}: {outcome.status}: {outcome.reason}\n")
+        return 1 if outcome.status == "failed" else 130
+    sys.stderr.write(f"fork {session_id} of {parent.id} from stage {args.stage} finished\n")
+    return 1 if runtime.save_error else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -506,7 +617,21 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--limit", type=int, default=50)
     h.set_defaults(func=cmd_history)
     lb = sub.add_parser("leaderboard", help="print the lifetime leaderboard")
+    lb.add_argument("--by", choices=["seat", "model"], default="seat",
+                    help="rank seats (persona + model, the default) or model files across personas")
     lb.set_defaults(func=cmd_leaderboard)
+    au = sub.add_parser("audit", help="the judges' bias audit over the stored ballots")
+    au.add_argument("--json", action="store_true", help="print every figure as JSON")
+    au.set_defaults(func=cmd_audit)
+    f = sub.add_parser("fork", help="re-run a stored session from a stage; prints the new session id")
+    f.add_argument("session", help="session id (a unique prefix is enough)")
+    f.add_argument("--stage", type=int, required=True, help="the stage to re-run from (its events onward are new)")
+    f.add_argument("--chair", metavar="MEMBER_ID", help="who chairs the re-run")
+    f.add_argument("--seed", type=int, default=None, help="a new seed for the re-run stages")
+    f.add_argument("--temperature", action="append", metavar="MEMBER_ID=T", help="a member's temperature")
+    f.add_argument("--max-tokens", type=int, default=160, help="length of each member's turn")
+    f.add_argument("--ctx", type=int, default=2048, help="context tokens per seat")
+    f.set_defaults(func=cmd_fork)
     e = sub.add_parser("export", help="export a stored session")
     e.add_argument("session", help="session id (a unique prefix is enough)")
     e.add_argument("path", help="output file: .json, .md or .html")
@@ -538,7 +663,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_remote)
     g = sub.add_parser("gui", help="open the window (the default)")
     g.set_defaults(func=cmd_gui)
-    for command in (d, a, h, lb, e, s, g):  # --db also after the command (`history --db FILE`)
+    for command in (d, a, h, lb, au, f, e, s, g):  # --db also after the command (`history --db FILE`)
         command.add_argument("--db", default=argparse.SUPPRESS, help="the SQLite database")
     return p
 

@@ -5,6 +5,18 @@ wall-clock timestamp. The payload (``data``) of each kind is a plain dict; its k
 TypedDict per kind (``PAYLOADS``). They are ``total=False``: a stored session from an older version may
 lack a key that a newer one writes, so readers ``.get`` anything that came later. The order of a
 session's events is in docs/ARCHITECTURE.md, "The events".
+
+The viewer and forks (issue 15; docs/viewer.md):
+
+- ``forked``: ``{parent, stage, changes: {chairman?, seed?, temperatures?: {member: t}}, chairman, seed}``
+  — emitted right after the events copied from the parent (every event before the parent's ``stage``
+  event of index ``stage``, unchanged); the session continues live from there.
+- ``viewer_open``: ``{stage, kind: review | ranking | alliance, labels: {"Response A": id, ...}}`` — the
+  viewer may judge while the stage runs (alliances: ``labels`` maps member names to ids).
+- ``viewer_ballot``: ``{stage, kind, reviewer: "you", viewer: true, labels, scores: [{target, label,
+  score}], order: [ids best first], agree: [ids], disagree: [ids], counted}`` — the viewer's ballot, added
+  when it arrived while the stage was open; ``counted`` says whether it entered the aggregate.
+- ``viewer_skipped``: ``{stage, kind}`` — the stage closed without a ballot from the viewer.
 """
 
 from __future__ import annotations
@@ -19,7 +31,11 @@ EVENT_KINDS = (
     "roles", "stage", "topic", "turn_started", "token", "opinion", "review", "rebuttal", "alliance",
     "synthesis", "answer", "ranking", "aggregate", "chair_changed", "member_failed", "achievement",
     "complete",
+    # issue 15: forks and the viewer as a judge
+    "forked", "viewer_open", "viewer_ballot", "viewer_skipped",
 )
+
+VIEWER_ID = "you"  # the viewer's reviewer id in viewer_ballot events (never a seat's id)
 
 DEBATE_STAGES = ("topic", "opinions", "review", "rebuttals", "alliances", "synthesis")
 ASK_STAGES = ("question", "answers", "ranking", "chairman")
@@ -37,6 +53,7 @@ class MemberEntry(TypedDict, total=False):
     status: str  # ok | failed | loading | unloaded
     reason: str  # why the seat failed, when it did
     traits: dict[str, float]  # its personality, shown on hover
+    model_file: str  # the model file's identity (sha256:… or repo/file), for rankings by model
 
 
 class RolesData(TypedDict, total=False):
@@ -170,12 +187,48 @@ class CompleteData(TypedDict, total=False):
     members_total: int
 
 
+# -- issue 15: forks and the viewer as a judge (docs/viewer.md) ----------------------------------
+
+class ForkedData(TypedDict, total=False):
+    parent: str
+    stage: int
+    changes: dict[str, Any]  # chairman?, seed?, temperatures?: {member: t}
+    chairman: str
+    seed: int | None
+
+
+class ViewerOpenData(TypedDict, total=False):
+    stage: int
+    kind: str  # review | ranking | alliance
+    labels: dict[str, str]
+
+
+class ViewerBallotData(TypedDict, total=False):
+    stage: int
+    kind: str
+    reviewer: str  # always "you"
+    viewer: bool
+    labels: dict[str, str]
+    scores: list[ScoreEntry]
+    order: list[str]
+    agree: list[str]
+    disagree: list[str]
+    counted: bool  # whether it entered the aggregate
+
+
+class ViewerSkippedData(TypedDict, total=False):
+    stage: int
+    kind: str
+
+
 PAYLOADS: dict[str, type] = {
     "roles": RolesData, "stage": StageData, "topic": TopicData, "turn_started": TurnStartedData,
     "token": TokenData, "opinion": OpinionData, "review": ReviewData, "rebuttal": RebuttalData,
     "alliance": AllianceData, "synthesis": SynthesisData, "answer": AnswerData, "ranking": RankingData,
     "aggregate": AggregateData, "chair_changed": ChairChangedData, "member_failed": MemberFailedData,
     "achievement": AchievementData, "complete": CompleteData,
+    "forked": ForkedData, "viewer_open": ViewerOpenData, "viewer_ballot": ViewerBallotData,
+    "viewer_skipped": ViewerSkippedData,
 }
 
 
@@ -219,13 +272,23 @@ class EventLog:
     def subscribe(self, sink: Callable[[Event], None]) -> None:
         self._sinks.append(sink)
 
+    def replay(self, event: Event) -> Event:
+        """Re-emit a stored event unchanged (a fork copies its parent's events): same seq, time and
+        payload; the next fresh event is numbered and timed after it."""
+        self._seq = max(self._seq, event.seq)
+        self._t0 = self._clock() - event.t
+        return self._fan_out(event)
+
     def emit(self, kind: str, /, **data: Any) -> Event:
         if kind not in EVENT_KINDS:
             raise ValueError(f"unknown event kind {kind!r}")
         self._seq += 1
         event = Event(self._seq, kind, round(self._clock() - self._t0, 4),
                       datetime.now(UTC).isoformat(timespec="milliseconds"), data)
-        if kind != "token":
+        return self._fan_out(event)
+
+    def _fan_out(self, event: Event) -> Event:
+        if event.kind != "token":
             self.events.append(event)
         for sink in self._sinks:
             try:

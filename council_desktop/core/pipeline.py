@@ -12,9 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from . import ballots, prompts
+from . import ballots, prompts, viewer
 from .backend import CouncilBackend
 from .events import ASK_STAGES, DEBATE_STAGES, Event, EventLog
+from .fork import ForkStart, Restored, restore
 from .types import (
     Cancelled,
     CancelToken,
@@ -26,6 +27,7 @@ from .types import (
     Probe,
     Request,
 )
+from .viewer import ViewerInbox
 
 Mode = Literal["debate", "ask"]
 
@@ -59,6 +61,9 @@ class SessionPlan:
     previous: str = ""  # a bounded summary of the previous exchange (ask follow-ups)
     recent_topics: Sequence[str] = ()
     unavailable: Mapping[str, str] = field(default_factory=dict)  # seats that could not load, and why
+    # Issue 15 (docs/viewer.md): re-run from a stage of a stored session; the viewer's ballot inbox.
+    fork: ForkStart | None = None
+    viewer: ViewerInbox | None = None
 
 
 @dataclass
@@ -198,12 +203,15 @@ class Orchestrator:
 
     async def run(self) -> SessionOutcome:
         plan = self.plan
-        self.log.emit("roles", mode=plan.mode, seed=plan.seed,
-                      members=[{**m.payload(), **({"traits": dict(plan.traits[m.id])} if m.id in plan.traits
-                                                  else {})} for m in self.members],
-                      proposer=self.seat[plan.proposer % len(self.seat)],
-                      chairman=self.seat[plan.chairman % len(self.seat)],
-                      nudges={k: list(v) for k, v in plan.nudges.items()})
+        if plan.fork is not None:
+            self._start_fork(plan.fork)
+        else:
+            self.log.emit("roles", mode=plan.mode, seed=plan.seed,
+                          members=[{**m.payload(), **({"traits": dict(plan.traits[m.id])} if m.id in plan.traits
+                                                      else {})} for m in self.members],
+                          proposer=self.seat[plan.proposer % len(self.seat)],
+                          chairman=self.seat[plan.chairman % len(self.seat)],
+                          nudges={k: list(v) for k, v in plan.nudges.items()})
         status: Literal["finished", "failed", "cancelled"] = "finished"
         reason = ""
         for mid, why in plan.unavailable.items():
@@ -223,6 +231,9 @@ class Orchestrator:
             status, reason = "cancelled", str(exc)
         except CouncilError as exc:
             status, reason = "failed", str(exc)
+        finally:
+            if plan.viewer is not None:
+                plan.viewer.close(-1)  # a stopped session leaves no stage open to the viewer
         ok = len(self.active)
         if status == "finished" and self.failed:
             reason = f"{ok} of {len(self.members)} members: " + "; ".join(
@@ -257,35 +268,50 @@ class Orchestrator:
 
     async def _debate(self) -> None:
         plan = self.plan
-        self._stage(0)
-        topic = (plan.topic or "").strip()
-        if topic:
-            self.log.emit("topic", member=None, text=topic, tokens=0, seconds=0.0)
+        if self._live(0):
+            self._stage(0)
+            topic = (plan.topic or "").strip()
+            if topic:
+                self.log.emit("topic", member=None, text=topic, tokens=0, seconds=0.0)
+            else:
+                topic = await self._propose_topic()
         else:
-            topic = await self._propose_topic()
-        self._stage(1)
-        await self._texts(1, "opinion", [(m, prompts.opinion_prompt(m, plan.nudges, topic)) for m in self.active])
+            topic = self._restored.topic
+        if self._live(1):
+            self._stage(1)
+            await self._texts(1, "opinion", [(m, prompts.opinion_prompt(m, plan.nudges, topic))
+                                             for m in self.active])
         self._require_members(1, "hold a debate")
-        opinions = {m.id: self.texts[("opinion", m.id)] for m in self.active}
+        opinions = {m.id: self.texts[("opinion", m.id)] for m in self.active if ("opinion", m.id) in self.texts}
 
-        self._stage(2)
-        tallies = await self._reviews(topic, opinions)
-        # A member that dropped out during review cannot rebut: the next lowest takes its place.
-        bottom = ballots.bottom({m: t for m, t in tallies.items() if m not in self.failed}, self.seat)
-        self.log.emit("aggregate", rows=[tallies[m].row() for m in self.seat if m in tallies], bottom=bottom)
+        if self._live(2):
+            self._stage(2)
+            self._viewer_open(2, "review", viewer.viewer_labels(list(opinions), plan.seed))
+            tallies = await self._reviews(topic, opinions)
+            self._viewer_close(2, tallies)
+            # A member that dropped out during review cannot rebut: the next lowest takes its place.
+            bottom = ballots.bottom({m: t for m, t in tallies.items() if m not in self.failed}, self.seat)
+            self.log.emit("aggregate", rows=[tallies[m].row() for m in self.seat if m in tallies], bottom=bottom)
+        else:
+            tallies, bottom = self._restored.tallies, self._restored.bottom
 
-        self._stage(3)
-        jobs = []
-        for mid in bottom:
-            if mid in self.failed:
-                continue
-            t = tallies[mid]
-            jobs.append((self.by_id[mid], prompts.rebuttal_prompt(
-                self.by_id[mid], plan.nudges, topic, opinions[mid], t.scores, t.mean_score or 0.0)))
-        await self._texts(3, "rebuttal", jobs)
+        if self._live(3):
+            self._stage(3)
+            jobs = []
+            for mid in bottom:
+                if mid in self.failed:
+                    continue
+                t = tallies[mid]
+                jobs.append((self.by_id[mid], prompts.rebuttal_prompt(
+                    self.by_id[mid], plan.nudges, topic, opinions[mid], t.scores, t.mean_score or 0.0)))
+            await self._texts(3, "rebuttal", jobs)
 
-        self._stage(4)
-        await self._alliances(topic)
+        if self._live(4):
+            self._stage(4)
+            said = [m.id for m in self.active if ("opinion", m.id) in self.texts]
+            self._viewer_open(4, "alliance", {self.by_id[m].name: m for m in said})
+            await self._alliances(topic)
+            self._viewer_close(4, {})
 
         self._stage(5)
         await self._chair(5, topic, tallies)
@@ -487,18 +513,25 @@ class Orchestrator:
 
     async def _ask(self) -> None:
         plan = self.plan
-        question = (plan.topic or "").strip()
+        question = (plan.topic or "").strip() or self._restored.topic
         if not question:
             raise CouncilError("ask mode needs a question")
-        self._stage(0)
-        self.log.emit("topic", member=None, text=question, tokens=0, seconds=0.0)
-        self._stage(1)
-        await self._texts(1, "answer", [(m, prompts.answer_prompt(m, plan.nudges, question, plan.previous))
-                                         for m in self.active])
+        if self._live(0):
+            self._stage(0)
+            self.log.emit("topic", member=None, text=question, tokens=0, seconds=0.0)
+        if self._live(1):
+            self._stage(1)
+            await self._texts(1, "answer", [(m, prompts.answer_prompt(m, plan.nudges, question, plan.previous))
+                                             for m in self.active])
         self._require_members(1, "answer")
-        answers = {m.id: self.texts[("answer", m.id)] for m in self.active}
+        answers = {m.id: self.texts[("answer", m.id)] for m in self.active if ("answer", m.id) in self.texts}
 
+        if not self._live(2):
+            self._stage(3)
+            await self._chair(3, question, self._restored.tallies)
+            return
         self._stage(2)
+        self._viewer_open(2, "ranking", viewer.viewer_labels(list(answers), plan.seed))
         tallies = {mid: ballots.Tally(mid) for mid in answers}
         label_maps = {r.id: self._label_targets(r.id, answers) for r in self.active}
         label_maps = {r: labels for r, labels in label_maps.items() if len(labels) >= 2}
@@ -534,10 +567,59 @@ class Orchestrator:
                 tallies[mid].scores.append(score)
             self.log.emit("ranking", reviewer=rid, labels=labels, order=order, valid=parsed.valid,
                           reason=parsed.reason, raw=raw, method=method, lenient=parsed.lenient, scores=scores)
+        self._viewer_close(2, tallies)
         order = ballots.leader_order(tallies, self.seat)
         self.log.emit("aggregate", rows=[tallies[m].row() for m in order], bottom=[])
         self._stage(3)
         await self._chair(3, question, tallies)
+
+    # -- issue 15: forks and the viewer as a judge (docs/viewer.md) ---------------------------------
+
+    _restored = Restored()  # what a fork copied from its parent (empty for a session run from the start)
+
+    def _live(self, stage: int) -> bool:
+        """Whether ``stage`` runs live: every stage does, except those a fork copied from its parent."""
+        return self.plan.fork is None or stage >= self.plan.fork.stage
+
+    def _start_fork(self, fork: ForkStart) -> None:
+        """Copy the parent's events up to the fork stage unchanged, restore what they established, and say
+        what changed."""
+        for event in fork.prefix:
+            self.log.replay(event)
+        self._restored = restore(fork.prefix)
+        self.texts.update(self._restored.texts)
+        self.failed.update({m: r for m, r in self._restored.failed.items() if m in self.by_id})
+        self.log.emit("forked", parent=fork.parent, stage=fork.stage, changes=dict(fork.changes),
+                      chairman=self.seat[self.plan.chairman % len(self.seat)], seed=self.plan.seed)
+
+    def _viewer_open(self, stage: int, kind: str, labels: Mapping[str, str]) -> None:
+        inbox = self.plan.viewer
+        if inbox is None or len(labels) < 2:
+            return
+        inbox.open(stage, kind, labels)
+        self.log.emit("viewer_open", stage=stage, kind=kind, labels=dict(labels))
+
+    def _viewer_close(self, stage: int, tallies: Mapping[str, ballots.Tally]) -> None:
+        """The stage's council ballots are in: add the viewer's if it came in time (into the tallies only when
+        the user counts it), else note the skip. Never waits."""
+        inbox = self.plan.viewer
+        if inbox is None or inbox.current is None or inbox.current[0] != stage:
+            return
+        _, kind, labels = inbox.current
+        ballot = inbox.close(stage)
+        if ballot is None:
+            self.log.emit("viewer_skipped", stage=stage, kind=kind)
+            return
+        counted = inbox.count_in_aggregate and kind in ("review", "ranking")
+        payload = viewer.ballot_payload(ballot, labels, counted)
+        if counted:
+            for row in payload["scores"]:
+                if row["target"] in tallies:
+                    tallies[row["target"]].scores.append(int(row["score"]))
+            for pos, mid in enumerate(payload["order"], start=1):
+                if mid in tallies:
+                    tallies[mid].ranks.append((pos, len(payload["order"])))
+        self.log.emit("viewer_ballot", **payload)
 
 
 def _ranked(name: str, tally: ballots.Tally) -> str:

@@ -39,6 +39,8 @@ def build_transcript(events: Sequence[Event], session_id: str = "", status: str 
     rebuttals: list[str] = []
     synthesis: dict[str, Any] | None = None
     achievements: list[dict[str, Any]] = []
+    parent: dict[str, Any] | None = None
+    viewer: list[dict[str, Any]] = []
     complete = next((e for e in events if e.kind == "complete"), None)
 
     def stage(index: int) -> dict[str, Any]:
@@ -88,6 +90,15 @@ def build_transcript(events: Sequence[Event], session_id: str = "", status: str 
             chairman = d["chairman"]
         elif e.kind == "achievement":
             achievements.append({"member": d["member"], "badge": d["badge"], "reason": d["reason"]})
+        elif e.kind == "forked":
+            parent = {"session_id": d["parent"], "stage": d["stage"], "changes": dict(d.get("changes") or {})}
+            chairman = d.get("chairman") or chairman
+        elif e.kind == "viewer_ballot":
+            viewer.append({"stage": d["stage"], "kind": d["kind"],
+                           "scores": [{"target": r["target"], "label": r["label"], "score": r["score"]}
+                                      for r in d.get("scores") or []],
+                           "order": list(d.get("order") or []), "agree": list(d.get("agree") or []),
+                           "disagree": list(d.get("disagree") or []), "counted": bool(d.get("counted"))})
 
     def seat_key(turn: dict[str, Any]) -> int:
         return seat.index(turn["member"]) if turn["member"] in seat else len(seat)
@@ -110,4 +121,10 @@ def build_transcript(events: Sequence[Event], session_id: str = "", status: str 
         out["note"] = complete.data["reason"]
     if roles is not None:
         out["seed"] = roles.data.get("seed")
+    if parent is not None:  # a fork names its parent (issue 15)
+        out["parent"] = parent
+        if "seed" in parent["changes"]:
+            out["seed"] = parent["changes"]["seed"]
+    if viewer:
+        out["viewer"] = viewer
     return out

@@ -26,11 +26,16 @@ class Member:
     persona: str  # the system prompt that gives the member its voice
     temperature: float = 0.7
     color: str = "#7aa2f7"
+    # The model file's identity (its sha256, else hub repo/file): what the by-model leaderboard groups by,
+    # since display labels change and one file may be listed under several names. "" when unknown.
+    model_file: str = ""
 
     def payload(self, status: str = "ok", reason: str = "") -> dict[str, Any]:
-        """The member as a ``roles`` event lists it (``reason`` only when there is one)."""
+        """The member as a ``roles`` event lists it (``reason`` and ``model_file`` only when known)."""
         d: dict[str, Any] = {"id": self.id, "name": self.name, "model": self.model, "persona": self.persona,
                              "color": self.color, "status": status}
+        if self.model_file:
+            d["model_file"] = self.model_file
         if reason:
             d["reason"] = reason
         return d

@@ -244,10 +244,12 @@ style="width: {{ row.borda_percent }}%"></span></span>{{ row.borda }}</td>{% end
 {% if view.duration %}<div><dt>Duration</dt><dd>{{ view.duration }}</dd></div>{% endif %}
 <div><dt>Status</dt><dd><span class="pill tone-{{ status_tone }}">{{ view.status_label }}</span></dd></div>
 {% if view.proposer %}<div><dt>Proposer</dt><dd>{{ name(view.proposer) }}</dd></div>{% endif %}
+{% if view.parent %}<div><dt>Forked from</dt><dd>{{ view.parent }}</dd></div>{% endif %}
 <div><dt>Chairman</dt><dd>{% if view.chairman %}{{ name(view.chairman) }}{% else %}—{% endif %}</dd></div>
 <div><dt>Members</dt><dd class="{{ 'warn' if view.failed }}">{{ view.members_line }}</dd></div>
 </dl>
 {% if view.note %}<p class="note">{{ view.note }}</p>{% endif %}
+{% if view.viewer %}<ul class="viewer">{% for line in view.viewer %}<li>{{ line }}</li>{% endfor %}</ul>{% endif %}
 {% if view.failed %}
 <ul class="failures">
 {% for m in view.failed %}<li><span class="tag red">failed</span> <strong>{{ m.name }}</strong>\

@@ -151,6 +151,8 @@ def _metadata(view: TranscriptView) -> list[str]:
     ]
     if view.mode == "debate" or view.proposer is not None:
         lines.append(f"- **Proposer:** {who(view.proposer)}")
+    if view.parent:
+        lines.append(f"- **Forked from:** {escape_inline(view.parent)}")
     lines += [f"- **Chairman:** {who(view.chairman)}", f"- **Members:** {members}",
               f"- **Session:** `{view.session_id}`" if "`" not in view.session_id
               else f"- **Session:** {escape_inline(view.session_id)}", ""]
@@ -164,6 +166,8 @@ def render_markdown(view: TranscriptView) -> str:
     out += _metadata(view)
     if view.note:
         out += [f"*{escape_inline(view.note)}*", ""]
+    if view.viewer:
+        out += ["## Your ballots", "", *(f"- {escape_inline(line)}" for line in view.viewer), ""]
 
     out += ["## Members", ""]
     out += _table(["Member", "Model", "Persona", "Status"], [

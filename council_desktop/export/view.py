@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from ..core.events import ASK_STAGES, DEBATE_STAGES
 from .schema import validate
 
 Tone = Literal["good", "mid", "bad", "none"]
@@ -188,6 +189,8 @@ class TranscriptView:
     orphan_blocks: list[str]  # results whose stage was never recorded
     orphan_final: list[TurnView]
     note: str = ""  # how the session ended, in a sentence ("4 of 5 members: …"), when there is more to say
+    parent: str = ""  # "session 1a2b3c4d…, re-run from stage 3 (rebuttals); chair: Skeptic" for a fork
+    viewer: list[str] = field(default_factory=list)  # the viewer's ballots, one plain sentence each
 
 
 def score_tone(value: float | None, valid: bool = True) -> Tone:
@@ -421,7 +424,42 @@ def build_view(t: Mapping[str, Any]) -> TranscriptView:
         orphan_blocks=[b for b in available if b not in placed],
         orphan_final=[] if synthesis_placed or not synthesis else [_synthesis_turn(members, synthesis)],
         note=_text(t.get("note")),
+        parent=_parent_line(t, members),
+        viewer=_viewer_lines(t, members),
     )
+
+
+def _parent_line(t: Mapping[str, Any], members: _Members) -> str:
+    parent = t.get("parent")
+    if not isinstance(parent, Mapping) or not parent.get("session_id"):
+        return ""
+    names = DEBATE_STAGES if t.get("mode", "debate") == "debate" else ASK_STAGES
+    stage = parent.get("stage")
+    where = f"stage {stage}" + (f" ({names[stage]})" if isinstance(stage, int) and 0 <= stage < len(names) else "")
+    changes = parent.get("changes") or {}
+    said = []
+    if changes.get("chairman"):
+        said.append(f"chair: {members.get(str(changes['chairman'])).name}")
+    if changes.get("seed") is not None:
+        said.append(f"seed: {changes['seed']}")
+    for mid, temp in (changes.get("temperatures") or {}).items():
+        said.append(f"{members.get(str(mid)).name} at temperature {temp}")
+    return (f"session {_text(parent['session_id'])}, re-run from {where}"
+            + (f"; {', '.join(said)}" if said else ""))
+
+
+def _viewer_lines(t: Mapping[str, Any], members: _Members) -> list[str]:
+    out = []
+    for b in t.get("viewer") or []:
+        if b.get("kind") == "alliance":
+            agree = ", ".join(members.get(str(m)).name for m in b.get("agree") or []) or "nobody"
+            disagree = ", ".join(members.get(str(m)).name for m in b.get("disagree") or []) or "nobody"
+            out.append(f"Stage {b.get('stage')}: you agree with {agree} and disagree with {disagree}.")
+            continue
+        scores = ", ".join(f"{members.get(str(r['target'])).name} {r['score']}" for r in b.get("scores") or [])
+        counted = "counted in the aggregate" if b.get("counted") else "shown beside the council's, not counted"
+        out.append(f"Stage {b.get('stage')} ({b.get('kind')}): you scored {scores} ({counted}).")
+    return out
 
 
 def _synthesis_turn(members: _Members, synthesis: Mapping[str, Any]) -> TurnView:

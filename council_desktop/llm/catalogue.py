@@ -62,6 +62,12 @@ class ModelSpec:
     n_vocab: int = 0
 
 
+def file_identity(spec: ModelSpec) -> str:
+    """What makes two seats "the same model": the file's sha256 when it is known, else its hub repo and
+    file name (a display name may change, or one file sit in the catalogue under two names)."""
+    return f"sha256:{spec.sha256}" if spec.sha256 else f"{spec.repo}/{spec.filename}"
+
+
 class StarterModelMissingError(CouncilError):
     """The bundled starter model is not installed."""
 

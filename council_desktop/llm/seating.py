@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..core.personas import STARTER_PERSONAS, Persona
 from ..core.types import Member
-from .catalogue import CHAMPIONS, STARTER, ModelSpec, custom_specs, seat_records, starter_model_path
+from .catalogue import CHAMPIONS, STARTER, ModelSpec, custom_specs, file_identity, seat_records, starter_model_path
 from .engine import SeatSpec
 from .remote import RemoteSpec, find_remote, remote_specs
 
@@ -26,7 +26,7 @@ class Seat:
 
 def seat_for(persona: Persona, model: ModelSpec, path: Path, member_id: str | None = None) -> Seat:
     member = Member(member_id or persona.id, persona.name, model.name, persona.prompt, persona.temperature,
-                    persona.color)
+                    persona.color, file_identity(model))
     return Seat(member, SeatSpec(member.id, path, model.chat_format))
 
 
@@ -111,7 +111,6 @@ def _distinct_names(seats: Sequence[Seat]) -> list[Seat]:
         seen[seat.member.name] = n
         if n > 1:
             m = seat.member
-            member = Member(m.id, f"{m.name} {n}", m.model, m.persona, m.temperature, m.color)
-            seat = Seat(member, seat.spec, seat.remote)
+            seat = Seat(replace(m, name=f"{m.name} {n}"), seat.spec, seat.remote)
         out.append(seat)
     return out

@@ -13,15 +13,17 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..core.achievements import BADGES
+from ..core.audit import Audit
 from ..core.events import Event
 from ..core.personality import TRAITS
 from ..core.transcript import build_transcript
+from ..core.viewer import Agreement
 from ..export import export_transcript
 from ..storage import SessionRow, StorageError, Store, queries
 
 __all__ = [
-    "TRAITS", "BadgeAward", "HeadToHead", "HistoryError", "HistoryPoint", "HistoryService", "LeaderboardEntry",
-    "MemberRef", "PersonalityPoint", "SessionSummary",
+    "TRAITS", "Agreement", "Audit", "BadgeAward", "Family", "HeadToHead", "HistoryError", "HistoryPoint",
+    "HistoryService", "LeaderboardEntry", "MemberRef", "ModelEntry", "PersonalityPoint", "SessionSummary",
 ]
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,9 @@ class SessionSummary:
     members_total: int | None
     members: tuple[str, ...] = ()
     names: dict[str, str] = field(default_factory=dict)  # member id -> display name in that session
+    parent: str | None = None  # a fork's parent session (issue 15)
+    fork_stage: int | None = None
+    forks: int = 0  # how many sessions were forked from this one
 
     @property
     def members_text(self) -> str:
@@ -82,6 +87,29 @@ class HeadToHead(queries.HeadToHead):
 
     a_name: str = ""
     b_name: str = ""
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """One model file across every persona it sat under (the by-model leaderboard)."""
+
+    model_file: str
+    name: str
+    sessions: int
+    seats: int
+    personas: tuple[str, ...]
+    mean_score: float | None
+    scores: int
+    wins: int
+
+
+@dataclass(frozen=True)
+class Family:
+    """A session's parent and the forks of it: (id, fork stage, topic, started_at)."""
+
+    session: str
+    parent: tuple[str, int | None, str, str] | None
+    children: tuple[tuple[str, int | None, str, str], ...]
 
 
 BadgeAward = queries.BadgeRow  # a badge earned, with the moment (session, event seq) that earned it
@@ -198,6 +226,34 @@ class HistoryService(QObject):
         return [PersonalityPoint(p.at, p.session_id, p.kind, {t: float(getattr(p.traits, t)) for t in TRAITS})
                 for p in points]
 
+    # -- issue 15: by model, the audit, the viewer, families -----------------------------------------
+
+    def leaderboard_by_model(self) -> list[ModelEntry]:
+        with self._reading("reading the leaderboard by model"):
+            rows = self._store.leaderboard_by_model()
+        return [ModelEntry(r.model_file, r.name, r.sessions, r.seats, r.personas, r.mean_score, r.scores, r.wins)
+                for r in rows]
+
+    def audit(self) -> Audit:
+        with self._reading("reading the bias audit"):
+            return self._store.audit()
+
+    def viewer_agreement(self) -> list[Agreement]:
+        with self._reading("reading your ballots"):
+            return self._store.viewer_agreement()
+
+    def family(self, session_id: str) -> Family:
+        """The session's parent (if it is a fork) and its forks, each with its topic and start."""
+        with self._reading("reading a session's family"):
+            lin = self._store.lineage(session_id)
+
+            def describe(sid: str, stage: int | None) -> tuple[str, int | None, str, str]:
+                row = self._store.session(sid)
+                return (sid, stage, row.topic if row else "", row.started_at if row else "")
+
+            return Family(session_id, describe(lin.parent, lin.fork_stage) if lin.parent else None,
+                          tuple(describe(c, st) for c, st in lin.children))
+
     # -- badges --------------------------------------------------------------------------------------
 
     @staticmethod
@@ -224,12 +280,18 @@ class HistoryService(QObject):
         return seats
 
     def _summary(self, row: SessionRow) -> SessionSummary:
+        forks = self._forks()
+        parent, stage = forks.get(row.id, (None, None))
+        children = sum(1 for p, _ in forks.values() if p == row.id)
         seats = self._seats(row.id)
         names = {mid: ref.name for mid, ref in seats.items()}
         chair = row.chairman
         return SessionSummary(row.id, row.mode, row.topic, row.status, row.reason, row.started_at, row.finished_at,
                               row.proposer, chair, names.get(chair, chair or "") if chair else "",
-                              row.members_ok, row.members_total, tuple(row.members), names)
+                              row.members_ok, row.members_total, tuple(row.members), names, parent, stage, children)
+
+    def _forks(self) -> dict[str, tuple[str, int | None]]:
+        return self._store.forks()
 
     def _recent_colors(self, sessions: int = 30) -> dict[str, str]:
         """Each member's colour in the newest sessions that seated it (the chart colours)."""

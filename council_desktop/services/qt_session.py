@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from ..core.events import Event
 from ..core.pipeline import summarize_exchange
+from ..core.viewer import ViewerBallot, ViewerBallotError, ViewerInbox
 from ..llm.engine import Engine
 from ..llm.seating import Seat
-from .runtime import CouncilRuntime, RunRequest
+from .runtime import CouncilRuntime, ForkRequest, RunRequest
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +43,15 @@ class CouncilSession(QObject):
     """Signals: ``seat_state_changed(str member, str state)`` while loading (loading, ready, failed),
     ``seats_loaded(dict errors)``, ``council_changed(object Event)`` — a ``roles`` preview of the council
     as it sits between sessions (statuses from loading, the next proposer and chairman) —,
-    ``event_emitted(object Event)`` for every core event, ``session_finished(str id, str status, str reason)``."""
+    ``event_emitted(object Event)`` for every core event, ``session_finished(str id, str status, str reason)``,
+    ``viewer_ballot_refused(str reason)`` when the viewer's ballot could not be taken."""
 
     seat_state_changed = Signal(str, str)
     seats_loaded = Signal(dict)
     council_changed = Signal(object)
     event_emitted = Signal(object)
     session_finished = Signal(str, str, str)
+    viewer_ballot_refused = Signal(str)
 
     def __init__(self, runtime: CouncilRuntime, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +65,7 @@ class CouncilSession(QObject):
         self._seat_errors: dict[str, str] = {}  # why a seat could not load, from the last load
         self._pending_seats: list[Seat] | None = None  # a new council chosen while busy
         self.max_tokens = 160
+        self.viewer = ViewerInbox()  # the viewer's ballots for the running stage (issue 15)
         self.seat_state_changed.connect(self._on_seat_state_changed)
         self.seats_loaded.connect(self._mark_loaded)
 
@@ -157,10 +161,56 @@ class CouncilSession(QObject):
         self.council_changed.emit(self.council_preview())
 
     def convene(self, topic: str = "", seed: int | None = None) -> None:
-        self._start(RunRequest("debate", topic.strip() or None, seed, self.max_tokens))
+        self._start(RunRequest("debate", topic.strip() or None, seed, self.max_tokens, viewer=self.viewer))
 
     def ask(self, question: str, seed: int | None = None) -> None:
-        self._start(RunRequest("ask", question.strip(), seed, self.max_tokens, previous=self._previous))
+        self._start(RunRequest("ask", question.strip(), seed, self.max_tokens, previous=self._previous,
+                               viewer=self.viewer))
+
+    # -- issue 15: the viewer as a judge, forks ----------------------------------------------------
+
+    @Slot(object)
+    def cast_viewer_ballot(self, ballot: ViewerBallot) -> None:
+        """Hand the viewer's ballot to the running stage; ``viewer_ballot_refused(reason)`` when it cannot
+        be taken (the stage closed meanwhile, a score out of range). The event follows when the stage ends."""
+        try:
+            self.viewer.submit(ballot)
+        except ViewerBallotError as exc:
+            self.viewer_ballot_refused.emit(str(exc))
+
+    @Slot(bool)
+    def set_viewer_counts(self, on: bool) -> None:
+        """Whether the viewer's scores enter the aggregate (from the next stage that closes)."""
+        self.viewer.count_in_aggregate = bool(on)
+
+    def fork(self, req: ForkRequest) -> None:
+        """Re-run a stored session from a stage (Replay ▸ Re-run from here); events arrive as for any
+        session and ``session_finished`` reports the new id, or why the fork could not start."""
+        if self.running:
+            raise RuntimeError("a session is already running")
+        req.sinks.append(self.event_emitted.emit)
+        req.viewer = self.viewer
+        req.max_tokens = self.max_tokens
+        loop = asyncio.get_event_loop()
+        if not self._loaded:
+            self._ready = loop.create_future()
+            self.start_loading()
+        self._task = loop.create_task(self._run_fork(req))
+
+    async def _run_fork(self, req: ForkRequest) -> None:
+        session_id = ""
+        try:
+            if self._ready is not None:
+                await self._ready
+            session_id, outcome = await self.runtime.fork(req)
+            self.session_finished.emit(session_id, outcome.status, outcome.reason)
+        except Exception as exc:  # a fork that cannot start (seats not at the table): the reason is shown
+            log.info("fork failed: %s", exc)
+            self.session_finished.emit(session_id, "failed", str(exc))
+        finally:
+            self._task = None
+            if self._pending_seats is not None:
+                self.reseat(self._pending_seats)
 
     def _start(self, req: RunRequest) -> None:
         if self.running:

@@ -8,13 +8,15 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from ..core.backend import CouncilBackend
 from ..core.events import Event, EventLog
+from ..core.fork import ForkStart, fork_prefix
 from ..core.pipeline import Mode, Orchestrator, SessionOutcome, SessionPlan
-from ..core.types import CancelToken, Member
+from ..core.types import CancelToken, CouncilError, Member
+from ..core.viewer import ViewerInbox
 from ..llm.backend import EngineBackend
 from ..llm.engine import Engine
 from ..llm.remote import RemoteBackend, RemoteClient, RemoteError, SeatStats
@@ -54,6 +56,22 @@ class SessionStore(Protocol):
 
 
 @dataclass
+class ForkRequest:
+    """Re-run ``parent_id`` from ``stage`` (its stored events in ``parent_events``); None keeps the
+    parent's chair or seed; ``temperatures`` overrides per member id."""
+
+    parent_id: str
+    parent_events: Sequence[Event]
+    stage: int
+    chair: str | None = None
+    seed: int | None = None
+    temperatures: dict[str, float] = field(default_factory=dict)
+    max_tokens: int = 160
+    sinks: list[Callable[[Event], None]] = field(default_factory=list)
+    viewer: ViewerInbox | None = None
+
+
+@dataclass
 class RunRequest:
     mode: Mode
     topic: str | None = None
@@ -61,6 +79,7 @@ class RunRequest:
     max_tokens: int = 160
     previous: str = ""
     sinks: list[Callable[[Event], None]] = field(default_factory=list)
+    viewer: ViewerInbox | None = None  # the viewer's ballots, when the window lets them judge
 
 
 class CouncilRuntime:
@@ -200,7 +219,8 @@ class CouncilRuntime:
         seed = req.seed if req.seed is not None else uuid.uuid4().int % 1_000_000
         plan = SessionPlan(req.mode, self.members, topic=req.topic, seed=seed, proposer=proposer,
                            chairman=chairman, max_tokens=req.max_tokens, nudges=nudges, traits=traits,
-                           previous=req.previous, recent_topics=recent, unavailable=self.load_errors)
+                           previous=req.previous, recent_topics=recent, unavailable=self.load_errors,
+                           viewer=req.viewer)
         self.cancel_token = cancel or CancelToken()
         self.backend = self._backend()
         self.save_error = ""
@@ -209,6 +229,67 @@ class CouncilRuntime:
         outcome = await orchestrator.run()
         if recorder is not None:
             self._finish_recording(recorder, session_id, outcome)
+        return session_id, outcome
+
+    async def fork(self, req: ForkRequest, cancel: CancelToken | None = None) -> tuple[str, SessionOutcome]:
+        """Re-run a stored session from a stage boundary (issue 15): the new session copies the parent's
+        events before that stage, then continues live with the changed chair, seed or temperatures. The
+        parent's seats must all be at the table (same member ids). CouncilError for bad input."""
+        prefix = fork_prefix(req.parent_events, req.stage)
+        roles = prefix[0].data
+        seated = {m.id: m for m in self.members}
+        order = [str(m["id"]) for m in roles.get("members") or []]
+        missing = [m for m in order if m not in seated]
+        if missing:
+            names = {str(m["id"]): str(m.get("name") or m["id"]) for m in roles.get("members") or []}
+            raise CouncilError("the parent's seats are not all at the table now ("
+                               + ", ".join(names[m] for m in missing) + "): seat that council to fork it")
+        members = [replace(seated[m], temperature=req.temperatures[m]) if m in req.temperatures else seated[m]
+                   for m in order]
+        changes: dict[str, Any] = {}
+        chairman = str(roles.get("chairman") or order[0])
+        if req.chair is not None:
+            if req.chair not in order:
+                raise CouncilError(f"{req.chair!r} did not sit in that session; choose one of: {', '.join(order)}")
+            chairman = req.chair
+            changes["chairman"] = req.chair
+        for mid, t in req.temperatures.items():
+            if mid not in order:
+                raise CouncilError(f"{mid!r} did not sit in that session")
+            if not 0.0 <= t <= 2.0:
+                raise CouncilError(f"a temperature is between 0 and 2, not {t}")
+        if req.temperatures:
+            changes["temperatures"] = dict(req.temperatures)
+        seed = int(roles.get("seed") or 0)
+        if req.seed is not None:
+            seed = req.seed
+            changes["seed"] = req.seed
+        if self._host is None:
+            self.load()
+        session_id = uuid.uuid4().hex
+        sinks = list(req.sinks)
+        finalize = recorder = None
+        ids = [m.id for m in members]
+        traits: dict[str, dict[str, float]] = {}
+        if self.store is not None:
+            traits = self.store.traits_for(ids)
+            finalize = self.store.award_hook(session_id)
+            recorder = self.store.recorder(session_id)
+            sinks.append(recorder)
+        topic = next((str(e.data.get("text") or "") for e in prefix if e.kind == "topic"), None)
+        nudges = {str(k): [str(x) for x in v] for k, v in (roles.get("nudges") or {}).items()}
+        proposer = order.index(str(roles.get("proposer"))) if roles.get("proposer") in order else 0
+        plan = SessionPlan(str(roles.get("mode") or "debate"), members, topic=topic,  # type: ignore[arg-type]
+                           seed=seed, proposer=proposer, chairman=order.index(chairman), max_tokens=req.max_tokens,
+                           nudges=nudges, traits=traits, unavailable=self.load_errors,
+                           fork=ForkStart(req.parent_id, req.stage, tuple(prefix), changes), viewer=req.viewer)
+        self.cancel_token = cancel or CancelToken()
+        self.backend = self._backend()
+        self.save_error = ""
+        event_log = EventLog(sinks, on_sink_error=self._sink_failed)
+        outcome = await Orchestrator(plan, self.backend, event_log, self.cancel_token, finalize).run()
+        if recorder is not None:
+            self._finish_recording(recorder, session_id, outcome, advance=False)
         return session_id, outcome
 
     def _backend(self) -> CouncilBackend:
@@ -228,13 +309,15 @@ class CouncilRuntime:
         if not self.save_error:
             self.save_error = str(exc)
 
-    def _finish_recording(self, recorder: Any, session_id: str, outcome: SessionOutcome) -> None:
+    def _finish_recording(self, recorder: Any, session_id: str, outcome: SessionOutcome,
+                          advance: bool = True) -> None:
         assert self.store is not None
         try:
             if getattr(recorder, "pending", 0):
                 recorder.flush()
             if outcome.status == "finished":
-                self.store.advance_rotation()
+                if advance:  # a fork re-runs an old session: it takes nobody's turn
+                    self.store.advance_rotation()
                 self.store.update_personalities(session_id, outcome.events)
         except Exception as exc:  # StorageError: the message is for the user
             log.warning("could not finish saving session %s: %s", session_id, exc)

@@ -3,11 +3,14 @@
 Migrations are frozen SQL, never derived from the current models: a model may change later, while what
 version N looked like must not. Version 1 is the first schema (the debate record); version 2 adds the
 memory features (badges, personalities, the nudges used per session and the all-valid flag per seat,
-back-filled from each finished session's stored events by frozen SQL).
+back-filled from each finished session's stored events by frozen SQL). Version 3 (issue 15) adds each seat's model
+file identity (back-filled from the roles events; the display label where a session predates it), a
+session's parent and fork stage, and the viewer's own ballots.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -159,6 +162,27 @@ V2 = (
 )
 
 
+V3 = (
+    "ALTER TABLE session_members ADD COLUMN model_file TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE sessions ADD COLUMN parent_id TEXT REFERENCES sessions (id) ON DELETE SET NULL",
+    "ALTER TABLE sessions ADD COLUMN fork_stage INTEGER",
+    "CREATE INDEX sessions_parent ON sessions (parent_id)",
+    """CREATE TABLE viewer_ballots (
+        id INTEGER PRIMARY KEY NOT NULL,
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        stage INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        target_id TEXT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        label TEXT NOT NULL DEFAULT '',
+        score REAL,
+        position INTEGER,
+        stance TEXT,
+        counted INTEGER NOT NULL DEFAULT 0,
+        seq INTEGER NOT NULL)""",
+    "CREATE INDEX viewer_ballots_session ON viewer_ballots (session_id)",
+)
+
+
 def _run(db: SqliteDatabase, statements: tuple[str, ...]) -> None:
     for sql in statements:
         db.execute_sql(sql)
@@ -205,7 +229,17 @@ def _v2(db: SqliteDatabase) -> None:
     _run(db, (*V2, V2_BACKFILL))
 
 
-MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2}
+def _v3(db: SqliteDatabase) -> None:
+    _run(db, V3)
+    db.execute_sql("UPDATE session_members SET model_file = model")
+    for sid, data in db.execute_sql("SELECT session_id, data FROM events WHERE kind = 'roles'").fetchall():
+        for m in json.loads(data).get("members") or []:
+            if isinstance(m, dict) and m.get("model_file"):
+                db.execute_sql("UPDATE session_members SET model_file = ? WHERE session_id = ? AND member_id = ?",
+                               (str(m["model_file"]), sid, str(m.get("id"))))
+
+
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2, 3: _v3}
 LATEST = max(MIGRATIONS)
 
 

@@ -80,6 +80,8 @@ class Session(BaseModel):
     members_ok = IntegerField(null=True)
     members_total = IntegerField(null=True)
     nudges = JSONField(default=dict)  # {member_id: [sentence]} used in this session (schema v2)
+    parent = ForeignKeyField("self", null=True, on_delete="SET NULL", column_name="parent_id")  # a fork's (v3)
+    fork_stage = IntegerField(null=True)  # the stage a fork re-ran from (v3)
 
     class Meta:
         table_name = "sessions"
@@ -95,6 +97,7 @@ class SessionMember(BaseModel):
     failed_stage = IntegerField(null=True)
     failed_reason = TextField(default="")
     all_valid = BooleanField(default=False)  # valid output in every stage (schema v2)
+    model_file = TextField(default="")  # the model file's identity (schema v3), see core.types.Member
 
     class Meta:
         table_name = "session_members"
@@ -170,6 +173,27 @@ class Synthesis(BaseModel):
         table_name = "syntheses"
 
 
+class ViewerBallot(BaseModel):
+    """The viewer's own judgement of one member in one stage (schema v3): a score (review), a place
+    (ranking) or a stance (alliances). Kept apart from the council's ballots so that no council figure
+    counts it unless the session did (``counted``)."""
+
+    id = AutoField()
+    session = ForeignKeyField(Session, on_delete="CASCADE")
+    stage = IntegerField()
+    kind = TextField()  # review | ranking | alliance
+    target = ForeignKeyField(Member, on_delete="CASCADE")
+    label = TextField(default="")
+    score = FloatField(null=True)
+    position = IntegerField(null=True)  # 1 = best (ranking)
+    stance = TextField(null=True)  # agree | disagree (alliance)
+    counted = BooleanField(default=False)
+    seq = IntegerField()
+
+    class Meta:
+        table_name = "viewer_ballots"
+
+
 class EventRecord(BaseModel):
     """The ordered event log of a session (token deltas excluded): replay and export read it."""
 
@@ -242,12 +266,12 @@ class ModelAchievement(BaseModel):
 
 MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion, Member, Session, SessionMember, Response, PeerReview, Ranking, Alliance, Synthesis,
-    EventRecord, Rotation, ModelPersonality, PersonalityHistory, ModelAchievement,
+    EventRecord, Rotation, ModelPersonality, PersonalityHistory, ModelAchievement, ViewerBallot,
 )
 
 __all__ = [
     "MODELS", "RESPONSE_KINDS", "SESSION_MODES", "SESSION_STATUSES", "STANCES", "Alliance", "BaseModel",
     "EventRecord", "JSONField", "Member", "ModelAchievement", "ModelPersonality",
     "PeerReview", "PersonalityHistory", "Ranking", "Response", "Rotation", "SchemaVersion", "Session",
-    "SessionMember", "Synthesis",
+    "SessionMember", "Synthesis", "ViewerBallot",
 ]

@@ -21,11 +21,14 @@ from typing import Any
 import peewee
 from peewee import SqliteDatabase
 
-from ..core import achievements, personality
+from ..core import achievements, personality, viewer
 from ..core.achievements import Award, History, PastScore
+from ..core.audit import Audit
+from ..core.audit import audit as compute_audit
 from ..core.events import Event
 from ..core.personality import TRAITS, Traits
-from . import migrations, queries
+from ..core.viewer import Agreement
+from . import insights, migrations, queries
 from .errors import StorageError, guarded
 from .liveness import SessionClaim, is_live
 from .models import (
@@ -275,11 +278,13 @@ class Store:
                     conflict_target=[Member.id],
                     update={getattr(Member, k): v for k, v in fields.items()}).execute(self.db)
                 status = "ok" if m.get("status", "ok") == "ok" else "failed"
+                # The file identity groups the by-model leaderboard; the label stands in when unknown.
+                model_file = str(m.get("model_file") or fields["model"])
                 SessionMember.insert(session=sid, member=mid, seat=seat, model=fields["model"],
-                                     status=status).on_conflict(
+                                     status=status, model_file=model_file).on_conflict(
                     conflict_target=[SessionMember.session, SessionMember.member],
                     update={SessionMember.seat: seat, SessionMember.model: fields["model"],
-                            SessionMember.status: status}).execute(self.db)
+                            SessionMember.status: status, SessionMember.model_file: model_file}).execute(self.db)
         elif kind in ("topic", "opinion", "rebuttal", "answer", "synthesis"):
             speaker = d.get("member")
             author = None if speaker is None else self._member(speaker)
@@ -333,6 +338,8 @@ class Store:
             ModelAchievement.insert(member=self._member(d["member"]), badge=str(d["badge"]), session=sid,
                                     reason=str(d.get("reason") or ""), event_seq=d.get("event_seq"),
                                     awarded_at=ev.at).on_conflict_ignore().execute(self.db)
+        elif kind in ("forked", "viewer_ballot"):
+            insights.derive(self.db, sid, ev, self._member)
         elif kind == "complete":
             status = str(d.get("status") or "finished")
             if status not in SESSION_STATUSES or status == "running":
@@ -541,3 +548,31 @@ class Store:
     def personality_history(self, member_id: str) -> list[PersonalityPoint]:
         with self._guard("reading a personality's history"):
             return queries.personality_history(self.db, member_id)
+
+    # -- issue 15: by model, the audit, the viewer, forks ------------------------------------------
+
+    def leaderboard_by_model(self) -> list[insights.ModelRow]:
+        with self._guard("reading the leaderboard by model"):
+            return insights.leaderboard_by_model(self.db)
+
+    def audit(self) -> Audit:
+        """The bias audit of every valid council score in finished sessions."""
+        with self._guard("reading the ballots for the audit"):
+            ballots, names = insights.audit_ballots(self.db)
+        return compute_audit(ballots, names)
+
+    def viewer_agreement(self) -> list[Agreement]:
+        """How often each member agrees with the viewer's ballots, most agreeing first."""
+        with self._guard("reading the viewer's ballots"):
+            pairs = insights.viewer_pairs(self.db)
+            names = {mid: name for mid, name in self.db.execute_sql("SELECT id, name FROM members").fetchall()}
+        return viewer.agreement(pairs, names)
+
+    def lineage(self, session_id: str) -> insights.Lineage:
+        with self._guard("reading a session's family"):
+            return insights.lineage(self.db, session_id)
+
+    def forks(self) -> dict[str, tuple[str, int | None]]:
+        """Every fork: child id -> (parent id, fork stage)."""
+        with self._guard("reading the session families"):
+            return insights.parents(self.db)

@@ -31,6 +31,7 @@ from .member_status import MemberStatusPanel
 from .plain import plain_label
 from .stage_stepper import ASK_LABELS, DEBATE_LABELS, StageStepper
 from .transcript_panel import TranscriptPanel
+from .viewer_judge import ViewerJudgePanel
 
 if TYPE_CHECKING:
     from ..services.history import HistoryService
@@ -71,6 +72,10 @@ class MainWindow(QMainWindow):
         export_requested(str path) — File ▸ Export transcript… while no HistoryService is set (with one,
             the window exports the replayed, selected or latest session itself)
         settings_requested() — File ▸ Settings…
+        viewer_ballot_cast(object ViewerBallot) — the viewer cast a ballot in the "you judge too" panel
+        viewer_count_toggled(bool) — whether the viewer's scores count in the aggregate (also saved here)
+        fork_requested(str session_id, object changes) — Replay ▸ Re-run from here ({stage, chair, seed,
+            temperatures}); the window shows the Arena, where the fork runs live
 
     Pages (Ctrl+1..5): Arena (the live session) and, once ``set_history(service)`` is called, Replay,
     Sessions, Analytics and Hall of Fame. The Council and Transcript docks belong to the Arena page.
@@ -86,6 +91,9 @@ class MainWindow(QMainWindow):
     reduced_motion_toggled = Signal(bool)
     export_requested = Signal(str)
     settings_requested = Signal()
+    viewer_ballot_cast = Signal(object)
+    viewer_count_toggled = Signal(bool)
+    fork_requested = Signal(str, object)
 
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,6 +116,7 @@ class MainWindow(QMainWindow):
         self.stepper = StageStepper()
         self.transcript = TranscriptPanel()
         self.members = MemberStatusPanel()
+        self.viewer_panel = ViewerJudgePanel()
         self._build_top_bar()
         self._build_error_banner()
         self._build_central()
@@ -173,7 +182,8 @@ class MainWindow(QMainWindow):
     def _build_central(self) -> None:
         central = QWidget()
         banner_box = vstack(None, self.error_banner, margins=(14, 8, 14, 0))
-        vstack(central, banner_box, self.stepper, (self.arena, 1))
+        viewer_box = vstack(None, self.viewer_panel, margins=(14, 0, 14, 6))
+        vstack(central, banner_box, self.stepper, viewer_box, (self.arena, 1))
         self.arena_page = central
         # A tab bar over a stack (not a QTabWidget, whose frame would change the window's minimum size).
         self.page_bar = QTabBar()
@@ -298,6 +308,8 @@ class MainWindow(QMainWindow):
         self.fullscreen_action.toggled.connect(self._set_fullscreen)
         self.reduce_motion_action.toggled.connect(self._on_reduce_motion_toggled)
         self.error_dismiss.clicked.connect(self.hide_error)
+        self.viewer_panel.ballot_cast.connect(self.viewer_ballot_cast)
+        self.viewer_panel.count_toggled.connect(self._on_viewer_count_toggled)
 
     # -- public slots -----------------------------------------------------------------------------
 
@@ -311,6 +323,7 @@ class MainWindow(QMainWindow):
         self.stepper.apply(event)
         self.transcript.apply(event)
         self.members.apply(event)
+        self.viewer_panel.apply(event)
         self._update_status(event)
         if event.kind == "complete":
             self.set_running(False)
@@ -384,6 +397,7 @@ class MainWindow(QMainWindow):
         self.sessions_view.replay_requested.connect(self.open_replay)
         self.hall_view.replay_requested.connect(self.open_replay)
         self.sessions_view.exported.connect(self._on_exported)
+        self.replay_view.fork_requested.connect(self._request_fork)
         self.sessions_view.deleted.connect(lambda _sid: self.statusBar().showMessage("Session deleted", 4000))
 
     @Slot(str, int)
@@ -483,6 +497,13 @@ class MainWindow(QMainWindow):
         self.show_page(0)
         self.ask_requested.emit(question)
 
+    def _request_fork(self, session_id: str, changes: object) -> None:
+        if self._running:
+            self.statusBar().showMessage("A session is running: re-run this one when it ends.", 5000)
+            return
+        self.show_page(0)
+        self.fork_requested.emit(session_id, changes)
+
     def _request_stop(self) -> None:
         if self._running:
             self.stage_label.setText("Stopping…")
@@ -494,6 +515,15 @@ class MainWindow(QMainWindow):
             self.replay_view.set_reduced_motion(on)
         self._settings.setValue("view/reduced_motion", on)
         self.reduced_motion_toggled.emit(on)
+
+    def _on_viewer_count_toggled(self, on: bool) -> None:
+        self._settings.setValue("viewer/count_in_aggregate", on)
+        self.viewer_count_toggled.emit(on)
+
+    @property
+    def viewer_counts(self) -> bool:
+        """The user's setting: the viewer's scores count in the council's aggregate (default off)."""
+        return self.viewer_panel.count_box.isChecked()
 
     def _set_fullscreen(self, on: bool) -> None:
         if on and not self.isFullScreen():
@@ -545,6 +575,8 @@ class MainWindow(QMainWindow):
         state = self._settings.value("window/state")
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
+        self.viewer_panel.set_count_in_aggregate(
+            bool(self._settings.value("viewer/count_in_aggregate", False, type=bool)))
         reduced = self._settings.value("view/reduced_motion", False, type=bool)
         self.set_reduced_motion(bool(reduced))
 

@@ -233,6 +233,38 @@ class TranscriptPanel(QWidget):
         self._append([(line, fmt)])
         self._open.clear()
 
+    def on_event_forked(self, d: ev.ForkedData) -> None:
+        changes = d.get("changes") or {}
+        parts = []
+        if "chairman" in changes:
+            parts.append(f"chairman {self.roster.name(changes.get('chairman'))}")
+        if "seed" in changes:
+            parts.append(f"seed {changes.get('seed')}")
+        for mid, t in (changes.get("temperatures") or {}).items():
+            parts.append(f"{self.roster.name(mid)} at temperature {t}")
+        self._ensure_blank()
+        self._append([(f"Forked from session {str(d.get('parent') or '')[:8]} at stage {d.get('stage')}: "
+                       "everything above is the parent's; from here the council runs again", self._gold),
+                      (f" ({', '.join(parts) or 'nothing changed'})", self._dim)])
+
+    def on_event_viewer_open(self, d: ev.ViewerOpenData) -> None:
+        what = "alliances" if d.get("kind") == "alliance" else "the anonymous answers"
+        self._append([(f"You may judge {what} while this stage runs.", self._dim)])
+
+    def on_event_viewer_ballot(self, d: ev.ViewerBallotData) -> None:
+        counted = " (counted in the aggregate)" if d.get("counted") else " (beside the council's, not counted)"
+        if d.get("kind") == "alliance":
+            agree = ", ".join(self.roster.name(m) for m in d.get("agree") or []) or "nobody"
+            disagree = ", ".join(self.roster.name(m) for m in d.get("disagree") or []) or "nobody"
+            self._append([("You", self._gold), (" agree with ", self._dim), (agree, self._body),
+                          ("; disagree with ", self._dim), (disagree, self._body)])
+            return
+        scores = " · ".join(f"{self.roster.name(r.get('target'))} {r.get('score')}" for r in d.get("scores") or [])
+        self._append([("You", self._gold), (" score  ", self._dim), (scores, self._body), (counted, self._dim)])
+
+    def on_event_viewer_skipped(self, d: ev.ViewerSkippedData) -> None:
+        """The stage closed without the viewer's ballot: nothing to show (judging is never required)."""
+
     # -- text plumbing ----------------------------------------------------------------------------
 
     def _name_fmt(self, member: Any) -> QTextCharFormat:

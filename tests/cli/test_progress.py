@@ -42,3 +42,21 @@ def test_the_parser_knows_every_command() -> None:
     assert p.parse_args(["ask", "Why?"]).question == "Why?"
     assert p.parse_args(["export", "abc", "o.md"]).path == "o.md"
     assert p.parse_args(["models", "download", "gemma-3-270m-it"]).name == "gemma-3-270m-it"
+
+
+def test_a_fork_says_where_the_parents_events_end() -> None:
+    from council_desktop.core.fork import ForkStart, fork_prefix
+
+    log = EventLog()
+    asyncio.run(Orchestrator(SessionPlan("debate", members(), topic="Is time real?"), ScriptedBackend(), log).run())
+    out = io.StringIO()
+    fork = ForkStart("parent-1", 4, tuple(fork_prefix(log.events, 4)), {"seed": 3})
+    asyncio.run(Orchestrator(SessionPlan("debate", members(), seed=3, fork=fork), ScriptedBackend(),
+                             EventLog([TerminalProgress(out, live=False)])).run())
+    text = out.getvalue()
+    assert "== fork of parent-1 from stage 4 (changed: seed 3); the events above are the parent's" in text
+    assert text.index("== stage 3: rebuttals") < text.index("== fork of") < text.index("== stage 4: alliances")
+    args = build_parser().parse_args(["fork", "abc", "--stage", "3", "--chair", "poet", "--seed", "4"])
+    assert (args.session, args.stage, args.chair, args.seed) == ("abc", 3, "poet", 4)
+    assert build_parser().parse_args(["leaderboard", "--by", "model"]).by == "model"
+    assert build_parser().parse_args(["audit", "--json"]).json

@@ -21,7 +21,7 @@ def columns(conn: Any, table: str) -> set[str]:
 
 def test_a_new_file_gets_the_latest_schema_without_a_backup(db_path: Path) -> None:
     with Store.open(db_path) as store:
-        assert store.schema_version == migrations.LATEST == 2
+        assert store.schema_version == migrations.LATEST == 3
         assert store.migrated_from == 0
     assert not list(db_path.parent.glob("*.bak-*"))
 
@@ -70,7 +70,7 @@ def test_a_v1_file_is_backed_up_and_migrated(db_path: Path, council: ModuleType)
     events = make_v1(db_path, council)
 
     store = Store.open(db_path)
-    assert store.migrated_from == 1 and store.schema_version == 2
+    assert store.migrated_from == 1 and store.schema_version == 3
 
     backup = db_path.with_name("council.db.bak-v1")
     assert backup.is_file()
@@ -92,6 +92,10 @@ def test_a_v1_file_is_backed_up_and_migrated(db_path: Path, council: ModuleType)
     assert flags == {"sage": 1, "rebel": 1, "muse": 0, "judge": 1, "qwen25-05b": 1}
     assert store.history(council.IDS).valid_sessions == {"sage": 1, "rebel": 1, "judge": 1, "qwen25-05b": 1}
     assert store.leaderboard()[0].member == "sage"
+    # v3: the seats' model file back-filled (the old roles event had no identity: the label stands in).
+    files = dict(conn.execute("SELECT member_id, model_file FROM session_members").fetchall())
+    assert files["qwen25-05b"] == "qwen2.5-0.5b-instruct-q4_k_m.gguf"
+    assert {"parent_id", "fork_stage"} <= columns(conn, "sessions")
 
     # The migrated file takes new sessions, badges and personalities.
     sid, new_events = council.record(store, council.DebateScript(
@@ -101,7 +105,7 @@ def test_a_v1_file_is_backed_up_and_migrated(db_path: Path, council: ModuleType)
     store.close()
 
     with Store.open(db_path) as again:  # already current: no second backup, nothing rewritten
-        assert again.migrated_from == 2
+        assert again.migrated_from == 3
     assert sorted(p.name for p in db_path.parent.glob("*.bak-*")) == ["council.db.bak-v1"]
 
 
@@ -128,7 +132,7 @@ def test_a_failing_migration_leaves_the_file_at_its_version(db_path: Path, counc
 
     monkeypatch.undo()
     with Store.open(db_path) as store:  # the real migration still works afterwards
-        assert store.schema_version == 2 and store.session("old") is not None
+        assert store.schema_version == 3 and store.session("old") is not None
 
 
 def test_two_processes_opening_an_old_file_at_once_migrate_it_once(db_path: Path, council: ModuleType,

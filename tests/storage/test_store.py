@@ -39,7 +39,7 @@ def test_open_creates_the_folders_and_sets_pragmas_on_every_connection(db_path: 
     worker.join()
     assert seen == [("wal", 1, 1234, 1)]  # synchronous 1 = NORMAL
     assert (one(store, "PRAGMA journal_mode"), one(store, "PRAGMA foreign_keys")) == ("wal", 1)
-    assert store.schema_version == 2 and store.migrated_from == 0
+    assert store.schema_version == 3 and store.migrated_from == 0
     store.close()
 
 
@@ -61,7 +61,8 @@ def test_every_event_of_a_debate_is_recorded_in_order(store: Store, council: Mod
     assert [e.to_dict() for e in stored] == [e.to_dict() for e in events]
     assert [e.seq for e in stored] == sorted(e.seq for e in stored)
     assert one(store, "SELECT COUNT(*) FROM events WHERE kind = 'token'") == 0
-    assert {e.kind for e in stored} == set(EVENT_KINDS) - {"token", "answer", "ranking"}
+    assert {e.kind for e in stored} == set(EVENT_KINDS) - {"token", "answer", "ranking", "forked", "viewer_open",
+                                                            "viewer_ballot", "viewer_skipped"}
     assert store.load_events(sid, kinds=["review"]) == [e for e in events if e.kind == "review"]
 
 

@@ -9,6 +9,7 @@ from ...services.history import HistoryService
 from .. import theme
 from .charts import CARD_STYLE, configure, label
 from .head_to_head import HeadToHeadPanel
+from .insights import AuditPanel, ModelLeaderboardPanel, ViewerAgreementPanel
 from .leaderboard import LeaderboardPanel
 from .member_history import MemberHistoryPanel
 from .personality import PersonalityPanel
@@ -24,7 +25,7 @@ TAB_STYLE = f"""
 
 
 class AnalyticsView(QWidget):
-    """Four panels on sub-tabs; every one reloads when ``history.changed`` fires (a debate ended, a
+    """Seven panels on sub-tabs; every one reloads when ``history.changed`` fires (a debate ended, a
     session was deleted).
 
     Signals: none."""
@@ -38,13 +39,19 @@ class AnalyticsView(QWidget):
         self.member_history = MemberHistoryPanel(history)
         self.head_to_head = HeadToHeadPanel(history)
         self.personality = PersonalityPanel(history)
+        self.by_model = ModelLeaderboardPanel(history)
+        self.audit = AuditPanel(history)
+        self.viewer = ViewerAgreementPanel(history)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("analyticsTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.leaderboard, "Leaderboard")
+        self.tabs.addTab(self.by_model, "By model")
         self.tabs.addTab(self.member_history, "Member history")
         self.tabs.addTab(self.head_to_head, "Head to head")
         self.tabs.addTab(self.personality, "Personality")
+        self.tabs.addTab(self.audit, "Bias audit")
+        self.tabs.addTab(self.viewer, "You vs the council")
         head = QHBoxLayout()
         head.addWidget(label("Analytics", "pageTitle"))
         head.addSpacing(10)
@@ -63,5 +70,6 @@ class AnalyticsView(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        for panel in (self.leaderboard, self.member_history, self.head_to_head, self.personality):
+        for panel in (self.leaderboard, self.member_history, self.head_to_head, self.personality, self.by_model,
+                      self.audit, self.viewer):
             panel.refresh()

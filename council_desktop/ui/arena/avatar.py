@@ -41,6 +41,7 @@ class AvatarItem(AnimatedObject):
     NAME_Y = RADIUS + 21.0
     MODEL_Y = RADIUS + 41.0
     BADGES_Y = RADIUS + 63.0
+    VIEWER_Y = BADGES_Y + 26.0  # the viewer's own row, under the council's badges
 
     def __init__(self, info: MemberInfo, home: QPointF, parent: QGraphicsItem | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +64,7 @@ class AvatarItem(AnimatedObject):
         self.aura = AuraItem(AuraItem.CHAIR, self.RADIUS + 6, self)
         self.badges: list[ScoreBadgeItem] = []
         self.mean_badge: ScoreBadgeItem | None = None
+        self.viewer_badge: ScoreBadgeItem | None = None  # "You 7": the viewer's score, rank or stance
         self.achievements: list[tuple[str, str]] = []
         self.setPos(self.home)
         self.setZValue(3)
@@ -135,13 +137,29 @@ class AvatarItem(AnimatedObject):
         if self.mean_badge is not None:
             self.mean_badge.reveal(delay)
 
+    def set_viewer_badge(self, text: str | None, color: str = theme.GOLD, tooltip: str = "", *,
+                         value: float | None = None, delay: int = 0) -> None:
+        """The viewer's judgement of this member, on a row of its own (None removes it)."""
+        if self.viewer_badge is not None:
+            old, self.viewer_badge = self.viewer_badge, None
+            old.finish()  # its flip must not outlive it
+            if old.scene() is not None:
+                old.scene().removeItem(old)
+            old.deleteLater()
+        if text is None:
+            return
+        self.viewer_badge = ScoreBadgeItem(text, color, value=value, source="you", tooltip=tooltip, wide=True,
+                                           outlined=True, parent=self)
+        self.viewer_badge.setPos(0.0, self.VIEWER_Y)
+        self.viewer_badge.reveal(delay)
+
     def add_achievement(self, badge: str, reason: str) -> None:
         self.achievements.append((badge, reason))
         self._refresh_tooltip()
         self.update()
 
     def parts(self) -> list[AnimatedObject]:
-        extra: list[AnimatedObject] = [self.mean_badge] if self.mean_badge is not None else []
+        extra: list[AnimatedObject] = [b for b in (self.mean_badge, self.viewer_badge) if b is not None]
         return [self.glow, self.aura, *self.badges, *extra]
 
     def _layout_badges(self) -> None:

@@ -136,6 +136,9 @@ class ArenaScene(QGraphicsScene):
                                                        "scale": round(bubble.scale(), 3)},
                 "achievements": [badge for badge, _ in av.achievements],
             }
+            if av.viewer_badge is not None:  # the viewer's row (issue 15), only when they judged
+                members[mid]["viewer"] = {"text": av.viewer_badge.text, "value": av.viewer_badge.value,
+                                          "color": av.viewer_badge.color, "revealed": av.viewer_badge.revealed}
         lines = [{"from": ln.source, "to": ln.target, "stance": ln.stance, "pen_style": ln.pen_style,
                   "color": ln.color, "visible": ln.isVisible(), "opacity": round(ln.opacity(), 3),
                   "progress": round(ln.drawn(), 3)} for ln in self._lines.values()]
@@ -284,6 +287,43 @@ class ArenaScene(QGraphicsScene):
             if target in self._avatars:
                 self._avatars[target].add_badge("—", rank_color(None, 0), value=None, source=reviewer, tooltip=tip,
                                                 delay=i * motion.FLIP_STAGGER_MS)
+
+    def on_event_forked(self, d: ev.ForkedData) -> None:
+        """Nothing moves: the copied events already set the scene; the chair, if changed, follows in stage 5."""
+
+    def on_event_viewer_open(self, d: ev.ViewerOpenData) -> None:
+        """The viewer's panel (above the arena) opens; the arena itself waits for the ballot."""
+
+    def on_event_viewer_skipped(self, d: ev.ViewerSkippedData) -> None:
+        """No ballot from the viewer: no sixth row for this stage."""
+
+    def on_event_viewer_ballot(self, d: ev.ViewerBallotData) -> None:
+        """The viewer's ballot: a sixth row of badges ("You 7", "You #2", "You: ally")."""
+        counted = " (counted in the aggregate)" if d.get("counted") else " (shown beside the council's, not counted)"
+        if d.get("kind") == "alliance":
+            stances = (("agree", d.get("agree") or [], "You: ally", theme.GREEN),
+                       ("disagree", d.get("disagree") or [], "You: opponent", theme.RED))
+            for stance, targets, text, color in stances:
+                for target in targets:
+                    if target in self._avatars:
+                        self._avatars[target].set_viewer_badge(text, color, f"You declared {self.roster.name(target)}"
+                                                               f" {'an ally' if stance == 'agree' else 'an opponent'}")
+            return
+        order = [m for m in d.get("order") or [] if isinstance(m, str)]
+        for i, row in enumerate(d.get("scores") or []):
+            target, score = row.get("target") or "", row.get("score")
+            if target not in self._avatars or not isinstance(score, int | float):
+                continue
+            if d.get("kind") == "ranking" and target in order:
+                pos = order.index(target) + 1
+                self._avatars[target].set_viewer_badge(f"You #{pos}", rank_color(pos, len(order)),
+                                                       f"You ranked it #{pos} of {len(order)}{counted}", value=pos,
+                                                       delay=i * motion.FLIP_STAGGER_MS)
+            else:
+                self._avatars[target].set_viewer_badge(
+                    f"You {int(score)}", score_color(int(score)),
+                    f"You gave {int(score)}/10 as {row.get('label')}{counted}", value=float(score),
+                    delay=i * motion.FLIP_STAGGER_MS)
 
     def on_event_aggregate(self, d: ev.AggregateData) -> None:
         bottom = set(self.roster.bottom)

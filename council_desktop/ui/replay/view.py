@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.events import Event
+from ...core.events import ASK_STAGES, DEBATE_STAGES, Event
 from ...services.history import HistoryError, HistoryService, SessionSummary
 from .. import theme
 from ..arena import ArenaScene, ArenaView
@@ -41,10 +42,13 @@ class ReplayView(QWidget):
     StageStepper (click a stage to jump), the TranscriptPanel and the ReplayBar, all driven by one
     ReplayController. Keys while it has focus: Space play/pause, ← → one event, Home/End.
 
-    Signals: ``session_opened(str session_id)`` — a session was loaded (``""`` for a bare event list).
+    Signals: ``session_opened(str session_id)`` — a session was loaded (``""`` for a bare event list);
+    ``fork_requested(str session_id, object changes)`` — "Re-run from here": ``changes`` is {stage, chair,
+    seed, temperatures} (None: keep the session's).
     """
 
     session_opened = Signal(str)
+    fork_requested = Signal(str, object)
 
     def __init__(self, history: HistoryService | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +57,7 @@ class ReplayView(QWidget):
         self._session_id = ""
         self._status = ""
         self._reason = ""
+        self._events: list[Event] = []  # the open session's, for "Re-run from here"
         self.scene = ArenaScene(self)
         self.arena = ArenaView(self.scene)
         self.stepper = StageStepper()
@@ -83,9 +88,26 @@ class ReplayView(QWidget):
         meta_row.addWidget(self.status_chip)
         meta_row.addWidget(self.meta_label, 1)
         titles.addLayout(meta_row)
+        # The session's family (issue 15): the parent it was forked from, and its forks.
+        self.family_label = plain_label("", "replayFamily")
+        self.family_label.setStyleSheet(f"color: {theme.GOLD};")
+        self.family_label.setWordWrap(True)
+        self.parent_button = QPushButton("Open parent")
+        self.parent_button.setObjectName("flatButton")
+        self.parent_button.setVisible(False)
+        family_row = QHBoxLayout()
+        family_row.addWidget(self.family_label, 1)
+        family_row.addWidget(self.parent_button)
+        titles.addLayout(family_row)
+        self.fork_button = QPushButton("Re-run from here…")
+        self.fork_button.setToolTip("Fork this session at the current stage: change the chair, seed or "
+                                    "temperatures and run the rest live")
+        self.fork_button.setVisible(self.history is not None)
+        self._parent_id: str | None = None
         header = QHBoxLayout()
         header.setContentsMargins(18, 12, 18, 6)
         header.addLayout(titles, 1)
+        header.addWidget(self.fork_button)
         header.addWidget(self.position_label)
 
         self.end_banner = plain_label("", "replayEndBanner")
@@ -152,6 +174,8 @@ class ReplayView(QWidget):
         self.controller.position_changed.connect(self._on_position_changed)
         self.stepper.stage_clicked.connect(self.controller.jump_to_stage)
         self.latest_button.clicked.connect(self.open_latest)
+        self.fork_button.clicked.connect(self._ask_fork)
+        self.parent_button.clicked.connect(self.open_parent)
         if self.history is not None:
             self.history.changed.connect(self._on_history_changed)
 
@@ -231,8 +255,64 @@ class ReplayView(QWidget):
         self.status_chip.setStyleSheet(f"color: {color}; border: 1px solid {color}; border-radius: 9px;"
                                        " padding: 1px 8px; font-size: 11px; font-weight: 700;")
         self.stack.setCurrentWidget(self.player if events else self.placeholder)
+        self._events = list(events)
+        self._show_family(session_id)
         self._on_position_changed(self.controller.position)
         self.session_opened.emit(session_id)
+
+    # -- forks (issue 15) ----------------------------------------------------------------------------
+
+    def _show_family(self, session_id: str) -> None:
+        self._parent_id = None
+        parts: list[str] = []
+        if session_id and self.history is not None:
+            try:
+                family = self.history.family(session_id)
+            except HistoryError as exc:
+                parts.append(f"The family could not be read: {exc}")
+            else:
+                if family.parent is not None:
+                    pid, stage, topic, _ = family.parent
+                    self._parent_id = pid
+                    parts.append(f"Fork of {pid[:8]} (“{topic[:50]}”) from stage {stage}")
+                if family.children:
+                    parts.append("Forks: " + ", ".join(f"{c[:8]} from stage {st}" for c, st, _, _ in family.children))
+        self.family_label.setText("  ·  ".join(parts))
+        self.family_label.setVisible(bool(parts))
+        self.parent_button.setVisible(self._parent_id is not None)
+        self.fork_button.setEnabled(bool(session_id) and self.history is not None)
+
+    @Slot()
+    def open_parent(self) -> bool:
+        return self._parent_id is not None and self.open_session(self._parent_id)
+
+    def fork_stage(self) -> int:
+        """The stage "Re-run from here" starts at: the one the replay is in (at least 1)."""
+        return max(1, self.controller.current_stage())
+
+    def request_fork(self, changes: dict[str, Any]) -> None:
+        """Ask for a fork of the open session; a chair equal to the session's is no change."""
+        roles = next((e for e in self._events if e.kind == "roles"), None)
+        chair = roles.data.get("chairman") if roles is not None else None
+        if changes.get("chair") == chair:
+            changes = {**changes, "chair": None}
+        self.fork_requested.emit(self._session_id, changes)
+
+    def _ask_fork(self) -> None:
+        from .fork_dialog import ForkDialog
+
+        roles = next((e for e in self._events if e.kind == "roles"), None)
+        if roles is None or not self._session_id:
+            return
+        self.controller.pause()
+        names = ASK_STAGES if roles.data.get("mode") == "ask" else DEBATE_STAGES
+        reached = {int(e.data.get("index", -1)) for e in self._events if e.kind == "stage"}
+        stages = [(i, n) for i, n in enumerate(names) if i >= 1 and i in reached]
+        members = [(str(m["id"]), str(m.get("name") or m["id"])) for m in roles.data.get("members") or []]
+        dialog = ForkDialog(stages, self.fork_stage(), members, roles.data.get("chairman"),
+                            roles.data.get("seed"), self)
+        if dialog.exec() == ForkDialog.DialogCode.Accepted:
+            self.request_fork(dialog.changes())
 
     @Slot()
     def clear(self) -> None:

@@ -26,9 +26,19 @@ from .formatting import local_time, mode_label, status_color, status_label
 
 T = TypeVar("T")
 
-COLUMNS = ("Date", "Mode", "Topic", "Chairman", "Status", "Members ok")
+COLUMNS = ("Date", "Mode", "Topic", "Chairman", "Status", "Members ok", "Family")
 SEARCH_DEBOUNCE_MS = 250
 ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def family_text(s: SessionSummary) -> str:
+    """The Family column: a fork names its parent and stage; a parent counts its forks."""
+    parts = []
+    if s.parent:
+        parts.append(f"fork of {s.parent[:8]} @ {s.fork_stage}")
+    if s.forks:
+        parts.append(f"{s.forks} fork{'s' if s.forks != 1 else ''}")
+    return " · ".join(parts) or "—"
 
 
 def confirm(parent: QWidget, title: str, text: str, detail: str, action: str) -> bool:
@@ -83,7 +93,7 @@ class SessionBrowser(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in enumerate((150, 80, 0, 130, 120, 120)):
+        for column, width in enumerate((150, 80, 0, 130, 120, 120, 170)):
             if width:
                 self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -95,6 +105,12 @@ class SessionBrowser(QWidget):
         self.export_button = QPushButton("Export…")
         self.delete_button = QPushButton("Delete")
         self.delete_button.setObjectName("dangerButton")
+        # The selected session's family (issue 15): its parent, if a fork, and its forks.
+        self.family_label = plain_label("", "familyNote")
+        self.family_label.setWordWrap(True)
+        self.parent_button = QPushButton("Go to parent")
+        self.parent_button.setObjectName("flatButton")
+        self._family_parent: str | None = None
         self._open_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)
         self._open_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         self._delete_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
@@ -107,7 +123,9 @@ class SessionBrowser(QWidget):
         head.addStretch(1)
         head.addWidget(self.search_edit)
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons.addWidget(self.family_label, 1)
+        buttons.addWidget(self.parent_button)
+        buttons.addStretch(0)
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.open_button)
@@ -122,6 +140,7 @@ class SessionBrowser(QWidget):
             QTableWidget::item {{ padding: 0 8px; border: none; }}
             QHeaderView::section {{ background: {theme.SURFACE_RAISED}; color: {theme.TEXT_DIM}; border: none;
                                     border-bottom: 1px solid {theme.BORDER}; padding: 7px 8px; font-weight: 600; }}
+            QLabel#familyNote {{ color: {theme.TEXT_DIM}; }}
             QPushButton#dangerButton {{ color: {theme.RED}; }}
             QPushButton#dangerButton:hover {{ border-color: {theme.RED}; }}
         """)
@@ -139,6 +158,7 @@ class SessionBrowser(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.export_button.clicked.connect(self.export_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.parent_button.clicked.connect(self.select_parent)
         self.history.changed.connect(self.refresh)
 
     # -- reading -------------------------------------------------------------------------------------
@@ -182,8 +202,9 @@ class SessionBrowser(QWidget):
         self._rows = rows
         self.table.setRowCount(len(rows))
         for r, s in enumerate(rows):
-            cells = (local_time(s.started_at), mode_label(s.mode), s.topic or "(no topic yet)",
-                     s.chairman_name or "—", status_label(s.status), s.members_text)
+            topic = s.topic or "(no topic yet)"
+            cells = (local_time(s.started_at), mode_label(s.mode), f"↳ {topic}" if s.parent else topic,
+                     s.chairman_name or "—", status_label(s.status), s.members_text, family_text(s))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 0:
@@ -214,10 +235,52 @@ class SessionBrowser(QWidget):
         chosen = self.selected_id() is not None
         for button in (self.open_button, self.export_button, self.delete_button):
             button.setEnabled(chosen)
+        self._show_family(self.selected_id())
+
+    def _show_family(self, session_id: str | None) -> None:
+        self._family_parent = None
+        text = ""
+        if session_id is not None:
+            try:
+                family = self.history.family(session_id)
+            except HistoryError as exc:
+                text = f"The family could not be read: {exc}"
+            else:
+                parts = []
+                if family.parent is not None:
+                    pid, stage, topic, _ = family.parent
+                    self._family_parent = pid
+                    parts.append(f"Forked from {pid[:8]} (“{topic[:60]}”) at stage {stage}.")
+                if family.children:
+                    parts.append("Forks: " + ", ".join(f"{cid[:8]} from stage {st}" for cid, st, _, _ in
+                                                       family.children) + ".")
+                text = " ".join(parts)
+        self.family_label.setText(text)
+        self.parent_button.setVisible(self._family_parent is not None)
+
+    @Slot()
+    def select_parent(self) -> bool:
+        """Select the selected fork's parent (clearing the search when it hides the parent)."""
+        parent = self._family_parent
+        if parent is None:
+            return False
+        if not self.select(parent):
+            self.search_edit.clear()
+            self.refresh()
+            return self.select(parent)
+        return True
+
+    def family_of(self, session_id: str) -> str:
+        """The Family cell of a listed session."""
+        s = self._summary(session_id)
+        return family_text(s) if s is not None else ""
+
+    def _summary(self, session_id: str) -> SessionSummary | None:
+        return next((s for s in self._rows if s.id == session_id), None)
 
     def _selected_summary(self) -> SessionSummary | None:
         sid = self.selected_id()
-        return next((s for s in self._rows if s.id == sid), None) if sid else None
+        return self._summary(sid) if sid else None
 
     # -- actions -------------------------------------------------------------------------------------
 
