@@ -7,7 +7,7 @@ import json
 import math
 import re
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +54,31 @@ def scores_from_probabilities(p_yes: Mapping[str, float]) -> dict[str, int]:
     return {k: int(min(10, max(1, math.floor(5.5 + 2.5 * z + 0.5)))) for k, z in _z_scores(p_yes).items()}
 
 
-def stances_from_probabilities(p_yes: Mapping[str, float]) -> tuple[list[str], list[str]]:
+FLAGGED_SCORE = 1  # an answer with a validity finding (core/validity.py): below every answer without one
+
+
+def scores_with_findings(p_yes: Mapping[str, float], flagged: Collection[str]) -> dict[str, int]:
+    """Scores from probabilities where answers with a validity finding get 1 and take no part in the
+    standardisation; every other answer scores at least 2, so a flagged answer is strictly lowest."""
+    clean = {k: v for k, v in p_yes.items() if k not in flagged}
+    scores = {k: max(FLAGGED_SCORE + 1, s) for k, s in scores_from_probabilities(clean).items()}
+    return {k: scores.get(k, FLAGGED_SCORE) for k in p_yes}
+
+
+def apply_findings(scores: Mapping[str, int], flagged: Collection[str]) -> dict[str, int]:
+    """The same rule for a written (JSON or text) ballot: flagged answers 1, the others at least 2."""
+    return {k: FLAGGED_SCORE if k in flagged else max(FLAGGED_SCORE + 1, v) for k, v in scores.items()}
+
+
+def stances_from_probabilities(p_yes: Mapping[str, float],
+                               flagged: Collection[str] = ()) -> tuple[list[str], list[str]]:
+    """Stances from probabilities; a member whose words have a validity finding can win no ally and is
+    opposed by every judge (its text tried to steer the judge, or said nothing)."""
+    agree, disagree = _stances({k: v for k, v in p_yes.items() if k not in flagged})
+    return agree, disagree + [k for k in p_yes if k in flagged]
+
+
+def _stances(p_yes: Mapping[str, float]) -> tuple[list[str], list[str]]:
     """Agree with the member whose position the judge most endorses (and near-ties), disagree with the
     least endorsed (and near-ties) only when the judge also leans against it more than it does against an
     ordinary answer (so a judge that endorses everyone can ally with all and oppose nobody); with no clear
@@ -76,9 +100,15 @@ def stances_from_probabilities(p_yes: Mapping[str, float]) -> tuple[list[str], l
     return agree, disagree
 
 
-def order_from_probabilities(p_yes: Mapping[str, float], labels: Sequence[str]) -> list[str]:
-    """Best first by Yes-probability; ties keep the label order."""
-    return sorted(labels, key=lambda lab: (-p_yes[lab], labels.index(lab)))
+def order_from_probabilities(p_yes: Mapping[str, float], labels: Sequence[str],
+                             flagged: Collection[str] = ()) -> list[str]:
+    """Best first by Yes-probability, answers with a validity finding last; ties keep the label order."""
+    return sorted(labels, key=lambda lab: (lab in flagged, -p_yes[lab], labels.index(lab)))
+
+
+def order_with_findings(order: Sequence[str], flagged: Collection[str]) -> list[str]:
+    """A written ranking with the flagged answers moved to the end (in their written order)."""
+    return [lab for lab in order if lab not in flagged] + [lab for lab in order if lab in flagged]
 
 
 def review_schema(labels: Sequence[str]) -> dict[str, Any]:

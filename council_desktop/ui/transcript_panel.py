@@ -176,8 +176,12 @@ class TranscriptPanel(QWidget):
             self._append([(who, self._name_fmt(d.get("reviewer"))),
                           (f"'s ballot was invalid: {d.get('reason') or 'no reason'}", self._dim)])
             return
-        scores = " · ".join(f"{self.roster.name(r.get('target'))} {r.get('score')}" for r in d.get("scores") or [])
-        self._append([(who, self._name_fmt(d.get("reviewer"))), (" scores  ", self._dim), (scores, self._body)])
+        rows = d.get("scores") or []
+        scores = " · ".join(f"{self.roster.name(r.get('target'))} {r.get('score')}" for r in rows)
+        # The validity findings (core/validity.py) that set a score, named as the reader knows the member.
+        found = "; ".join(f"{self.roster.name(r.get('target'))} {r.get('finding')}" for r in rows if r.get("finding"))
+        self._append([(who, self._name_fmt(d.get("reviewer"))), (" scores  ", self._dim), (scores, self._body)]
+                     + ([(f"  ({found})", self._dim)] if found else []))
 
     def on_event_ranking(self, d: dict[str, Any]) -> None:
         who = self.roster.name(d.get("reviewer"))
@@ -186,7 +190,10 @@ class TranscriptPanel(QWidget):
                           (f"'s ranking was invalid: {d.get('reason') or 'no reason'}", self._dim)])
             return
         order = " > ".join(self.roster.name(m) for m in d.get("order") or [])
-        self._append([(who, self._name_fmt(d.get("reviewer"))), (" ranks  ", self._dim), (order, self._body)])
+        findings = d.get("findings") or {}
+        found = "; ".join(f"{self.roster.name(m)} {why}" for m, why in findings.items())
+        self._append([(who, self._name_fmt(d.get("reviewer"))), (" ranks  ", self._dim), (order, self._body)]
+                     + ([(f"  ({found})", self._dim)] if found else []))
 
     def on_event_aggregate(self, d: dict[str, Any]) -> None:
         rows = d.get("rows") or []
