@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import Any, TextIO
 
 from . import APP_NAME, __version__, config
+from .core.ballots import LABELS
 from .core.events import ASK_STAGES, DEBATE_STAGES, Event
 from .core.transcript import build_transcript
 
@@ -209,6 +210,8 @@ def _read_answers(path: str) -> list[str]:
         raise ValueError(f"{path} must hold a JSON list of answer strings")
     if not data:
         raise ValueError(f"{path} holds no answers")
+    if len(data) > len(LABELS):
+        raise ValueError(f"{path}: give between 1 and {len(LABELS)} answers (got {len(data)})")
     return data
 
 

@@ -214,7 +214,8 @@ class TranscriptPanel(QWidget):
         agree = ", ".join(self.roster.name(m) for m in d.get("agree") or []) or "nobody"
         disagree = ", ".join(self.roster.name(m) for m in d.get("disagree") or []) or "nobody"
         self._append([(self.roster.name(member), self._name_fmt(member)), (" agrees with ", self._dim),
-                      (agree, self._body), ("; disagrees with ", self._dim), (disagree, self._body)])
+                      (agree, self._body), ("; disagrees with ", self._dim), (disagree, self._body)]
+                     + ([(f"  ({d.get('reason')})", self._dim)] if d.get("reason") else []))
 
     def on_event_chair_changed(self, d: dict[str, Any]) -> None:
         self._append([(f"The chair passes to {self.roster.name(d.get('chairman'))}: {d.get('reason') or ''}",
