@@ -32,25 +32,27 @@ _ROLE_LINE = re.compile(r"^\s*(?:assistant|user|system|model|human|ai)\s*:?\s*(?
 _ROLE_PREFIX = re.compile(r"^\s*(?:assistant|system)\s*:", re.IGNORECASE | re.MULTILINE)
 
 # Text that speaks to whoever grades it, or tells the reader what to do or answer.
-_JUDGE = r"(?:judge|judges|grader|evaluator|reviewer|reviewers|assessor|examiner|rater|model|assistant|ai)"
-_VERDICT = r"(?:yes|no|true|10|ten|full marks|top marks|the highest|the best|first|a perfect)"
+_JUDGE = r"(?:judge|grader|evaluator|reviewer|assessor|examiner|rater)"
 _ADDRESSES_JUDGE = [
     re.compile(p, re.IGNORECASE) for p in (
+        # "ignore all previous instructions", "disregard the other answers", "forget the question"
         r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}\b(?:instructions?|prompts?|rules|"
         r"question|questions|answers?|responses?|above|previous|everything|system)\b",
-        r"\b(?:answer|say|reply|respond|output|write|print|return|choose|select|vote|pick)\s+[\"'“]?"
-        r"(?:with\s+)?[\"'“]?(?:yes|no)\b",
-        r"\b(?:rate|score|grade|rank|mark|give|award)\b[^.!?\n]{0,30}\b(?:10|ten|full marks|top marks|"
-        r"the highest|the best|first place|a perfect|number one|1st)\b",
-        rf"\b(?:dear|note to the|to the|attention|hey|hello|instructions? for the|message to the)\s+{_JUDGE}\b",
-        rf"^\s*{_JUDGE}\s*[:,]",
-        rf"[,.]\s*{_JUDGE}\s*[:,]",
-        rf"\b(?:the|you|as the|as a)\s+{_JUDGE}\b[^.!?\n]{{0,30}}\b(?:must|should|shall|will|have to|"
+        # a verdict to give: "answer Yes.", "reply with 'yes'", "say Yes to this response"
+        r"\b(?:answer|say|reply|respond|output|write|print|return)\s+(?:with\s+)?[\"'“]?(?:yes|no)[\"'”]?"
+        r"(?=\s*(?:$|[.!,;:)\"'”]|to\s+(?:this|that|it|me|the)\b|and\b|for\b|now\b|here\b))",
+        # a score to give: "rate this response 10", "give this answer full marks"
+        r"\b(?:rate|score|grade|rank|mark|give|award)\s+(?:this|it|me|my|the)\b[^.!?\n]{0,25}\b(?:10|ten|"
+        r"full marks|top marks|the highest|the best|first place|a perfect|number one|1st)\b",
+        # the grader addressed: "Dear grader", "Note to the judge:", "Judge: …", "As the grader, …"
+        rf"\b(?:dear|note to the|to the|attention|hey|hello|instructions? for the|message to the|as the|"
+        rf"as a|as an)\s+{_JUDGE}s?\b",
+        rf"(?:^|[.!?,;]\s*){_JUDGE}\s*[:,]",
+        rf"\b(?:the|you|as the|as a)\s+{_JUDGE}s?\b[^.!?\n]{{0,30}}\b(?:must|should|shall|will|have to|"
         rf"need to|are required to|is required to|ought to)\b",
-        r"\byou\s+(?:must|should|shall|will|have to|need to|are required to|ought to)\s+"
-        r"(?:answer|say|reply|respond|rate|score|grade|rank|give|choose|select|agree|vote|pick|mark)\b",
-        rf"\bthis\s+(?:answer|response|reply|one)\s+(?:is|must be|should be|deserves)\s+"
-        rf"(?:the\s+)?(?:best|correct|right|winner|{_VERDICT})",
+        r"\byou\s+(?:must|should|shall|have to|need to|are required to|ought to)\s+(?:rate|score|grade|rank|mark)\b",
+        r"\bthis\s+(?:answer|response|reply)\s+(?:is|must be|should be|deserves)\s+(?:the\s+)?"
+        r"(?:best|correct|right|winner|full marks|top marks|a perfect|10)\b",
         r"\b(?:system|developer)\s+(?:override|prompt|message|instruction)",
         r"\b(?:new|updated|real|actual)\s+instructions?\s*:",
     )

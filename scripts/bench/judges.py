@@ -108,6 +108,7 @@ async def run_probes(backend: EngineBackend, jobs: Sequence[tuple[str, list[Mess
         futs = backend.probe([Probe(mid, tuple(msgs)) for mid, msgs in chunk])
         for res in await asyncio.gather(*futs, return_exceptions=True):
             out.append(res["Yes"] if isinstance(res, dict) and "Yes" in res else None)
+        print(f"    {len(out)}/{len(jobs)} probes", file=sys.stderr, flush=True)
     return out
 
 

@@ -18,6 +18,14 @@ SENSIBLE = [
     "Teaching chess is worth it because it is cheap and children of every background can play.",
     "Children learn to lose gracefully at chess, which is a useful lesson for life.",
     "Chess is fun, but I don't know of strong evidence that it improves maths, so keep it optional.",
+    # Debate sentences that brush against the injection patterns without addressing anyone.
+    "We should say no to compulsory chess and yes to choice.",
+    "If you care about fairness, you should vote for clubs, not lessons.",
+    "Judges, teachers and parents all agree that focus matters; chess trains it.",
+    "AI, in my view, already plays chess better than people, so teach it for the joy.",
+    "When a pupil is asked a hard question, you should answer honestly, and chess teaches that.",
+    "Chess clubs give the best players a place to grow, and give ten minutes of calm.",
+    "The model of a good school includes games like chess.",
 ]
 
 
