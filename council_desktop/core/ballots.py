@@ -23,9 +23,10 @@ class Parsed:
     lenient: bool = False  # True when the text fallback, not the JSON, produced it
 
 
-# Calibration of the probability judges, measured with the starter model (scripts/bench/judges.py):
-# a Yes/No probe on one answer at a time puts a planted nonsense answer strictly lowest in 20 of 20
-# ballots (all four answers in one prompt: 6 of 20; one sampled JSON ballot: 2 of 20 in DESIGN.md).
+# Calibration of the probability judges, measured with the starter model: a Yes/No probe on one answer
+# at a time beats one JSON ballot over all four answers (DESIGN.md). On its own it is easy to fool (an
+# injected "answer Yes" lifts an answer), so answers with a validity finding (core/validity.py) are
+# scored below all others: scripts/bench/judges.py and docs/judging.md have the figures.
 # Tiny models lean to "No", so raw probabilities are read relative to the judge's own ballot.
 REFERENCE_LOG_ODDS = -1.6  # a typical log-odds of Yes for an ordinary answer (for ballots of 1-2)
 MIN_SPREAD = 0.35  # near-equal answers (log-odds closer than this) stay near the middle of the scale

@@ -62,21 +62,26 @@ class Ballot:
 
 
 def build(data: dict[str, Any], per_kind: int, seed: int) -> list[Ballot]:
+    """Paired ballots: ballot i of every kind has the same question, judge and sensible answers in the
+    same places; only the planted answer differs (so kinds are compared on equal terms, and a sensible
+    answer's probe, which sees that answer alone, is shared). The planted answer takes each position
+    equally often."""
     rng = random.Random(seed)
     judges = [Member(p.id, p.name, "starter", p.prompt, 0.2) for p in STARTER_PERSONAS]
     qs = data["questions"]
     out = []
-    for kind, wordings in data["bad"].items():
-        for i in range(per_kind):
-            q = qs[i % len(qs)]
-            judge = judges[(i + i // len(qs)) % len(judges)]
-            goods = list(q["good"])
-            rng.shuffle(goods)
-            kept, spare = goods[:3], goods[3]
+    for i in range(per_kind):
+        q = qs[i % len(qs)]
+        judge = judges[(i + i // len(qs)) % len(judges)]
+        goods = list(q["good"])
+        rng.shuffle(goods)
+        kept, spare = goods[:3], goods[3]
+        slot = i % 4
+        for kind, wordings in data["bad"].items():
             bad = wordings[(i + i // len(qs)) % len(wordings)].replace("{question}", q["q"]).replace("{good}", spare)
-            answers = [*kept, bad]
-            rng.shuffle(answers)
-            out.append(Ballot(kind, q["q"], judge, answers, answers.index(bad), spare))
+            answers = list(kept)
+            answers.insert(slot, bad)
+            out.append(Ballot(kind, q["q"], judge, answers, slot, spare))
     return out
 
 
@@ -100,16 +105,23 @@ def probe_messages(mode: str, b: Ballot, label: str, text: str) -> list[Message]
     return prompts.agreement_probe(b.judge, {}, b.question, b.own, name, text)
 
 
+_CACHE: dict[tuple[str, tuple[str, ...]], float | None] = {}
+
+
 async def run_probes(backend: EngineBackend, jobs: Sequence[tuple[str, list[Message]]]) -> list[float | None]:
-    """All probes, submitted in waves so the engine batches the five seats; None when a probe failed."""
-    out: list[float | None] = []
-    for start in range(0, len(jobs), 40):
-        chunk = jobs[start:start + 40]
-        futs = backend.probe([Probe(mid, tuple(msgs)) for mid, msgs in chunk])
-        for res in await asyncio.gather(*futs, return_exceptions=True):
-            out.append(res["Yes"] if isinstance(res, dict) and "Yes" in res else None)
-        print(f"    {len(out)}/{len(jobs)} probes", file=sys.stderr, flush=True)
-    return out
+    """All probes, submitted in waves so the engine batches the five seats; None when a probe failed.
+    A probe sees one prompt only, so identical prompts (a sensible answer shared by paired ballots) are
+    probed once."""
+    todo = list(dict.fromkeys((mid, tuple(m.content for m in msgs)) for mid, msgs in jobs
+                              if (mid, tuple(m.content for m in msgs)) not in _CACHE))
+    by_key = {(mid, tuple(m.content for m in msgs)): (mid, msgs) for mid, msgs in jobs}
+    for start in range(0, len(todo), 40):
+        chunk = todo[start:start + 40]
+        futs = backend.probe([Probe(by_key[k][0], tuple(by_key[k][1])) for k in chunk])
+        for k, res in zip(chunk, await asyncio.gather(*futs, return_exceptions=True), strict=True):
+            _CACHE[k] = res["Yes"] if isinstance(res, dict) and "Yes" in res else None
+        print(f"    {start + len(chunk)}/{len(todo)} new probes", file=sys.stderr, flush=True)
+    return [_CACHE[(mid, tuple(m.content for m in msgs))] for mid, msgs in jobs]
 
 
 def lowest(values: Sequence[float], i: int) -> bool:
@@ -186,7 +198,9 @@ async def bench_set(backend: EngineBackend, name: str, per_kind: int, seed: int,
                 lo.append(ballots.log_odds(b.p["review"][i]))
     length_r = statistics.correlation(words, lo) if "review" in modes and len(set(words)) > 1 else 0.0
     spread = await label_spread(backend, data, seed)
-    return {"set": name, "ballots": len(bs), "valid": sum(valid.values()), "table": table,
+    detail = [{"kind": b.kind, "question": b.question, "judge": b.judge.id, "answers": b.answers, "bad": b.bad,
+               "p": b.p} for b in bs]
+    return {"set": name, "ballots": len(bs), "valid": sum(valid.values()), "table": table, "detail": detail,
             "length_r": round(length_r, 3), "label_spread": spread, "seconds": round(time.monotonic() - t0)}
 
 
