@@ -196,12 +196,13 @@ async def bench_set(backend: EngineBackend, name: str, per_kind: int, seed: int,
             if i != b.bad:
                 words.append(len(a.split()))
                 lo.append(ballots.log_odds(b.p["review"][i]))
-    length_r = statistics.correlation(words, lo) if "review" in modes and len(set(words)) > 1 else 0.0
+    length_r = statistics.correlation(words, lo) if len(set(words)) > 1 else None
     spread = await label_spread(backend, data, seed)
     detail = [{"kind": b.kind, "question": b.question, "judge": b.judge.id, "answers": b.answers, "bad": b.bad,
                "p": b.p} for b in bs]
     return {"set": name, "ballots": len(bs), "valid": sum(valid.values()), "table": table, "detail": detail,
-            "length_r": round(length_r, 3), "label_spread": spread, "seconds": round(time.monotonic() - t0)}
+            "length_r": None if length_r is None else round(length_r, 3), "label_spread": spread,
+            "seconds": round(time.monotonic() - t0)}
 
 
 async def label_spread(backend: EngineBackend, data: dict[str, Any], seed: int, n: int = 20) -> dict[str, Any]:
@@ -240,7 +241,8 @@ def print_report(r: dict[str, Any]) -> None:
             print(f"| {kind} | {' | '.join(cells)} |")
     s = r["label_spread"]
     print(f"\nlabel spread of mean P(yes) (same answers under A-D): {s['spread']:.4f}  {s['means']}")
-    print(f"length bias: correlation of word count with log-odds (sensible answers): {r['length_r']:+.3f}")
+    if r["length_r"] is not None:
+        print(f"length bias: correlation of word count with log-odds (sensible answers): {r['length_r']:+.3f}")
 
 
 async def main() -> None:
