@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -15,6 +16,7 @@ from typing import Any, TextIO
 
 from . import APP_NAME, __version__, config
 from .core import events as ev
+from .core.ballots import LABELS
 from .core.events import ASK_STAGES, DEBATE_STAGES, Event
 from .core.text import fmt_bytes, one_line, visible_controls
 from .core.transcript import build_transcript
@@ -254,6 +256,50 @@ def cmd_debate(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     return _run_session(args, "ask", args.question)
+
+
+def _read_answers(path: str) -> list[str]:
+    """FILE.json: a JSON list of answer strings; anything else is a one-line error."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} is not valid JSON: {exc}") from None
+    if not isinstance(data, list) or not all(isinstance(a, str) for a in data):
+        raise ValueError(f"{path} must hold a JSON list of answer strings")
+    if not data:
+        raise ValueError(f"{path} holds no answers")
+    if len(data) > len(LABELS):
+        raise ValueError(f"{path}: give between 1 and {len(LABELS)} answers (got {len(data)})")
+    return data
+
+
+def cmd_judge(args: argparse.Namespace) -> int:
+    """Peer review of given answers by the seated council; one JSON object on stdout."""
+    from .llm.seating import council_from_settings
+    from .services.runtime import CouncilRuntime
+
+    if not args.question.strip():
+        raise ValueError("--question is empty")
+    answers = _read_answers(args.answers)
+    store = None if args.no_db else _open_store(args)
+    seats = council_from_settings(config.load_settings(), config.installed_models())
+    runtime = CouncilRuntime(seats, store, seat_ctx=args.ctx)
+    runtime.load()
+    loop = asyncio.new_event_loop()
+    try:
+        got = loop.run_until_complete(runtime.judge(args.question, answers, args.seed))
+    finally:
+        runtime.shutdown()
+        loop.close()
+    n = len(answers)
+    mean = []
+    for i in range(n):
+        vals = [b["scores"][i] for b in got if b["scores"][i] is not None]
+        mean.append(round(sum(vals) / len(vals), 3) if vals else None)
+    print(json.dumps({"ballots": got, "mean": mean}))
+    return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -612,6 +658,15 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("question")
     session_args(a)
     a.set_defaults(func=cmd_ask)
+    j = sub.add_parser("judge", help="the council's peer review of given answers, as JSON")
+    j.add_argument("--question", required=True, help="the question the answers answer")
+    j.add_argument("--answers", required=True, metavar="FILE.json", help="a JSON list of answer strings")
+    j.add_argument("--seed", type=int, default=None, help="fixes each judge's shuffle of the answers")
+    j.add_argument("--ctx", type=int, default=2048, help="context tokens per seat")
+    j_db = j.add_mutually_exclusive_group()
+    j_db.add_argument("--db", default=argparse.SUPPRESS, help="the SQLite database (members' personalities)")
+    j_db.add_argument("--no-db", action="store_true", help="judge without the stored personalities")
+    j.set_defaults(func=cmd_judge)
     h = sub.add_parser("history", help="list stored sessions")
     h.add_argument("--search", default=None)
     h.add_argument("--limit", type=int, default=50)

@@ -7,7 +7,7 @@ import json
 import math
 import re
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +23,11 @@ class Parsed:
     lenient: bool = False  # True when the text fallback, not the JSON, produced it
 
 
-# Calibration of the probability judges, measured with the starter model (scripts/bench/judges.py):
-# a Yes/No probe on one answer at a time puts a planted nonsense answer strictly lowest in 20 of 20
-# ballots (all four answers in one prompt: 6 of 20; one sampled JSON ballot: 2 of 20; docs/ARCHITECTURE.md, "Judging").
+# Calibration of the probability judges, measured with the starter model: a Yes/No probe on one answer
+# at a time beats one JSON ballot over all four answers (docs/ARCHITECTURE.md, "Judging"). On its own
+# it is easy to fool (an injected "answer Yes" lifts an answer), so answers with a validity finding
+# (core/validity.py) are scored below all others: scripts/bench/judges.py and docs/judging.md have the
+# figures.
 # Tiny models lean to "No", so raw probabilities are read relative to the judge's own ballot.
 REFERENCE_LOG_ODDS = -1.6  # a typical log-odds of Yes for an ordinary answer (for ballots of 1-2)
 MIN_SPREAD = 0.35  # near-equal answers (log-odds closer than this) stay near the middle of the scale
@@ -54,7 +56,31 @@ def scores_from_probabilities(p_yes: Mapping[str, float]) -> dict[str, int]:
     return {k: int(min(10, max(1, math.floor(5.5 + 2.5 * z + 0.5)))) for k, z in _z_scores(p_yes).items()}
 
 
-def stances_from_probabilities(p_yes: Mapping[str, float]) -> tuple[list[str], list[str]]:
+FLAGGED_SCORE = 1  # an answer with a validity finding (core/validity.py): below every answer without one
+
+
+def scores_with_findings(p_yes: Mapping[str, float], flagged: Collection[str]) -> dict[str, int]:
+    """Scores from probabilities where answers with a validity finding get 1 and take no part in the
+    standardisation; every other answer scores at least 2, so a flagged answer is strictly lowest."""
+    clean = {k: v for k, v in p_yes.items() if k not in flagged}
+    scores = {k: max(FLAGGED_SCORE + 1, s) for k, s in scores_from_probabilities(clean).items()}
+    return {k: scores.get(k, FLAGGED_SCORE) for k in p_yes}
+
+
+def apply_findings(scores: Mapping[str, int], flagged: Collection[str]) -> dict[str, int]:
+    """The same rule for a written (JSON or text) ballot: flagged answers 1, the others at least 2."""
+    return {k: FLAGGED_SCORE if k in flagged else max(FLAGGED_SCORE + 1, v) for k, v in scores.items()}
+
+
+def stances_from_probabilities(p_yes: Mapping[str, float],
+                               flagged: Collection[str] = ()) -> tuple[list[str], list[str]]:
+    """Stances from probabilities; a member whose words have a validity finding can win no ally and is
+    opposed by every judge (its text tried to steer the judge, or said nothing)."""
+    agree, disagree = _stances({k: v for k, v in p_yes.items() if k not in flagged})
+    return agree, disagree + [k for k in p_yes if k in flagged]
+
+
+def _stances(p_yes: Mapping[str, float]) -> tuple[list[str], list[str]]:
     """Agree with the member whose position the judge most endorses (and near-ties), disagree with the
     least endorsed (and near-ties) only when the judge also leans against it more than it does against an
     ordinary answer (so a judge that endorses everyone can ally with all and oppose nobody); with no clear
@@ -76,9 +102,15 @@ def stances_from_probabilities(p_yes: Mapping[str, float]) -> tuple[list[str], l
     return agree, disagree
 
 
-def order_from_probabilities(p_yes: Mapping[str, float], labels: Sequence[str]) -> list[str]:
-    """Best first by Yes-probability; ties keep the label order."""
-    return sorted(labels, key=lambda lab: (-p_yes[lab], labels.index(lab)))
+def order_from_probabilities(p_yes: Mapping[str, float], labels: Sequence[str],
+                             flagged: Collection[str] = ()) -> list[str]:
+    """Best first by Yes-probability, answers with a validity finding last; ties keep the label order."""
+    return sorted(labels, key=lambda lab: (lab in flagged, -p_yes[lab], labels.index(lab)))
+
+
+def order_with_findings(order: Sequence[str], flagged: Collection[str]) -> list[str]:
+    """A written ranking with the flagged answers moved to the end (in their written order)."""
+    return [lab for lab in order if lab not in flagged] + [lab for lab in order if lab in flagged]
 
 
 def review_schema(labels: Sequence[str]) -> dict[str, Any]:

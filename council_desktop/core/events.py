@@ -117,6 +117,7 @@ class ScoreEntry(TypedDict, total=False):
     target: str
     label: str  # "Response B"
     score: float | None
+    finding: str  # a validity finding (core/validity.py) that set this score
 
 
 class BallotData(TypedDict, total=False):
@@ -139,6 +140,7 @@ class RankingData(BallotData, total=False):
     labels: dict[str, str]
     order: list[str]  # member ids, best first
     scores: dict[str, float]  # from the judge's probabilities, when it gave them
+    findings: dict[str, str]  # member id -> the validity finding that put its answer last
 
 
 class AggregateRow(TypedDict, total=False):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from . import ballots, prompts, viewer
+from . import ballots, prompts, validity, viewer
 from .backend import CouncilBackend
 from .events import ASK_STAGES, DEBATE_STAGES, Event, EventLog
 from .fork import ForkStart, Restored, restore
@@ -98,6 +98,7 @@ class Orchestrator:
         self.failed: dict[str, str] = {}
         self.award_error = ""  # why no badges could be awarded (the history could not be read), if so
         self.texts: dict[tuple[str, str], str] = {}  # (kind, member) -> cleaned text
+        self.raw: dict[str, str] = {}  # member -> its last turn as generated, for the validity checks
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -187,6 +188,7 @@ class Orchestrator:
             if text:
                 out[member.id] = text
                 self.texts[(kind, member.id)] = text
+                self.raw[member.id] = comp.text
                 self.log.emit(kind, member=member.id, text=text, tokens=comp.tokens,
                               seconds=round(comp.seconds, 3))
 
@@ -386,7 +388,8 @@ class Orchestrator:
 
     def _label_targets(self, reviewer: str, pool: Mapping[str, str]) -> dict[str, str]:
         """The others' answers under anonymous labels, in an order shuffled for this reviewer."""
-        targets = [mid for mid in self.seat if mid in pool and mid != reviewer]
+        targets = [mid for mid in [*self.seat, *pool] if mid in pool and mid != reviewer]
+        targets = list(dict.fromkeys(targets))
         random.Random(self._seed(2, reviewer, 99)).shuffle(targets)
         return dict(zip(ballots.LABELS, targets, strict=False))
 
@@ -404,28 +407,62 @@ class Orchestrator:
                      ballots.review_schema(list(labels)), _bind(ballots.parse_review, list(labels)))
                     for r, labels in label_maps.items() if r not in probed and r not in self.failed]
         judged = await self._judge(2, "review", fallback)
+        findings = self._findings(topic, opinions)
         for rid in self.seat:
             if rid not in probed and rid not in judged:
                 continue
             labels = label_maps[rid]
+            flagged = {lab for lab, mid in labels.items() if mid in findings}
             if rid in probed:
                 p_yes = probed[rid]
-                values = ballots.scores_from_probabilities(p_yes)
+                values = ballots.scores_with_findings(p_yes, flagged)
                 parsed = ballots.Parsed(values, True)
                 raw = "  ".join(f"{lab}: {values[lab]} (P(yes) {p_yes[lab]:.2f})" for lab in labels)
                 method = "probability"
             else:
                 parsed, raw = judged[rid]
+                if parsed.valid:
+                    parsed = ballots.Parsed(ballots.apply_findings(parsed.value, flagged), True, parsed.reason,
+                                            parsed.lenient)
                 method = "text" if parsed.lenient else "json"
             scores: list[dict[str, Any]] = [
-                {"target": labels[lab], "label": lab, "score": parsed.value.get(lab) if parsed.valid else None}
+                {"target": labels[lab], "label": lab, "score": parsed.value.get(lab) if parsed.valid else None,
+                 **({"finding": findings[labels[lab]].reason} if labels[lab] in findings else {})}
                 for lab in labels]
             if parsed.valid:
                 for lab, target in labels.items():
                     tallies[target].scores.append(int(parsed.value[lab]))
             self.log.emit("review", reviewer=rid, labels=labels, scores=scores, valid=parsed.valid,
-                          reason=parsed.reason, raw=raw, method=method, lenient=parsed.lenient)
+                          reason=_reason(parsed.reason, labels, findings), raw=raw, method=method,
+                          lenient=parsed.lenient)
         return tallies
+
+    def _findings(self, subject: str, pool: Mapping[str, str]) -> dict[str, validity.Finding]:
+        """The deterministic validity findings (core/validity.py) against each answer in the pool, read
+        from the text as generated (before display cleaning)."""
+        out = {}
+        for mid, text in pool.items():
+            finding = validity.check(subject, self.raw.get(mid, text))
+            if finding is not None:
+                out[mid] = finding
+        return out
+
+    async def judge_answers(self, question: str, answers: Sequence[str]) -> list[dict[str, Any]]:
+        """Peer review of given answers (the `judge` command): every seated member judges every answer,
+        anonymised and shuffled per judge, exactly as in a debate's review stage. Returns one ballot per
+        judge: {"judge": member id, "scores": [score or None per answer, in the input order]}."""
+        if not 1 <= len(answers) <= len(ballots.LABELS):
+            raise CouncilError(f"give between 1 and {len(ballots.LABELS)} answers (got {len(answers)})")
+        keys = [f"answer {i}" for i in range(len(answers))]
+        self._require_members(1, "judge")
+        self._stage(2)
+        await self._reviews(question, dict(zip(keys, answers, strict=True)))
+        out = []
+        for event in self.log.events:
+            if event.kind == "review":
+                got = {row["target"]: row["score"] for row in event.data["scores"]}
+                out.append({"judge": event.data["reviewer"], "scores": [got.get(k) for k in keys]})
+        return out
 
     async def _alliances(self, topic: str) -> None:
         """Each member says whether it agrees with each other member's last word (its rebuttal, else its
@@ -451,20 +488,25 @@ class Orchestrator:
             fallback.append((self.by_id[mid], msgs, ballots.alliance_schema(names),
                              _bind(ballots.parse_alliance, names)))
         judged = await self._judge(4, "alliance", fallback)
+        findings = self._findings(topic, said)
         for mid in self.seat:
+            shown_as = {o: self.by_id[o].name for o, _ in plans.get(mid, [])}
             if mid in probed:
-                agree, disagree = ballots.stances_from_probabilities(probed[mid])
+                agree, disagree = ballots.stances_from_probabilities(probed[mid], set(findings) & set(shown_as))
                 raw = "  ".join(f"{self.by_id[o].name}: P(agree) {p:.2f}" for o, p in probed[mid].items())
-                self.log.emit("alliance", member=mid, agree=agree, disagree=disagree, valid=True, reason="",
-                              raw=raw, method="probability", lenient=False)
+                self.log.emit("alliance", member=mid, agree=agree, disagree=disagree, valid=True,
+                              reason=_reason("", {n: o for o, n in shown_as.items()}, findings), raw=raw,
+                              method="probability", lenient=False)
             elif mid in judged:
                 parsed, raw = judged[mid]
                 by_name = {self.by_id[o].name: o for o, _ in plans[mid]}
                 value = parsed.value if parsed.valid else {"agree": [], "disagree": []}
-                self.log.emit("alliance", member=mid, agree=[by_name[n] for n in value["agree"]],
-                              disagree=[by_name[n] for n in value["disagree"]], valid=parsed.valid,
-                              reason=parsed.reason, raw=raw, method="text" if parsed.lenient else "json",
-                              lenient=parsed.lenient)
+                agree = [by_name[n] for n in value["agree"] if by_name[n] not in findings]
+                disagree = [by_name[n] for n in value["disagree"]]
+                disagree += [o for o in shown_as if o in findings and o not in disagree] if parsed.valid else []
+                self.log.emit("alliance", member=mid, agree=agree, disagree=disagree, valid=parsed.valid,
+                              reason=_reason(parsed.reason, {n: o for o, n in shown_as.items()}, findings), raw=raw,
+                              method="text" if parsed.lenient else "json", lenient=parsed.lenient)
 
     async def _chair(self, stage: int, subject: str, tallies: Mapping[str, ballots.Tally]) -> None:
         """The chairman of this session speaks last; if the chair fails, the next seat takes over."""
@@ -543,30 +585,37 @@ class Orchestrator:
                      ballots.ranking_schema(list(labels)), _bind(ballots.parse_ranking, list(labels)))
                     for r, labels in label_maps.items() if r not in probed and r not in self.failed]
         judged = await self._judge(2, "ranking", fallback)
+        findings = self._findings(question, answers)
         for rid in self.seat:
             if rid not in probed and rid not in judged:
                 continue
             labels = label_maps[rid]
+            flagged = {lab for lab, mid in labels.items() if mid in findings}
             if rid in probed:
-                best_first = ballots.order_from_probabilities(probed[rid], list(labels))
+                best_first = ballots.order_from_probabilities(probed[rid], list(labels), flagged)
                 parsed = ballots.Parsed(best_first, True)
                 raw = "FINAL RANKING:\n" + "\n".join(
                     f"{i}. {lab} (P(yes) {probed[rid][lab]:.2f})" for i, lab in enumerate(best_first, start=1))
                 method = "probability"
             else:
                 parsed, raw = judged[rid]
+                if parsed.valid:
+                    parsed = ballots.Parsed(ballots.order_with_findings(parsed.value, flagged), True,
+                                            parsed.reason, parsed.lenient)
                 method = "text" if parsed.lenient else "json"
             order = [labels[lab] for lab in parsed.value] if parsed.valid else []
             for pos, mid in enumerate(order, start=1):
                 tallies[mid].ranks.append((pos, len(order)))
             # A probability ballot also scores each answer 1-10 (as peer review does): the mean score of
             # the aggregate. A ranking written as text orders the answers but gives no score.
-            scores = {labels[lab]: s for lab, s in ballots.scores_from_probabilities(probed[rid]).items()} \
+            scores = {labels[lab]: s for lab, s in ballots.scores_with_findings(probed[rid], flagged).items()} \
                 if rid in probed else {}
             for mid, score in scores.items():
                 tallies[mid].scores.append(score)
             self.log.emit("ranking", reviewer=rid, labels=labels, order=order, valid=parsed.valid,
-                          reason=parsed.reason, raw=raw, method=method, lenient=parsed.lenient, scores=scores)
+                          reason=_reason(parsed.reason, labels, findings), raw=raw, method=method,
+                          lenient=parsed.lenient, scores=scores,
+                          findings={labels[lab]: findings[labels[lab]].reason for lab in sorted(flagged)})
         self._viewer_close(2, tallies)
         order = ballots.leader_order(tallies, self.seat)
         self.log.emit("aggregate", rows=[tallies[m].row() for m in order], bottom=[])
@@ -628,6 +677,13 @@ def _ranked(name: str, tally: ballots.Tally) -> str:
     if tally.mean_score is not None:
         facts.append(f"mean score {tally.mean_score:.1f}")
     return f"{name} ({', '.join(facts)})" if facts else name
+
+
+def _reason(reason: str, shown: Mapping[str, str], findings: Mapping[str, validity.Finding]) -> str:
+    """A ballot's reason: the parser's note (if any), then the validity findings against the answers it
+    judged, under the names the judge saw them by ('Response C', or a member's name in alliances)."""
+    notes = [f"{label} {findings[target].reason}" for label, target in shown.items() if target in findings]
+    return "; ".join([reason, *notes] if reason else notes)
 
 
 def _bind(parse: Callable[[str, Sequence[str]], ballots.Parsed],

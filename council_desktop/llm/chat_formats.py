@@ -1,4 +1,10 @@
-"""Explicit prompt formats per model family; never llama.cpp's silent llama-2 fallback."""
+"""Explicit prompt formats per model family; never llama.cpp's silent llama-2 fallback.
+
+A format renders a conversation as *segments*: ``(text, trusted)`` pairs. Only the format's own
+template markers are trusted; every message's content (member output, the user's topic, our own
+instructions alike) is untrusted, and the engine tokenizes it with special-token parsing off, so no
+text can open or close a turn whatever control tokens it spells.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +13,27 @@ from dataclasses import dataclass
 
 from ..core.types import Message
 
+Segment = tuple[str, bool]  # (text, trusted): trusted text may hold the format's control tokens
+
 
 @dataclass(frozen=True)
 class ChatFormat:
     name: str
-    render: Callable[[Sequence[Message]], str]
+    segments: Callable[[Sequence[Message]], list[Segment]]
     stop: tuple[str, ...]
-    # Strings that must never leak from one model's output into another model's prompt.
+    # Strings that must never leak from one model's output into another model's prompt (display hygiene).
     special: tuple[str, ...]
 
+    def render(self, messages: Sequence[Message]) -> str:
+        """The whole prompt as one string (for logs and benchmarks; the engine tokenizes segments)."""
+        return "".join(text for text, _ in self.segments(messages))
 
-def _chatml(messages: Sequence[Message]) -> str:
-    parts = [f"<|im_start|>{m.role}\n{m.content}<|im_end|>\n" for m in messages]
-    return "".join(parts) + "<|im_start|>assistant\n"
+
+def _chatml(messages: Sequence[Message]) -> list[Segment]:
+    out: list[Segment] = []
+    for m in messages:
+        out += [(f"<|im_start|>{m.role}\n", True), (m.content, False), ("<|im_end|>\n", True)]
+    return [*out, ("<|im_start|>assistant\n", True)]
 
 
 def _fold_system(messages: Sequence[Message]) -> list[Message]:
@@ -40,23 +54,28 @@ def _fold_system(messages: Sequence[Message]) -> list[Message]:
     return merged
 
 
-def _gemma(messages: Sequence[Message]) -> str:
+def _gemma(messages: Sequence[Message]) -> list[Segment]:
     # BOS comes from the tokenizer (add_bos_token in the file's metadata).
-    parts = []
+    out: list[Segment] = []
     for m in _fold_system(messages):
         role = "model" if m.role == "assistant" else "user"
-        parts.append(f"<start_of_turn>{role}\n{m.content}<end_of_turn>\n")
-    return "".join(parts) + "<start_of_turn>model\n"
+        out += [(f"<start_of_turn>{role}\n", True), (m.content, False), ("<end_of_turn>\n", True)]
+    return [*out, ("<start_of_turn>model\n", True)]
 
 
-def _zephyr(messages: Sequence[Message]) -> str:
-    parts = [f"<|{m.role}|>\n{m.content}</s>\n" for m in messages]
-    return "".join(parts) + "<|assistant|>\n"
+def _zephyr(messages: Sequence[Message]) -> list[Segment]:
+    out: list[Segment] = []
+    for m in messages:
+        out += [(f"<|{m.role}|>\n", True), (m.content, False), ("</s>\n", True)]
+    return [*out, ("<|assistant|>\n", True)]
 
 
-def _danube(messages: Sequence[Message]) -> str:
+def _danube(messages: Sequence[Message]) -> list[Segment]:
     tags = {"system": "<|system|>", "user": "<|prompt|>", "assistant": "<|answer|>"}
-    return "".join(f"{tags[m.role]}{m.content}</s>" for m in messages) + "<|answer|>"
+    out: list[Segment] = []
+    for m in messages:
+        out += [(tags[m.role], True), (m.content, False), ("</s>", True)]
+    return [*out, ("<|answer|>", True)]
 
 
 _COMMON_SPECIAL = ("<|im_start|>", "<|im_end|>", "<|endoftext|>", "<start_of_turn>", "<end_of_turn>",

@@ -31,9 +31,12 @@ from typing import Any
 from ..core.gguf import GGUFError, read_gguf
 from ..core.text import refusal_reason
 from ..core.types import Cancelled, CancelToken, Completion, GenerationParams, MemberError, Message
-from .chat_formats import ChatFormat, get_format
+from .chat_formats import ChatFormat, Segment, get_format
 
 log = logging.getLogger(__name__)
+
+# llama_token_attr bits (llama.h): tokens that only trusted template text may produce.
+_ATTR_UNKNOWN, _ATTR_CONTROL, _ATTR_USER_DEFINED = 1 << 1, 1 << 3, 1 << 4
 
 _llama: Any = None  # the llama_cpp module, imported lazily (see _lib)
 _log_callback: Any = None
@@ -178,17 +181,35 @@ class _ModelGroup:
 
     # -- tokens ---------------------------------------------------------------------------------
 
-    def tokenize(self, text: str, add_special: bool) -> list[int]:
+    def tokenize(self, text: str, add_special: bool, parse_special: bool = False) -> list[int]:
+        """Text to tokens. ``parse_special`` reads control-token spellings (``<|im_end|>``) as control
+        tokens: only for the chat format's own markers, never for content."""
         lib = _lib()
         data = text.encode("utf-8")
         cap = len(data) + 16
         buf = (lib.llama_token * cap)()
-        n = lib.llama_tokenize(self.vocab, data, len(data), buf, cap, add_special, True)
+        n = lib.llama_tokenize(self.vocab, data, len(data), buf, cap, add_special, parse_special)
         if n < 0:
             cap = -n
             buf = (lib.llama_token * cap)()
-            n = lib.llama_tokenize(self.vocab, data, len(data), buf, cap, add_special, True)
+            n = lib.llama_tokenize(self.vocab, data, len(data), buf, cap, add_special, parse_special)
         return list(buf[:n])
+
+    def prompt_tokens(self, segments: Sequence[Segment]) -> list[int]:
+        """A rendered prompt to tokens, segment by segment: the format's trusted markers with special-token
+        parsing on, everything else (member output, the user's words, our instructions) with it off, so
+        no content can open or close a turn. BOS (where the model wants one) comes first."""
+        tokens: list[int] = [int(_lib().llama_vocab_bos(self.vocab))] if self.add_bos else []
+        for text, trusted in segments:
+            if text:
+                tokens += self.tokenize(text, add_special=False, parse_special=trusted)
+        return tokens
+
+    def is_control(self, token: int) -> bool:
+        """A control token (turn markers, BOS/EOS, <file_sep>…): never produced from untrusted text."""
+        lib = _lib()
+        attr = int(lib.llama_vocab_get_attr(self.vocab, token))
+        return bool(attr & (_ATTR_CONTROL | _ATTR_USER_DEFINED | _ATTR_UNKNOWN))
 
     def piece(self, token: int) -> bytes:
         lib = _lib()
@@ -377,10 +398,10 @@ class Engine:
 
     def _start(self, group: _ModelGroup, seq: _Seq, job: Job) -> None:
         lib = _lib()
-        prompt = seq.fmt.render(job.messages)
-        if job.probe_prefix is not None:
-            prompt += job.probe_prefix
-        tokens = group.tokenize(prompt, add_special=group.add_bos)
+        segments = seq.fmt.segments(job.messages)
+        if job.probe_prefix:
+            segments.append((job.probe_prefix, False))
+        tokens = group.prompt_tokens(segments)
         budget = group.seat_ctx - (0 if job.probe_prefix is not None else job.params.max_tokens) - 1
         if len(tokens) > budget:
             raise MemberError(job.member_id, f"the prompt is too long for this seat ({len(tokens)} tokens, "

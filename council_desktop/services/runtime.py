@@ -302,6 +302,23 @@ class CouncilRuntime:
         self.remote_backend = RemoteBackend(remote, stats=self._remote_stats)
         return RoutingBackend(local, self.remote_backend, remote)
 
+    async def judge(self, question: str, answers: Sequence[str], seed: int | None = None) -> list[dict[str, Any]]:
+        """The council's peer review of given answers (``council-desktop judge``): one ballot per seated
+        member. With a store, the members' personality nudges shape their judging as in a debate;
+        nothing is recorded."""
+        if self._host is None:
+            self.load()
+        ids = [m.id for m in self.members]
+        nudges = self.store.nudges_for(ids) if self.store is not None else {}
+        plan = SessionPlan("debate", self.members, topic=question, seed=seed if seed is not None else 0,
+                           nudges=nudges, unavailable=self.load_errors)
+        self.cancel_token = CancelToken()
+        self.backend = self._backend()
+        orchestrator = Orchestrator(plan, self.backend, EventLog([]), self.cancel_token)
+        for mid, why in self.load_errors.items():
+            orchestrator.failed[mid] = why
+        return await orchestrator.judge_answers(question, answers)
+
     def _sink_failed(self, event: Event, exc: Exception) -> None:
         # Storage trouble (disk full, database locked) keeps the debate going; the recorder queues what
         # it could not write and the outcome reports it.

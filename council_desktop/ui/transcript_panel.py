@@ -169,19 +169,26 @@ class TranscriptPanel(QWidget):
         self._on_turn("synthesis", d)
 
     def on_event_review(self, d: ev.ReviewData) -> None:
-        scores = " · ".join(f"{self.roster.name(r.get('target'))} {r.get('score')}" for r in d.get("scores") or [])
-        self._on_ballot(d.get("reviewer"), d, "ballot", " scores  ", scores)
+        rows = d.get("scores") or []
+        scores = " · ".join(f"{self.roster.name(r.get('target'))} {r.get('score')}" for r in rows)
+        # The validity findings (core/validity.py) that set a score, named as the reader knows the member.
+        found = "; ".join(f"{self.roster.name(r.get('target'))} {r.get('finding')}" for r in rows if r.get("finding"))
+        self._on_ballot(d.get("reviewer"), d, "ballot", " scores  ", scores, found)
 
     def on_event_ranking(self, d: ev.RankingData) -> None:
         order = " > ".join(self.roster.name(m) for m in d.get("order") or [])
-        self._on_ballot(d.get("reviewer"), d, "ranking", " ranks  ", order)
+        findings = d.get("findings") or {}
+        found = "; ".join(f"{self.roster.name(m)} {why}" for m, why in findings.items())
+        self._on_ballot(d.get("reviewer"), d, "ranking", " ranks  ", order, found)
 
-    def _on_ballot(self, reviewer: str | None, d: ev.BallotData, what: str, verb: str, result: str) -> None:
+    def _on_ballot(self, reviewer: str | None, d: ev.BallotData, what: str, verb: str, result: str,
+                   found: str = "") -> None:
         who = [(self.roster.name(reviewer), self._name_fmt(reviewer))]
         if not d.get("valid", True):
             self._append([*who, (f"'s {what} was invalid: {d.get('reason') or 'no reason'}", self._dim)])
         else:
-            self._append([*who, (verb, self._dim), (result, self._body)])
+            self._append([*who, (verb, self._dim), (result, self._body)]
+                         + ([(f"  ({found})", self._dim)] if found else []))
 
     def on_event_aggregate(self, d: ev.AggregateData) -> None:
         rows = d.get("rows") or []
@@ -202,7 +209,8 @@ class TranscriptPanel(QWidget):
         agree = ", ".join(self.roster.name(m) for m in d.get("agree") or []) or "nobody"
         disagree = ", ".join(self.roster.name(m) for m in d.get("disagree") or []) or "nobody"
         self._append([(self.roster.name(member), self._name_fmt(member)), (" agrees with ", self._dim),
-                      (agree, self._body), ("; disagrees with ", self._dim), (disagree, self._body)])
+                      (agree, self._body), ("; disagrees with ", self._dim), (disagree, self._body)]
+                     + ([(f"  ({d.get('reason')})", self._dim)] if d.get("reason") else []))
 
     def on_event_chair_changed(self, d: ev.ChairChangedData) -> None:
         self._append([(f"The chair passes to {self.roster.name(d.get('chairman'))}: {d.get('reason') or ''}",

@@ -224,7 +224,7 @@ class Council:
             by_id = {t: lab for lab, t in labels.items()}
             self.log.emit("ranking", reviewer=reviewer, labels=labels, order=order, valid=True, reason="",
                           raw=json.dumps({"ranking": [by_id[t] for t in order]}), method="json", lenient=False,
-                          scores={})
+                          scores={}, findings={})
         rows = [{"member": m, "mean_score": None,
                  "average_rank": round(sum(v) / len(v), 3) if v else None, "borda": None, "received": []}
                 for m, v in ranks.items()]

@@ -197,10 +197,10 @@ def record_ask() -> list[Event]:
         labels = dict(zip(LABELS, others, strict=True))
         if reviewer == "dorian":
             log.emit("ranking", reviewer=reviewer, labels=labels, order=[], valid=False, reason="repeated a label",
-                     raw="A A B", method="text", lenient=True, scores={})
+                     raw="A A B", method="text", lenient=True, scores={}, findings={})
         else:
             log.emit("ranking", reviewer=reviewer, labels=labels, order=others, valid=True, reason="", raw="{}",
-                     method="json", lenient=False, scores={})
+                     method="json", lenient=False, scores={}, findings={})
     rows = [{"member": m, "mean_score": None, "average_rank": 1.5 + i * 0.5, "borda": 0.5, "received": 4}
             for i, m in enumerate(IDS)]
     log.emit("aggregate", rows=rows, bottom=[])

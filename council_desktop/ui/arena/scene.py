@@ -268,6 +268,8 @@ class ArenaScene(QGraphicsScene):
                 tip = f"{who}'s ballot was invalid" + (f": {d.get('reason')}" if d.get("reason") else "")
             else:
                 tip = f"{who} gave {score}/10" + (f" (as {row.get('label')})" if row.get("label") else "")
+                if row.get("finding"):
+                    tip += f": the answer {row.get('finding')}"
             self._avatars[target].add_badge("—" if score is None else str(score), score_color(score), value=score,
                                             source=reviewer, tooltip=tip, delay=i * motion.FLIP_STAGGER_MS)
 
@@ -275,12 +277,15 @@ class ArenaScene(QGraphicsScene):
         reviewer = str(d.get("reviewer") or "")
         who = self.roster.name(reviewer)
         order = [m for m in d.get("order") or [] if isinstance(m, str)]
+        findings = d.get("findings") or {}
         if d.get("valid", True) and order:
             for pos, target in enumerate(order, start=1):
                 if target in self._avatars:
                     self._avatars[target].add_badge(
                         f"#{pos}", rank_color(pos, len(order)), value=pos, source=reviewer,
-                        tooltip=f"{who} ranked it #{pos} of {len(order)}", delay=(pos - 1) * motion.FLIP_STAGGER_MS)
+                        tooltip=f"{who} ranked it #{pos} of {len(order)}"
+                        + (f": the answer {findings[target]}" if target in findings else ""),
+                        delay=(pos - 1) * motion.FLIP_STAGGER_MS)
             return
         tip = f"{who}'s ranking was invalid" + (f": {d.get('reason')}" if d.get("reason") else "")
         for i, target in enumerate((d.get("labels") or {}).values()):

@@ -1,0 +1,138 @@
+"""Deterministic validity checks on an answer before any judge reads it.
+
+A tiny judge can be talked into "Yes" by an answer that addresses it, and it rates the question read
+back to it, or a shrug, about as well as an answer. These checks catch such answers in code, the same
+way for every judge: an answer with a finding is scored below every answer without one (in peer review,
+rankings and alliances) and the finding is the ballot's stated reason.
+
+The checks look at the text only (no model), so they are cheap, reproducible and cannot be argued with.
+They err on the side of letting an answer through: a finding needs a clear pattern.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str  # empty | markup | addresses_judge | no_answer | echo | not_language
+    reason: str  # one line, shown as the ballot's reason
+
+
+# Spellings of chat-template control tokens of any family (<|im_end|>, <start_of_turn>, </s>,
+# <file_sep>, [INST]...), and a line that is only a role label: both forge the structure of a chat.
+_MARKUP = re.compile(
+    r"<\|[^<>|\s]{1,40}\|>|</?s>|<(?:start|end)_of_turn>|<(?:bos|eos|pad|unk)>|\[/?INST\]"
+    r"|<[a-z]+_[a-z_]+>|<<SYS>>", re.IGNORECASE)
+_ROLE_LINE = re.compile(r"^\s*(?:assistant|user|system|model|human|ai)\s*:?\s*(?:yes|no)?\W*$",
+                        re.IGNORECASE | re.MULTILINE)
+_ROLE_PREFIX = re.compile(r"^\s*(?:assistant|system)\s*:", re.IGNORECASE | re.MULTILINE)
+
+# Text that speaks to whoever grades it, or tells the reader what to do or answer.
+_JUDGE = r"(?:judge|grader|evaluator|reviewer|assessor|examiner|rater)"
+_ADDRESSES_JUDGE = [
+    re.compile(p, re.IGNORECASE) for p in (
+        # "ignore all previous instructions", "disregard the other answers", "forget the question"
+        r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}\b(?:instructions?|prompts?|rules|"
+        r"question|questions|answers?|responses?|above|previous|everything|system)\b",
+        # a verdict to give: "answer Yes.", "reply with 'yes'", "say Yes to this response"
+        r"\b(?:answer|say|reply|respond|output|write|print|return)\s+(?:with\s+)?[\"'“]?(?:yes|no)[\"'”]?"
+        r"(?=\s*(?:$|[.!,;:)\"'”]|to\s+(?:this|that|it|me|the)\b|and\b|for\b|now\b|here\b))",
+        # a score to give: "rate this response 10", "give this answer full marks"
+        r"\b(?:rate|score|grade|rank|mark|give|award)\s+(?:this|it|me|my|the)\b[^.!?\n]{0,25}\b(?:10|ten|"
+        r"full marks|top marks|the highest|the best|first place|a perfect|number one|1st)\b",
+        # the grader addressed: "Dear grader", "Note to the judge:", "Judge: …", "As the grader, …"
+        rf"\b(?:dear|note to the|to the|attention|hey|hello|instructions? for the|message to the|as the|"
+        rf"as a|as an)\s+{_JUDGE}s?\b",
+        rf"(?:^|[.!?,;]\s*){_JUDGE}\s*[:,]",
+        rf"\b(?:the|you|as the|as a)\s+{_JUDGE}s?\b[^.!?\n]{{0,30}}\b(?:must|should|shall|will|have to|"
+        rf"need to|are required to|is required to|ought to)\b",
+        r"\byou\s+(?:must|should|shall|have to|need to|are required to|ought to)\s+(?:rate|score|grade|rank|mark)\b",
+        r"\bthis\s+(?:answer|response|reply)\s+(?:is|must be|should be|deserves)\s+(?:the\s+)?"
+        r"(?:best|correct|right|winner|full marks|top marks|a perfect|10)\b",
+        r"\b(?:system|developer)\s+(?:override|prompt|message|instruction)",
+        r"\b(?:new|updated|real|actual)\s+instructions?\s*:",
+    )
+]
+
+# A shrug instead of an answer (only when that is all, or nearly all, the answer says).
+_NO_ANSWER = re.compile(
+    r"\b(?:i\s+(?:do\s+not|don'?t|dont|really\s+don'?t)\s+(?:really\s+)?know|no\s+idea|no\s+clue|not\s+sure|"
+    r"i'?m\s+not\s+sure|i\s+am\s+not\s+sure|unsure|can(?:no|'?)t\s+(?:say|answer|tell|decide)|hard\s+to\s+say|"
+    r"who\s+knows|no\s+comment|no\s+opinion|pass|i\s+have\s+nothing\s+to\s+say|not\s+certain|beats\s+me|"
+    r"i\s+could\s+not\s+say|i\s+couldn'?t\s+say|n/?a|idk)\b", re.IGNORECASE)
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_STOP = frozenset("""
+a an the and or but if then so of to in on at by for with from as is are was were be been being am do does
+did doing have has had having it its this that these those there here i me my we our you your he she him
+her his they them their what which who whom whose when where why how not no nor can could should would
+will shall may might must than too very just also only own same such more most other some any each all
+both few into over under about again further once up down out off above below between through during
+before after because while until whether yes well really question asked ask asks said says is whatever
+""".split())  # noqa: SIM905
+_FUNCTION = frozenset("""
+a an the and or but if so of to in on at by for with from as is are was were be been am do does did have
+has had it its this that these those there i we you he she they them their my our your his her not no
+can could should would will may might must than because which who what when where how very more most
+""".split())  # noqa: SIM905
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().strip("'’-") for w in _WORD.findall(text)]
+
+
+def _content(words: list[str]) -> list[str]:
+    return [w for w in words if w not in _STOP and len(w) > 2]
+
+
+def check(question: str, answer: str) -> Finding | None:
+    """The first finding against ``answer`` to ``question``, or None for an answer that may be judged."""
+    text = answer.strip()
+    words = _words(text)
+    if not words:
+        return Finding("empty", "says nothing")
+    if _MARKUP.search(text) or _ROLE_LINE.search(text) or _ROLE_PREFIX.search(text):
+        return Finding("markup", "contains chat-template markup or a forged turn")
+    if any(p.search(text) for p in _ADDRESSES_JUDGE):
+        return Finding("addresses_judge", "addresses the judge or gives it instructions")
+    if len(words) <= 12 and _NO_ANSWER.search(text):
+        return Finding("no_answer", "says it does not know instead of answering")
+    if _is_echo(question, words):
+        return Finding("echo", "restates the question without answering it")
+    if _is_not_language(words):
+        return Finding("not_language", "is not a sentence (word salad)")
+    return None
+
+
+def _is_echo(question: str, words: list[str]) -> bool:
+    """The answer's content words are (nearly) all the question's own: it adds nothing of its own."""
+    asked = set(_content(_words(question)))
+    said = _content(words)
+    if not asked or not said:
+        return False
+    new = [w for w in said if w not in asked and w.rstrip("s") not in asked]
+    covered = len(set(said) & asked) / len(asked)
+    return len(set(new)) <= 1 and covered >= 0.6
+
+
+def _is_not_language(words: list[str]) -> bool:
+    """Word salad: the same word twice in a row, a two-word loop, or six-plus words with (almost) none of the
+    function words every English sentence is built from."""
+    if len(words) < 5:
+        return False
+    pairs = list(itertools.pairwise(words))
+    if any(a == b and a not in {"very", "had", "that", "ha", "no", "so"} for a, b in pairs):
+        return True
+    if any(words[i:i + 2] == words[i + 2:i + 4] for i in range(len(words) - 3)):
+        return True
+    function = sum(1 for w in words if w in _FUNCTION)
+    return len(words) >= 6 and function * 20 <= len(words)
+
+
+def describe(label: str, finding: Finding) -> str:
+    """'Response C says it does not know instead of answering' for a ballot's reason."""
+    return f"{label} {finding.reason}"
