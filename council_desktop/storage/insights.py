@@ -13,16 +13,9 @@ from peewee import SqliteDatabase
 from ..core.audit import Ballot
 from ..core.events import Event
 from .models import Session, ViewerBallot
-from .queries import session_means
+from .queries import own_rows, session_means
 
 FINISHED = "s.status = 'finished'"
-
-
-def _own(alias: str) -> str:
-    """Rows a session produced itself: a fork's copies of its parent's ballots (every row before its
-    ``forked`` event) are the parent's, and are counted there once."""
-    return (f"NOT EXISTS (SELECT 1 FROM events f WHERE f.session_id = {alias}.session_id AND f.kind = 'forked' "
-            f"AND f.seq > {alias}.seq)")
 
 
 @dataclass(frozen=True)
@@ -101,7 +94,7 @@ def leaderboard_by_model(db: SqliteDatabase) -> list[ModelRow]:
             SELECT CASE WHEN sm.model_file != '' THEN sm.model_file ELSE sm.model END, pr.score
             FROM peer_reviews pr JOIN sessions s ON s.id = pr.session_id
             JOIN session_members sm ON sm.session_id = pr.session_id AND sm.member_id = pr.target_id
-            WHERE {FINISHED} AND pr.valid = 1 AND pr.score IS NOT NULL AND {_own("pr")}"""):
+            WHERE {FINISHED} AND pr.valid = 1 AND pr.score IS NOT NULL AND {own_rows("pr")}"""):
         scores.setdefault(key, []).append(float(score))
     model_of = {(sid, mid): key for sid, mid, key in _rows(db, f"""
             SELECT sm.session_id, sm.member_id, CASE WHEN sm.model_file != '' THEN sm.model_file ELSE sm.model END
@@ -139,7 +132,7 @@ def audit_ballots(db: SqliteDatabase) -> tuple[list[Ballot], dict[str, str]]:
                for sid, judge, target, label, score in _rows(db, f"""
         SELECT pr.session_id, pr.reviewer_id, pr.target_id, pr.label, pr.score
         FROM peer_reviews pr JOIN sessions s ON s.id = pr.session_id
-        WHERE {FINISHED} AND pr.valid = 1 AND pr.score IS NOT NULL AND {_own("pr")}
+        WHERE {FINISHED} AND pr.valid = 1 AND pr.score IS NOT NULL AND {own_rows("pr")}
         ORDER BY s.started_at, pr.seq""")]
     names = {mid: name for mid, name in _rows(db, "SELECT id, name FROM members")}
     return ballots, names
@@ -154,7 +147,7 @@ def viewer_pairs(db: SqliteDatabase) -> list[tuple[dict[str, float], dict[str, d
     for sid, kind, target, score, position in _rows(db, f"""
             SELECT v.session_id, v.kind, v.target_id, v.score, v.position FROM viewer_ballots v
             JOIN sessions s ON s.id = v.session_id WHERE {FINISHED} AND v.kind IN ('review', 'ranking')
-              AND {_own("v")}"""):
+              AND {own_rows("v")}"""):
         value = -float(position) if kind == "ranking" and position is not None else score
         if value is not None:
             viewer.setdefault(sid, {})[str(target)] = float(value)

@@ -21,6 +21,13 @@ _EPS = 1e-9
 FINISHED = "s.status = 'finished'"
 
 
+def own_rows(alias: str) -> str:
+    """SQL: rows a session produced itself. A fork's copies of its parent's ballots (every row before its
+    ``forked`` event) are the parent's, and are counted there once."""
+    return (f"NOT EXISTS (SELECT 1 FROM events f WHERE f.session_id = {alias}.session_id AND f.kind = 'forked' "
+            f"AND f.seq > {alias}.seq)")
+
+
 @dataclass(frozen=True)
 class SessionRow:
     id: str
@@ -167,7 +174,7 @@ def session_means(db: SqliteDatabase, exclude: str | None = None) -> list[tuple[
     for sid, member, mean in _rows(db, f"""
             SELECT s.id, pr.target_id, AVG(pr.score)
             FROM peer_reviews pr JOIN sessions s ON s.id = pr.session_id
-            WHERE {FINISHED} AND pr.valid = 1 AND pr.score IS NOT NULL {ex}
+            WHERE {FINISHED} AND pr.valid = 1 AND pr.score IS NOT NULL AND {own_rows('pr')} {ex}
             GROUP BY s.id, pr.target_id ORDER BY s.started_at, s.rowid, pr.target_id""", params):
         if not out or out[-1][0] != sid:
             out.append((sid, {}))
@@ -179,7 +186,8 @@ def lifetime_means(db: SqliteDatabase, exclude: str | None = None) -> dict[str, 
     ex, params = _exclude(exclude)
     return {m: float(v) for m, v in _rows(db, f"""
         SELECT pr.target_id, AVG(pr.score) FROM peer_reviews pr JOIN sessions s ON s.id = pr.session_id
-        WHERE {FINISHED} AND pr.valid = 1 AND pr.score IS NOT NULL {ex} GROUP BY pr.target_id""", params)}
+        WHERE {FINISHED} AND pr.valid = 1 AND pr.score IS NOT NULL AND {own_rows('pr')} {ex}
+        GROUP BY pr.target_id""", params)}
 
 
 def valid_session_counts(db: SqliteDatabase, exclude: str | None = None) -> dict[str, int]:
@@ -222,9 +230,11 @@ def leaderboard(db: SqliteDatabase) -> list[LeaderboardRow]:
           (SELECT COUNT(*) FROM session_members sm JOIN sessions s ON s.id = sm.session_id
              WHERE sm.member_id = m.id AND {FINISHED}),
           (SELECT AVG(pr.score) FROM peer_reviews pr JOIN sessions s ON s.id = pr.session_id
-             WHERE pr.target_id = m.id AND pr.valid = 1 AND pr.score IS NOT NULL AND {FINISHED}),
+             WHERE pr.target_id = m.id AND pr.valid = 1 AND pr.score IS NOT NULL AND {FINISHED}
+               AND {own_rows('pr')}),
           (SELECT COUNT(*) FROM peer_reviews pr JOIN sessions s ON s.id = pr.session_id
-             WHERE pr.target_id = m.id AND pr.valid = 1 AND pr.score IS NOT NULL AND {FINISHED}),
+             WHERE pr.target_id = m.id AND pr.valid = 1 AND pr.score IS NOT NULL AND {FINISHED}
+               AND {own_rows('pr')}),
           (SELECT COUNT(*) FROM responses r JOIN sessions s ON s.id = r.session_id
              WHERE r.member_id = m.id AND r.kind = 'rebuttal' AND {FINISHED}),
           (SELECT COUNT(*) FROM model_achievements a WHERE a.member_id = m.id)
@@ -241,7 +251,7 @@ def member_history(db: SqliteDatabase, member: str) -> list[HistoryPoint]:
     return [HistoryPoint(sid, at, topic, float(mean), int(n)) for sid, at, topic, mean, n in _rows(db, f"""
         SELECT s.id, s.started_at, s.topic, AVG(pr.score), COUNT(*)
         FROM peer_reviews pr JOIN sessions s ON s.id = pr.session_id
-        WHERE pr.target_id = ? AND pr.valid = 1 AND pr.score IS NOT NULL AND {FINISHED}
+        WHERE pr.target_id = ? AND pr.valid = 1 AND pr.score IS NOT NULL AND {FINISHED} AND {own_rows('pr')}
         GROUP BY s.id ORDER BY s.started_at, s.rowid""", (member,))]
 
 
@@ -268,7 +278,7 @@ def head_to_head(db: SqliteDatabase, a: str, b: str) -> HeadToHead:
         return tuple(float(v) for (v,) in _rows(db, f"""
             SELECT pr.score FROM peer_reviews pr JOIN sessions s ON s.id = pr.session_id
             WHERE pr.reviewer_id = ? AND pr.target_id = ? AND pr.valid = 1 AND pr.score IS NOT NULL
-              AND {FINISHED} ORDER BY s.started_at, s.rowid, pr.seq""", (src, dst)))
+              AND {FINISHED} AND {own_rows('pr')} ORDER BY s.started_at, s.rowid, pr.seq""", (src, dst)))
 
     def stances(src: str, dst: str, stance: str) -> int:
         return int(_rows(db, f"""

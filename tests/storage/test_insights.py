@@ -128,6 +128,9 @@ def test_viewer_judge_ballots_are_stored_apart_and_agreement_is_measured(store: 
 
 def test_a_stored_fork_names_its_parent(store: Store) -> None:
     parent = record_live(store, SessionPlan("debate", members(), topic="T?", seed=3), "parent")
+    first, second = members()[0].id, members()[1].id
+    before = ({r.member: (r.scores, r.wins, r.mean_score) for r in store.leaderboard()},
+              store.member_history(first), store.head_to_head(first, second))
     prefix = fork_prefix(store.load_events("parent"), 3)
     record_live(store, SessionPlan("debate", members(), seed=8, chairman=2,
                                    fork=ForkStart("parent", 3, tuple(prefix), {"seed": 8})), "child")
@@ -145,5 +148,12 @@ def test_a_stored_fork_names_its_parent(store: Store) -> None:
     assert store.audit().ballots == 20 and store.audit().sessions == 1
     (model,) = store.leaderboard_by_model()
     assert model.scores == 20 and model.sessions == 2 and model.wins == 1
+    # So do the by-seat leaderboard, each member's history and head to head: the fork re-ran only the
+    # rebuttals, alliances and synthesis, so the scores are as they were.
+    after = ({r.member: (r.scores, r.wins, r.mean_score) for r in store.leaderboard()},
+             store.member_history(first), store.head_to_head(first, second))
+    assert after[0] == before[0] and sum(n for n, _, _ in after[0].values()) == 20
+    assert after[1] == before[1]
+    assert (after[2].a_scores_b, after[2].b_scores_a) == (before[2].a_scores_b, before[2].b_scores_a)
     store.delete_session("parent")
     assert store.lineage("child").parent is None
