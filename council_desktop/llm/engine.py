@@ -20,6 +20,7 @@ import json
 import logging
 import math
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -31,6 +32,7 @@ from typing import Any
 from ..core.gguf import GGUFError, read_gguf
 from ..core.types import Cancelled, CancelToken, Completion, GenerationParams, MemberError, Message
 from .chat_formats import ChatFormat, get_format
+from .tuning import ThreadTuner
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,27 @@ def physical_cores() -> int:
     return max(1, os.cpu_count() or 2)
 
 
+DECODE_NICE = 10  # how much lower than the GUI thread the decode threads run (Linux niceness)
+
+
+def lower_thread_priority(nice: int = DECODE_NICE) -> bool:
+    """Lower the calling thread's scheduling priority to ``nice`` (Linux: niceness is a per-thread
+    attribute, and threads created later by this one inherit it, so llama.cpp's worker threads, which
+    the decode thread starts on its first ``llama_decode``, run at the same priority). Returns False
+    where the platform offers no per-thread priority; raising one's niceness never needs privileges."""
+    if not sys.platform.startswith("linux") or nice <= 0:
+        return False
+    try:
+        tid = threading.get_native_id()
+        current = os.getpriority(os.PRIO_PROCESS, tid)
+        if current < nice:
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
+        return True
+    except (OSError, AttributeError) as exc:
+        log.info("could not lower the decode thread's priority: %s", exc)
+        return False
+
+
 @dataclass(frozen=True)
 class SeatSpec:
     """One member's seat: which file, which prompt format."""
@@ -93,6 +116,7 @@ class Job:
     on_token: Callable[[str], None] | None = None
     on_done: Callable[[Completion | BaseException], None] | None = None
     cancel: CancelToken = field(default_factory=CancelToken)
+    epoch: int = 0  # set by Engine.submit: a cancel_all cancels the jobs submitted before it
     probe_prefix: str | None = None  # set for choice_probabilities
     probe_choices: Sequence[str] = ()
     probe_result: dict[str, float] = field(default_factory=dict)
@@ -149,6 +173,7 @@ class _ModelGroup:
             raise MemberError("", f"llama.cpp could not create a context for {path.name} "
                                   f"({seat_ctx * n_seqs} tokens; not enough memory?)")
         self.seat_ctx = lib.llama_n_ctx_seq(self.ctx) if hasattr(lib, "llama_n_ctx_seq") else seat_ctx
+        self.threads = n_threads  # what the context decodes with now (llama_set_n_threads changes it)
         self.mem = lib.llama_get_memory(self.ctx)
         self.batch = lib.llama_batch_init(512, 0, 1)
         self.n_batch = 512
@@ -223,13 +248,24 @@ class Engine:
     """Owns the loaded models and the single decode loop. Thread-safe ``submit`` and ``stop``."""
 
     def __init__(self, seat_ctx: int = 2048, n_threads: int | None = None, prefill_chunk: int = 128,
-                 kv_unified: bool = False, step_tokens: int = 128) -> None:
+                 kv_unified: bool = False, step_tokens: int = 128, adaptive: bool = True,
+                 nice: int = DECODE_NICE) -> None:
         # At most step_tokens prompt tokens per decode step: bounds how long a cancel or another
         # seat's next token can wait behind a prefill.
         self.step_tokens = min(step_tokens, 512)
         self.kv_unified = kv_unified
         self.seat_ctx = seat_ctx
+        # The most threads a step may use; with ``adaptive`` the tuner picks 1..n_threads per step from
+        # measured step times (a busy machine), else every step uses n_threads.
+        # COUNCIL_DESKTOP_DECODE_THREADS=N fixes the count (benchmarks compare it with the tuner).
+        forced = os.environ.get("COUNCIL_DESKTOP_DECODE_THREADS", "").strip()
+        if n_threads is None and forced.isdigit() and int(forced) > 0:
+            n_threads, adaptive = int(forced), False
         self.n_threads = n_threads or physical_cores()
+        self.tuner = ThreadTuner(self.n_threads, fixed=None if adaptive else self.n_threads)
+        forced_nice = os.environ.get("COUNCIL_DESKTOP_DECODE_NICE", "").strip()
+        self.nice = int(forced_nice) if forced_nice.isdigit() else nice
+        self.step_log: deque[tuple[str, int, float, int]] | None = None  # (kind, threads, s, tokens)
         self.prefill_chunk = prefill_chunk
         self.groups: dict[Path, _ModelGroup] = {}
         self.seat_group: dict[str, _ModelGroup] = {}
@@ -237,7 +273,7 @@ class Engine:
         self._queue: deque[Job] = deque()
         self._cond = threading.Condition()
         self._stop = threading.Event()
-        self._cancel_all = threading.Event()
+        self._epoch = 0  # bumped by cancel_all; guarded by _cond
         self._running = threading.Event()
         self.tokens_decoded = 0
 
@@ -280,8 +316,11 @@ class Engine:
         failed: list[tuple[Job, BaseException]] = []
         with self._cond:
             for job in jobs:
+                job.epoch = self._epoch
                 if self._stop.is_set():
                     failed.append((job, Cancelled("the engine is shutting down")))
+                elif job.cancel.cancelled:
+                    failed.append((job, Cancelled("stopped by the user")))
                 elif job.member_id in self.errors:
                     failed.append((job, MemberError(job.member_id, self.errors[job.member_id])))
                 elif job.member_id not in self.seat_group:
@@ -294,10 +333,19 @@ class Engine:
                 job.on_done(exc)
 
     def cancel_all(self) -> None:
-        """Cancel every queued and running job (between tokens)."""
-        self._cancel_all.set()
+        """Cancel every job queued or running now (between tokens). Jobs submitted afterwards are not
+        affected: a cancel with nothing to do leaves nothing behind for the next session."""
+        with self._cond:
+            self._epoch += 1
+            self._cond.notify_all()
+
+    def wake(self) -> None:
+        """Make the loop look at its jobs now (a job's cancel token was set from another thread)."""
         with self._cond:
             self._cond.notify_all()
+
+    def _cancelled(self, job: Job) -> bool:
+        return job.cancel.cancelled or job.epoch < self._epoch
 
     def stop(self) -> None:
         self._stop.set()
@@ -314,6 +362,8 @@ class Engine:
         """The decode loop; returns when ``stop`` is called (within one decode step), then frees
         every model. Run it on exactly one thread."""
         self._running.set()
+        if self.nice:
+            lower_thread_priority(self.nice)
         try:
             while not self._stop.is_set():
                 self._admit()
@@ -322,9 +372,6 @@ class Engine:
                     with self._cond:
                         if not self._queue and not self._stop.is_set():
                             self._cond.wait(0.25)
-                    continue
-                if self._cancel_all.is_set():
-                    self._cancel_everything()
                     continue
                 for group in active:
                     if self._stop.is_set():
@@ -348,7 +395,6 @@ class Engine:
             for seq in group.seqs.values():
                 if seq.job:
                     self._finish(group, seq, Cancelled(why))
-        self._cancel_all.clear()
 
     def _admit(self) -> None:
         """Move queued jobs onto free sequences (a seat runs one job at a time, in order)."""
@@ -358,7 +404,10 @@ class Engine:
                 job = self._queue.popleft()
                 group = self.seat_group[job.member_id]
                 seq = group.seqs[job.member_id]
-                if seq.job is None:
+                if self._cancelled(job):
+                    if job.on_done:
+                        job.on_done(Cancelled("stopped by the user"))
+                elif seq.job is None:
                     try:
                         self._start(group, seq, job)
                     except (MemberError, ValueError) as exc:
@@ -415,7 +464,7 @@ class Engine:
             job = seq.job
             if job is None:
                 continue
-            if job.cancel.cancelled:
+            if self._cancelled(job):
                 self._finish(group, seq, Cancelled("stopped by the user"))
                 continue
             if seq.pending:
@@ -450,7 +499,18 @@ class Engine:
         if n == 0:
             return
         batch.n_tokens = n
+        kind = "fill" if any(len(f) > 1 or s.pending for s in group.seqs.values()
+                             if (f := fed.get(s.seq_id)) is not None) else "gen"
+        threads = self.tuner.choose(kind)
+        if threads != group.threads:
+            lib.llama_set_n_threads(group.ctx, threads, threads)
+            group.threads = threads
+        t0 = time.perf_counter()
         rc = lib.llama_decode(group.ctx, batch)
+        took = time.perf_counter() - t0
+        self.tuner.record(kind, threads, took, n)
+        if self.step_log is not None:
+            self.step_log.append((kind, threads, took, n))
         if rc != 0:
             busy = [s for s in group.seqs.values() if s.job is not None]
             for seq in busy:

@@ -13,11 +13,14 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from ..core.events import Event
 from ..core.pipeline import summarize_exchange
+from ..core.types import CancelToken
 from ..llm.engine import Engine
 from ..llm.seating import Seat
 from .runtime import CouncilRuntime, RunRequest
 
 log = logging.getLogger(__name__)
+
+DISPLAY_FRAME_S = 1 / 60  # token deltas reach the window at most once per frame of a 60 Hz display
 
 
 class QtLoopHost:
@@ -54,6 +57,8 @@ class CouncilSession(QObject):
         super().__init__(parent)
         self.runtime = runtime
         self._task: asyncio.Task[Any] | None = None
+        self._cancel: CancelToken | None = None  # the running session's, made when it is asked for
+        self._stopped: asyncio.Event | None = None  # set by Stop: a session waiting for its seats ends
         self._loaded = False
         self._loading = False
         self._ready: asyncio.Future[None] | None = None
@@ -161,17 +166,27 @@ class CouncilSession(QObject):
             raise RuntimeError("a session is already running")
         req.sinks.append(self.event_emitted.emit)
         loop = asyncio.get_event_loop()
+        # One token per session, from the moment it is asked for: a Stop while the seats load, while its
+        # jobs queue or while they decode all reach it, and it dies with the session.
+        self._cancel = CancelToken()
+        self._stopped = asyncio.Event()
         if not self._loaded:
             self._ready = loop.create_future()
             self.start_loading()  # no-op while already loading; the session starts once the seats are in
-        self._task = loop.create_task(self._run(req))
+        self._task = loop.create_task(self._run(req, self._cancel, self._stopped))
 
-    async def _run(self, req: RunRequest) -> None:
+    async def _run(self, req: RunRequest, cancel: CancelToken, stopped: asyncio.Event) -> None:
         session_id = ""
         try:
-            if self._ready is not None:
-                await self._ready
-            session_id, outcome = await self.runtime.run(req)
+            if self._ready is not None and not self._ready.done():
+                waiter: asyncio.Future[Any] = asyncio.ensure_future(stopped.wait())
+                ready: asyncio.Future[Any] = self._ready
+                await asyncio.wait([ready, waiter], return_when=asyncio.FIRST_COMPLETED)
+                waiter.cancel()
+            if cancel.cancelled:
+                self.session_finished.emit("", "cancelled", "stopped before the council was seated")
+                return
+            session_id, outcome = await self.runtime.run(req, cancel)
             if req.mode == "ask" and outcome.status == "finished":
                 answer = next((e.data["text"] for e in reversed(outcome.events) if e.kind == "synthesis"), "")
                 self._previous = summarize_exchange(req.topic or "", answer)
@@ -181,6 +196,7 @@ class CouncilSession(QObject):
             self.session_finished.emit(session_id, "failed", str(exc))
         finally:
             self._task = None
+            self._cancel = self._stopped = None
             if self._pending_seats is not None:
                 self.reseat(self._pending_seats)
 
@@ -188,6 +204,13 @@ class CouncilSession(QObject):
         self._previous = ""
 
     def stop(self) -> None:
+        """Stop the running session (also while it waits for the seats to load); when no session is
+        running this does nothing, so the next one starts clean."""
+        if self._cancel is None:
+            return
+        self._cancel.cancel()
+        if self._stopped is not None:
+            self._stopped.set()
         self.runtime.stop()
 
     def shutdown(self, timeout: float = 2.0) -> bool:

@@ -15,6 +15,7 @@ from ..core.types import CancelToken, Member
 from ..llm.backend import EngineBackend
 from ..llm.engine import Engine
 from ..llm.seating import Seat
+from . import storage_thread
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +60,20 @@ class RunRequest:
 
 class CouncilRuntime:
     def __init__(self, seats: Sequence[Seat], store: SessionStore | None = None, seat_ctx: int = 2048,
-                 host_factory: Callable[[Engine], LoopHost] | None = None) -> None:
+                 host_factory: Callable[[Engine], LoopHost] | None = None,
+                 engine_factory: Callable[[int], Engine] | None = None, token_frame_s: float = 0.0) -> None:
         self.seats = list(seats)
         self.store = store
         self.seat_ctx = seat_ctx
-        self.engine = Engine(seat_ctx=seat_ctx)
+        self._engine_factory = engine_factory or (lambda ctx: Engine(seat_ctx=ctx))
+        self.engine = self._engine_factory(seat_ctx)
+        # Token deltas reach the sinks at most once per frame (the window: 1/60 s); 0 delivers each one
+        # (the command line counts them).
+        self.token_frame_s = token_frame_s
         self.load_errors: dict[str, str] = {}
         self._host_factory = host_factory
         self._host: LoopHost | None = None
-        self.cancel_token = CancelToken()
+        self.cancel_token: CancelToken | None = None  # the running session's, None between sessions
         self.backend: EngineBackend | None = None
         self.save_error = ""
         self._closed = False  # shut down for good: a load still running must not start the loop again
@@ -94,7 +100,7 @@ class CouncilRuntime:
         next ``load`` (call it between sessions, never while one runs)."""
         self._stop_host()
         self.seats = list(seats)
-        self.engine = Engine(seat_ctx=self.seat_ctx)
+        self.engine = self._engine_factory(self.seat_ctx)
         self.load_errors = {}
 
     def next_roles(self) -> tuple[str | None, str | None]:
@@ -111,6 +117,17 @@ class CouncilRuntime:
         return ids[proposer], ids[chairman]
 
     async def run(self, req: RunRequest, cancel: CancelToken | None = None) -> tuple[str, SessionOutcome]:
+        """Run one session. ``cancel`` is the session's token (made here when not given): ``stop`` and
+        a Stop pressed before the call (while the models loaded) both cancel it, and nothing else."""
+        token = cancel or CancelToken()
+        self.cancel_token = token
+        try:
+            return await self._run(req, token)
+        finally:
+            if self.cancel_token is token:
+                self.cancel_token = None
+
+    async def _run(self, req: RunRequest, token: CancelToken) -> tuple[str, SessionOutcome]:
         if self._host is None:
             self.load()
         session_id = uuid.uuid4().hex
@@ -122,27 +139,32 @@ class CouncilRuntime:
         sinks = list(req.sinks)
         recent: list[str] = []
         recorder = None
+        writer: storage_thread.RecorderThread | None = None
         if self.store is not None:
-            proposer, chairman = self.store.next_roles(ids, skip=tuple(self.load_errors))
-            nudges = self.store.nudges_for(ids)
-            traits = self.store.traits_for(ids)
-            finalize = self.store.award_hook(session_id)
-            recent = [s.topic for s in self.store.sessions(limit=5) if getattr(s, "topic", None)]
-            recorder = self.store.recorder(session_id)
-            sinks.append(recorder)  # after the views: the window shows an event even if saving it fails
+            # Reads and writes run on the storage thread: never SQLite on the thread of the window.
+            proposer, chairman, nudges, traits, finalize, recent, recorder = await storage_thread.run(
+                self._session_reads, self.store, ids, session_id)
+            writer = storage_thread.RecorderThread(recorder, self._sink_failed)
+            sinks.append(writer)  # after the views: the window shows an event even if saving it fails
         seed = req.seed if req.seed is not None else uuid.uuid4().int % 1_000_000
         plan = SessionPlan(req.mode, self.members, topic=req.topic, seed=seed, proposer=proposer,
                            chairman=chairman, max_tokens=req.max_tokens, nudges=nudges, traits=traits,
                            previous=req.previous, recent_topics=recent, unavailable=self.load_errors)
-        self.cancel_token = cancel or CancelToken()
-        self.backend = EngineBackend(self.engine)
+        self.backend = EngineBackend(self.engine, cancel=token, frame_s=self.token_frame_s)
         self.save_error = ""
         event_log = EventLog(sinks, on_sink_error=self._sink_failed)
-        orchestrator = Orchestrator(plan, self.backend, event_log, self.cancel_token, finalize)
+        orchestrator = Orchestrator(plan, self.backend, event_log, token, finalize)
         outcome = await orchestrator.run()
-        if recorder is not None:
-            self._finish_recording(recorder, session_id, outcome)
+        if recorder is not None and writer is not None:
+            await writer.drain()
+            await storage_thread.run(self._finish_recording, recorder, session_id, outcome)
         return session_id, outcome
+
+    def _session_reads(self, store: SessionStore, ids: list[str], session_id: str) -> tuple[Any, ...]:
+        proposer, chairman = store.next_roles(ids, skip=tuple(self.load_errors))
+        recent = [s.topic for s in store.sessions(limit=5) if getattr(s, "topic", None)]
+        return (proposer, chairman, store.nudges_for(ids), store.traits_for(ids), store.award_hook(session_id),
+                recent, store.recorder(session_id))
 
     def _sink_failed(self, event: Event, exc: Exception) -> None:
         # Storage trouble (disk full, database locked) keeps the debate going; the recorder queues what
@@ -169,9 +191,11 @@ class CouncilRuntime:
                 f"the session could not be saved completely: {self.save_error}"
 
     def stop(self) -> None:
-        """Stop the session in progress (between tokens)."""
-        self.cancel_token.cancel()
-        self.engine.cancel_all()
+        """Stop the session in progress (between tokens); between sessions it does nothing."""
+        token = self.cancel_token
+        if token is not None:
+            token.cancel()
+            self.engine.wake()
 
     def shutdown(self, timeout: float = 2.0) -> bool:
         """Stop generation and the decode loop for good (the app is closing); True when it ended within
@@ -180,7 +204,8 @@ class CouncilRuntime:
         return self._stop_host(timeout)
 
     def _stop_host(self, timeout: float = 2.0) -> bool:
-        self.cancel_token.cancel()
+        if self.cancel_token is not None:
+            self.cancel_token.cancel()
         if self._host is None:
             return True
         ok = self._host.stop(timeout)
