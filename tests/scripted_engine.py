@@ -30,7 +30,7 @@ class _Group:
 class ScriptedEngine(Engine):
     def __init__(self, seat_ctx: int = 2048, script: Script = default_script, tick: float = 0.002,
                  load_gate: threading.Event | None = None) -> None:
-        super().__init__(seat_ctx=seat_ctx, n_threads=1, adaptive=False, nice=0)
+        super().__init__(seat_ctx=seat_ctx, n_threads=1, adaptive=False, nice=-1)
         self.script = script
         self.tick = tick
         self.load_gate = load_gate  # loading waits for it (a Stop while the seats load)

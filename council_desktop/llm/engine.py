@@ -76,20 +76,26 @@ def physical_cores() -> int:
     return max(1, os.cpu_count() or 2)
 
 
-DECODE_NICE = 10  # how much lower than the GUI thread the decode threads run (Linux niceness)
+# How much lower than the GUI thread the decode threads run (Linux niceness). Mild on purpose: niceness
+# also weighs the decode against every other program's threads on the same core, and a heavy nice
+# starves the council on a machine that is busy anyway; SCHED_BATCH (below) does the rest.
+DECODE_NICE = 3
 
 
 def lower_thread_priority(nice: int = DECODE_NICE) -> bool:
-    """Lower the calling thread's scheduling priority to ``nice`` (Linux: niceness is a per-thread
-    attribute, and threads created later by this one inherit it, so llama.cpp's worker threads, which
-    the decode thread starts on its first ``llama_decode``, run at the same priority). Returns False
-    where the platform offers no per-thread priority; raising one's niceness never needs privileges."""
-    if not sys.platform.startswith("linux") or nice <= 0:
+    """Lower the calling thread's scheduling priority: niceness ``nice`` and the SCHED_BATCH policy
+    (a waking batch thread never preempts a running one, so llama.cpp's workers starting a step do not
+    push the GUI thread off a core, while the GUI thread waking does preempt them). On Linux both are
+    per-thread attributes, and threads created later by this one inherit them, so llama.cpp's worker
+    threads, which the decode thread starts on its first ``llama_decode``, run the same way. Returns
+    False where the platform offers no per-thread priority; neither change needs privileges."""
+    if not sys.platform.startswith("linux"):
         return False
     try:
         tid = threading.get_native_id()
-        current = os.getpriority(os.PRIO_PROCESS, tid)
-        if current < nice:
+        if hasattr(os, "SCHED_BATCH"):
+            os.sched_setscheduler(tid, os.SCHED_BATCH, os.sched_param(0))
+        if nice > os.getpriority(os.PRIO_PROCESS, tid):
             os.setpriority(os.PRIO_PROCESS, tid, nice)
         return True
     except (OSError, AttributeError) as exc:
@@ -263,8 +269,9 @@ class Engine:
             n_threads, adaptive = int(forced), False
         self.n_threads = n_threads or physical_cores()
         self.tuner = ThreadTuner(self.n_threads, fixed=None if adaptive else self.n_threads)
+        # COUNCIL_DESKTOP_DECODE_NICE=N sets the niceness; -1 leaves the decode threads as they are.
         forced_nice = os.environ.get("COUNCIL_DESKTOP_DECODE_NICE", "").strip()
-        self.nice = int(forced_nice) if forced_nice.isdigit() else nice
+        self.nice = int(forced_nice) if forced_nice.lstrip("-").isdigit() else nice
         self.step_log: deque[tuple[str, int, float, int]] | None = None  # (kind, threads, s, tokens)
         self.prefill_chunk = prefill_chunk
         self.groups: dict[Path, _ModelGroup] = {}
@@ -362,7 +369,7 @@ class Engine:
         """The decode loop; returns when ``stop`` is called (within one decode step), then frees
         every model. Run it on exactly one thread."""
         self._running.set()
-        if self.nice:
+        if self.nice >= 0:
             lower_thread_priority(self.nice)
         try:
             while not self._stop.is_set():

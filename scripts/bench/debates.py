@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import statistics
 import subprocess
+import sys
 import time
 
 from council_desktop.core.events import DEBATE_STAGES, Event, EventLog
@@ -56,6 +58,8 @@ def main() -> None:
     ap.add_argument("--max-tokens", type=int, default=160)
     ap.add_argument("--busy", action="store_true", help="one background CPU hog throughout")
     args = ap.parse_args()
+    # A kill ends the run through its `finally`s: no hog or X server is left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     engine = Engine()
     engine.load([s.spec for s in starter_council()])
     host = EngineThread(engine).start()

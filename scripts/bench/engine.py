@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import ctypes
 import json
+import signal
 import statistics
 import subprocess
 import sys
@@ -166,6 +167,8 @@ def main() -> None:
     ap.add_argument("--model", type=Path, default=None)
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    # A kill ends the run through its `finally`s: no hog or X server is left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.child:
         child(args)
         return

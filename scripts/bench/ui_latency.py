@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -140,6 +141,8 @@ def main() -> None:
     ap.add_argument("--legacy", action="store_true", help="the engine before it adapted (the baseline)")
     ap.add_argument("--all", action="store_true", help="every scenario, each in its own process")
     args = ap.parse_args()
+    # A kill ends the run through its `finally`s: no hog or X server is left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.all:
         run_all(args)
         return
@@ -176,7 +179,7 @@ def measure(args: argparse.Namespace) -> None:
     extra: dict[str, Any] = {"token_frame_s": DISPLAY_FRAME_S}
     if args.legacy:
         extra = {"engine_factory": lambda ctx: Engine(seat_ctx=ctx, n_threads=physical_cores(), adaptive=False,
-                                                      nice=0)}
+                                                      nice=-1)}
     runtime = CouncilRuntime(starter_council(), store, host_factory=QtLoopHost, **extra)
     session = CouncilSession(runtime)
     session.max_tokens = args.max_tokens

@@ -4,13 +4,14 @@ a lower priority than the rest of the process, and the thread count per step is 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from council_desktop.llm.engine import physical_cores
+from council_desktop.llm.engine import DECODE_NICE, physical_cores
 
 pytestmark = pytest.mark.model
 
@@ -30,7 +31,7 @@ def tasks():
     for tid in os.listdir("/proc/self/task"):
         stat = Path(f"/proc/self/task/{tid}/stat").read_text()
         fields = stat[stat.rindex(")") + 2:].split()
-        out[int(tid)] = int(fields[16])  # nice (field 19 of stat)
+        out[int(tid)] = (int(fields[16]), int(fields[38]))  # nice and policy (fields 19 and 41 of stat)
     return out
 
 eng = Engine(seat_ctx=512, n_threads=int(sys.argv[2]))
@@ -45,7 +46,7 @@ asyncio.run(go())
 after = tasks()
 main_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 print(json.dumps({"new": {str(t): n for t, n in after.items() if t not in before}, "main": main_nice,
-                  "decode": host.thread.native_id}))
+                  "main_policy": os.sched_getscheduler(0), "decode": host.thread.native_id}))
 host.stop()
 """
 
@@ -57,12 +58,13 @@ def test_decode_threads_and_their_workers_run_below_the_gui_thread(starter_path:
                          text=True, timeout=300, cwd=ROOT)
     assert out.returncode == 0, out.stderr[-2000:]
     got = json.loads(out.stdout.strip().splitlines()[-1])
-    new = {int(t): n for t, n in got["new"].items()}
-    assert got["main"] == 0  # the rest of the process (the GUI thread in the app) keeps its priority
+    new = {int(t): tuple(n) for t, n in got["new"].items()}
+    # The rest of the process (the GUI thread in the app) keeps its priority and policy.
+    assert got["main"] == 0 and got["main_policy"] == os.SCHED_OTHER
     assert got["decode"] in new
     # The decode thread and the OpenMP workers llama.cpp started from it (threads - 1 of them).
     assert len(new) >= threads, new
-    assert all(n == 10 for n in new.values()), new
+    assert all(n == (DECODE_NICE, os.SCHED_BATCH) for n in new.values()), new
 
 
 @pytest.mark.skipif(physical_cores() < 2, reason="one core: there is no thread count to choose")
