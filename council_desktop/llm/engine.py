@@ -272,7 +272,7 @@ class Engine:
         # COUNCIL_DESKTOP_DECODE_NICE=N sets the niceness; -1 leaves the decode threads as they are.
         forced_nice = os.environ.get("COUNCIL_DESKTOP_DECODE_NICE", "").strip()
         self.nice = int(forced_nice) if forced_nice.lstrip("-").isdigit() else nice
-        self.step_log: deque[tuple[str, int, float, int]] | None = None  # (kind, threads, s, tokens)
+        self.step_log: deque[tuple[str, int, float, int]] | None = None  # (kind file, threads, s, tokens)
         self.prefill_chunk = prefill_chunk
         self.groups: dict[Path, _ModelGroup] = {}
         self.seat_group: dict[str, _ModelGroup] = {}
@@ -506,8 +506,10 @@ class Engine:
         if n == 0:
             return
         batch.n_tokens = n
-        kind = "fill" if any(len(f) > 1 or s.pending for s in group.seqs.values()
-                             if (f := fed.get(s.seq_id)) is not None) else "gen"
+        # Tuned apart per model file (a 1B model and a 135M one do not prefer the same count) and per
+        # kind of step: "fill" when a prompt chunk is in the batch, else "gen".
+        kind = ("fill " if any(len(f) > 1 or s.pending for s in group.seqs.values()
+                               if (f := fed.get(s.seq_id)) is not None) else "gen ") + group.path.name
         threads = self.tuner.choose(kind)
         if threads != group.threads:
             lib.llama_set_n_threads(group.ctx, threads, threads)

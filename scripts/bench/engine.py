@@ -165,6 +165,8 @@ def main() -> None:
     ap.add_argument("--scenarios", default="quiet,busy")
     ap.add_argument("--no-native", action="store_true", help="leave llama-bench out (no compiler at hand)")
     ap.add_argument("--model", type=Path, default=None)
+    ap.add_argument("--only", default="", help="a check of the script: these configurations alone "
+                                               "(e.g. engine:1:auto,engine:1:1); no ratios")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     # A kill ends the run through its `finally`s: no hog or X server is left behind.
@@ -178,7 +180,9 @@ def main() -> None:
     counts = list(range(1, cores + 1))
     configs = ([] if args.no_native else [f"native:{t}" for t in counts]) + [f"bare:{cores}"] + \
         [f"engine:1:{t}" for t in counts] + ["engine:1:auto", f"engine:5:{cores}", "engine:5:auto"]
-    if not args.no_native:
+    if args.only:
+        configs = [c for c in args.only.split(",") if c]
+    if any(c.startswith("native:") for c in configs):
         from native import ensure_llama_bench
 
         ensure_llama_bench()
@@ -204,11 +208,15 @@ def main() -> None:
         med = {c: statistics.median(results[(scenario, c)]) for c in configs}
         print(f"\n[{scenario}]")
         for c in configs:
+            if c not in names:
+                names[c] = c
             note = ""
             if (scenario, c) in chosen:
                 note = "  threads chosen: " + ", ".join(
                     "/".join(f"{k}={v}" for k, v in sorted(d.items())) for d in chosen[(scenario, c)])
             print(f"  {names[c]:<38} {med[c]:7.1f} tok/s{note}")
+        if args.only:
+            continue
         auto = med["engine:1:auto"]
         best_fixed = max(med[f"engine:1:{t}"] for t in counts)
         print(f"  adaptive 1 seat / best fixed count     : {auto / best_fixed:.2f}x")

@@ -158,3 +158,32 @@ def test_query_op_failure_and_a_gone_parent(qapp: QApplication) -> None:
         time.sleep(0.01)
     assert len(errors) == 1 and "disk" in str(errors[0])
     assert called == []  # neither the failing op's success nor the orphan's
+
+
+@pytest.mark.gui
+def test_a_window_session_with_a_store_finishes_and_is_stored(qapp: QApplication, tmp_path: Path) -> None:
+    """The storage thread under the qasync loop the window runs (futures come back through it)."""
+    import qasync
+
+    from council_desktop.services.qt_session import DISPLAY_FRAME_S, CouncilSession
+
+    store = Store.open(tmp_path / "h.sqlite3")
+    runtime = CouncilRuntime(scripted_seats(), store, engine_factory=lambda ctx: ScriptedEngine(ctx),
+                             token_frame_s=DISPLAY_FRAME_S)
+    session = CouncilSession(runtime)
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+    try:
+        session.load()
+        fut: asyncio.Future[tuple[str, str, str]] = loop.create_future()
+        session.session_finished.connect(lambda *a: fut.done() or fut.set_result(a))
+        session.convene("Should zoos exist?", seed=2)
+        sid, status, reason = loop.run_until_complete(asyncio.wait_for(fut, 60))
+        assert status == "finished", reason
+        row = store.session(sid)
+        assert row is not None and row.status == "finished"
+    finally:
+        session.shutdown(2.0)
+        loop.close()
+        asyncio.set_event_loop(None)
+        store.close()
