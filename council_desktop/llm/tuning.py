@@ -36,6 +36,7 @@ class _KindState:
     samples: dict[int, list[float]] = field(default_factory=dict)
     recent: deque[float] = field(default_factory=lambda: deque(maxlen=12))
     checked_at: float = 0.0
+    recheck_s: float = 0.0  # grows while the same count keeps winning clearly
     explorations: int = 0
 
 
@@ -43,12 +44,15 @@ class ThreadTuner:
     """``choose(kind)`` before a step, ``record(kind, threads, seconds, tokens)`` after it."""
 
     def __init__(self, max_threads: int, *, trial_steps: int = 4, recheck_s: float = 6.0,
-                 margin: float = 0.06, drift: float = 0.35, give_up: float = 1.6,
-                 clock: Callable[[], float] = time.monotonic, fixed: int | None = None) -> None:
+                 max_recheck_s: float = 60.0, margin: float = 0.06, drift: float = 0.35, give_up: float = 1.6,
+                 give_up_at_once: float = 3.0, clock: Callable[[], float] = time.monotonic,
+                 fixed: int | None = None) -> None:
         self.max_threads = max(1, max_threads)
         self.candidates: Sequence[int] = tuple(range(1, self.max_threads + 1))
         self.trial_steps = max(1, trial_steps)
         self.recheck_s = recheck_s
+        self.max_recheck_s = max_recheck_s
+        self.give_up_at_once = give_up_at_once
         self.margin = margin
         self.drift = drift
         self.give_up = give_up
@@ -59,7 +63,7 @@ class ThreadTuner:
     def _state(self, kind: str) -> _KindState:
         st = self._kinds.get(kind)
         if st is None:
-            st = _KindState(best=self.max_threads)
+            st = _KindState(best=self.max_threads, recheck_s=self.recheck_s)
             self._kinds[kind] = st
             self._explore(st)
         return st
@@ -104,18 +108,24 @@ class ThreadTuner:
         if threads != st.best:
             return
         st.recent.append(per_token)
-        if now - st.checked_at >= self.recheck_s:
+        if now - st.checked_at >= st.recheck_s:
             self._explore(st)
-        elif len(st.recent) >= st.recent.maxlen // 2 and st.baseline > 0:  # type: ignore[operator]
+        elif len(st.recent) >= (st.recent.maxlen or 12) // 2 and st.baseline > 0 and \
+                now - st.checked_at >= 1.0:
             ratio = statistics.median(st.recent) / st.baseline
             if ratio > 1 + self.drift or ratio < 1 / (1 + self.drift):
                 self._explore(st)
 
     def _maybe_give_up(self, st: _KindState, threads: int) -> None:
-        """Two steps at ``threads`` far slower than the best median so far: try it no more this round."""
+        """Try ``threads`` no more this round when two of its steps are far slower than the best so far,
+        or one is hopeless (an oversubscribed machine makes a barrier wait for a timeslice each time:
+        one step can cost a hundred of the fast count's)."""
         mine = st.samples[threads]
-        others = [statistics.median(v) for t, v in st.samples.items() if t != threads and len(v) >= 2]
-        if len(mine) >= 2 and others and min(mine) > self.give_up * min(others):
+        others = [statistics.median(v) for t, v in st.samples.items() if t != threads and v]
+        if not others:
+            return
+        if min(mine) > self.give_up_at_once * min(others) or \
+                (len(mine) >= 2 and min(mine) > self.give_up * min(others)):
             st.trial = deque(t for t in st.trial if t != threads)
 
     def _decide(self, st: _KindState, now: float) -> None:
@@ -127,6 +137,10 @@ class ThreadTuner:
         if current is None or medians[fastest] < current * (1 - self.margin):
             st.best = fastest
         st.baseline = medians[st.best]
+        # A clear winner (every other count at least twice as slow): look again less often.
+        others = [m for t, m in medians.items() if t != st.best]
+        clear = not others or min(others) > 2 * st.baseline
+        st.recheck_s = min(st.recheck_s * 2, self.max_recheck_s) if clear else self.recheck_s
         st.recent.clear()
         st.checked_at = now
 

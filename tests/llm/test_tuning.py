@@ -77,3 +77,13 @@ def test_fixed_count_never_explores() -> None:
     tuner = ThreadTuner(4, clock=m.clock, fixed=2)
     used = m.run(tuner, 20)
     assert used == Counter({2: 20})
+
+
+def test_an_oversubscribed_machine_costs_one_slow_step_per_check_and_checks_grow_rarer() -> None:
+    m = Machine({1: 0.020, 2: 2.0})  # every barrier waits for a timeslice: one step costs a hundred
+    tuner = ThreadTuner(2, clock=m.clock)
+    used = m.run(tuner, 6000)  # two minutes of steps at one thread
+    assert tuner.best("gen") == 1
+    # Checks at about 0, 12, 36, 84 s (the interval doubles while one thread wins clearly).
+    assert used[2] <= 5
+    assert used[2] * 2.0 < 0.1 * m.now
