@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 @dataclass
 class _KindState:
     best: int
-    baseline: float = 0.0  # median seconds per token at ``best`` when it was chosen
+    baseline: float = 0.0  # median seconds per token at ``best`` lately (the load's "normal")
+    decided: float = 0.0  # the least it has cost since ``best`` was chosen
     trial: deque[int] = field(default_factory=deque)  # counts still to try, in order
     samples: dict[int, list[float]] = field(default_factory=dict)
     recent: deque[float] = field(default_factory=lambda: deque(maxlen=12))
@@ -68,9 +69,12 @@ class ThreadTuner:
             self._explore(st)
         return st
 
-    def _explore(self, st: _KindState) -> None:
-        st.samples = {t: [] for t in self.candidates}
-        st.trial = deque(t for _ in range(self.trial_steps) for t in self.candidates)
+    def _explore(self, st: _KindState, candidates: Sequence[int] | None = None) -> None:
+        counts = tuple(candidates) if candidates is not None else tuple(self.candidates)
+        # The count in use first, so a hopeless one is known as such after a single step.
+        counts = tuple(sorted(counts, key=lambda t: t != st.best))
+        st.samples = {t: [] for t in counts}
+        st.trial = deque(t for _ in range(self.trial_steps) for t in counts)
         st.explorations += 1
 
     def choose(self, kind: str) -> int:
@@ -112,9 +116,22 @@ class ThreadTuner:
             self._explore(st)
         elif len(st.recent) >= (st.recent.maxlen or 12) // 2 and st.baseline > 0 and \
                 now - st.checked_at >= 1.0:
-            ratio = statistics.median(st.recent) / st.baseline
-            if ratio > 1 + self.drift or ratio < 1 / (1 + self.drift):
-                self._explore(st)
+            recent = statistics.median(st.recent)
+            # Slower: more load, so only fewer threads can help. Faster than when the count was chosen:
+            # less load, so more may (faster only than a slow spell since: the load came back to normal).
+            st.decided = min(st.decided, recent)
+            if recent > st.baseline * (1 + self.drift):
+                self._drifted(st, [t for t in self.candidates if t < st.best])
+            elif recent < st.baseline / (1 + self.drift):
+                more = [t for t in self.candidates if t > st.best] if recent < st.decided / (1 + self.drift) else []
+                self._drifted(st, more)
+
+    def _drifted(self, st: _KindState, direction: list[int]) -> None:
+        if direction:
+            self._explore(st, [st.best, *direction])
+        else:  # nowhere to go: this is the new normal for the count in use
+            st.baseline = statistics.median(st.recent)
+            st.recent.clear()
 
     def _maybe_give_up(self, st: _KindState, threads: int) -> None:
         """Try ``threads`` no more this round when two of its steps are far slower than the best so far,
@@ -135,8 +152,11 @@ class ThreadTuner:
         fastest = min(medians, key=lambda t: medians[t])
         current = medians.get(st.best)
         if current is None or medians[fastest] < current * (1 - self.margin):
+            if fastest != st.best:
+                st.decided = 0.0
             st.best = fastest
         st.baseline = medians[st.best]
+        st.decided = min(st.decided, st.baseline) if st.decided else st.baseline
         # A clear winner (every other count at least twice as slow): look again less often.
         others = [m for t, m in medians.items() if t != st.best]
         clear = not others or min(others) > 2 * st.baseline

@@ -87,3 +87,17 @@ def test_an_oversubscribed_machine_costs_one_slow_step_per_check_and_checks_grow
     # Checks at about 0, 12, 36, 84 s (the interval doubles while one thread wins clearly).
     assert used[2] <= 5
     assert used[2] * 2.0 < 0.1 * m.now
+
+
+def test_a_noisy_load_does_not_send_it_back_to_a_hopeless_count() -> None:
+    """The load swings (a step at one thread costs 20 ms, then 50, then 20…): a slower spell can only
+    be helped by fewer threads, so with one thread in use it tries nothing until the periodic check."""
+    m = Machine({1: 0.020, 2: 2.0})
+    tuner = ThreadTuner(2, clock=m.clock)
+    used: Counter[int] = Counter()
+    for i in range(60):
+        m.cost[1] = 0.050 if i % 2 else 0.020
+        used += m.run(tuner, 100)
+    assert tuner.best("gen") == 1
+    # Only the periodic checks (12, 36, 84, 144, 204, 264 s: the interval doubles to 60 s), one step each.
+    assert used[2] <= 7, used
