@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .llm.seating import council_from_settings
     from .services.history import HistoryService
     from .services.model_manager import ModelManager
-    from .services.qt_session import CouncilSession, QtLoopHost
+    from .services.qt_session import DISPLAY_FRAME_S, CouncilSession, QtLoopHost
     from .services.runtime import CouncilRuntime
     from .storage import Store
     from .ui.main_window import MainWindow
@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def seats_for(chosen: dict[str, Any]) -> Sequence[Any]:
         return council_from_settings(chosen, config.installed_models())
 
-    runtime = CouncilRuntime(seats_for(settings), store, host_factory=QtLoopHost)
+    runtime = CouncilRuntime(seats_for(settings), store, host_factory=QtLoopHost, token_frame_s=DISPLAY_FRAME_S)
     session = CouncilSession(runtime)
     manager = ModelManager(config.models_dir(), settings, config.save_settings)
     window = MainWindow()

@@ -1,9 +1,17 @@
-"""The asyncio face of the engine: implements core's CouncilBackend for whichever thread runs the loop."""
+"""The asyncio face of the engine: implements core's CouncilBackend for whichever thread runs the loop.
+
+One backend serves one session and carries its cancel token: every job it submits holds that token, so
+a Stop reaches the session's queued and running jobs and nothing else, and a job submitted after the
+Stop fails at once. Token deltas can be coalesced to the display's frame rate (``frame_s``): the decode
+thread then wakes the event loop at most once a frame instead of once a token.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -15,10 +23,13 @@ class EngineBackend:
     """Futures and token callbacks come back on ``loop`` through ``call_soon_threadsafe``; the decode
     loop never touches asyncio objects itself."""
 
-    def __init__(self, engine: Engine, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(self, engine: Engine, loop: asyncio.AbstractEventLoop | None = None,
+                 cancel: CancelToken | None = None, frame_s: float = 0.0) -> None:
         self.engine = engine
         self._loop = loop
-        self._cancel = CancelToken()
+        self.cancel_token = cancel or CancelToken()
+        self.frame_s = frame_s
+        self._pump: _TokenPump | None = None
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
@@ -28,15 +39,29 @@ class EngineBackend:
 
     def _threadsafe(self, fn: Callable[..., None]) -> Callable[..., None]:
         loop = self.loop
+        pump = self._token_pump()
+        if pump is not None:
+            return lambda *args: pump.then(fn, *args)
 
         def call(*args: object) -> None:
             if not loop.is_closed():
                 loop.call_soon_threadsafe(fn, *args)
         return call
 
+    def _token_pump(self) -> _TokenPump | None:
+        if self.frame_s <= 0:
+            return None
+        if self._pump is None:
+            self._pump = _TokenPump(self.loop, self.frame_s)
+        return self._pump
+
+    def _tokens(self, fn: Callable[[str], None]) -> Callable[[str], None]:
+        pump = self._token_pump()
+        if pump is None:
+            return self._threadsafe(fn)
+        return lambda text: pump.push(fn, text)
+
     def submit(self, requests: Sequence[Request]) -> list[asyncio.Future[Completion]]:
-        if self._cancel.cancelled:
-            self._cancel = CancelToken()
         loop = self.loop
         futures: list[asyncio.Future[Completion]] = []
         jobs = []
@@ -44,28 +69,76 @@ class EngineBackend:
             fut: asyncio.Future[Completion] = loop.create_future()
             futures.append(fut)
             jobs.append(Job(req.member_id, req.messages, req.params,
-                            on_token=self._threadsafe(req.on_token) if req.on_token else None,
-                            on_done=self._threadsafe(_resolver(fut)), cancel=self._cancel))
+                            on_token=self._tokens(req.on_token) if req.on_token else None,
+                            on_done=self._threadsafe(_resolver(fut)), cancel=self.cancel_token))
         self.engine.submit(jobs)
         return futures
 
     def probe(self, probes: Sequence[Probe]) -> list[asyncio.Future[dict[str, float]]]:
-        if self._cancel.cancelled:
-            self._cancel = CancelToken()
         futures: list[asyncio.Future[dict[str, float]]] = []
         jobs = []
         for pr in probes:
             fut: asyncio.Future[dict[str, float]] = self.loop.create_future()
             futures.append(fut)
             job = Job(pr.member_id, pr.messages, GenerationParams(max_tokens=0), probe_prefix=pr.prefix,
-                      probe_choices=pr.choices, cancel=self._cancel)
+                      probe_choices=pr.choices, cancel=self.cancel_token)
             job.on_done = self._threadsafe(_probe_resolver(fut, job))
             jobs.append(job)
         self.engine.submit(jobs)
         return futures
 
     def cancel(self) -> None:
-        self._cancel.cancel()
+        self.cancel_token.cancel()
+        self.engine.wake()
+
+
+class _TokenPump:
+    """Token deltas from the decode thread, delivered on the event loop at most once per ``frame_s``:
+    each listener gets the deltas that arrived since the last frame joined into one call, in order. A
+    completion (``then``) first delivers the tokens that came before it."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, frame_s: float) -> None:
+        self.loop = loop
+        self.frame_s = frame_s
+        self._lock = threading.Lock()
+        self._pending: dict[Callable[[str], None], list[str]] = {}
+        self._armed = False
+        self._last = 0.0
+
+    def push(self, fn: Callable[[str], None], text: str) -> None:
+        with self._lock:
+            self._pending.setdefault(fn, []).append(text)
+            if self._armed:
+                return
+            self._armed = True
+        self._call(self._arm)
+
+    def then(self, fn: Callable[..., None], *args: object) -> None:
+        self._call(self._deliver_then, fn, args)
+
+    def _call(self, fn: Callable[..., None], *args: object) -> None:
+        if not self.loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody listens any more
+                self.loop.call_soon_threadsafe(fn, *args)
+
+    def _arm(self) -> None:
+        wait = self._last + self.frame_s - time.monotonic()
+        if wait <= 0:
+            self.flush()
+        else:
+            self.loop.call_later(wait, self.flush)
+
+    def flush(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            self._armed = False
+        self._last = time.monotonic()
+        for fn, parts in pending.items():
+            fn("".join(parts))
+
+    def _deliver_then(self, fn: Callable[..., None], args: tuple[object, ...]) -> None:
+        self.flush()
+        fn(*args)
 
 
 def _resolver(fut: asyncio.Future[Any], value: Callable[[Completion], Any] = lambda c: c

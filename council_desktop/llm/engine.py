@@ -20,6 +20,7 @@ import json
 import logging
 import math
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -32,6 +33,7 @@ from ..core.gguf import GGUFError, read_gguf
 from ..core.text import refusal_reason
 from ..core.types import Cancelled, CancelToken, Completion, GenerationParams, MemberError, Message
 from .chat_formats import ChatFormat, Segment, get_format
+from .tuning import ThreadTuner
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,33 @@ def physical_cores() -> int:
     return max(1, os.cpu_count() or 2)
 
 
+# How much lower than the GUI thread the decode threads run (Linux niceness). Mild on purpose: niceness
+# also weighs the decode against every other program's threads on the same core, and a heavy nice
+# starves the council on a machine that is busy anyway; SCHED_BATCH (below) does the rest.
+DECODE_NICE = 3
+
+
+def lower_thread_priority(nice: int = DECODE_NICE) -> bool:
+    """Lower the calling thread's scheduling priority: niceness ``nice`` and the SCHED_BATCH policy
+    (a waking batch thread never preempts a running one, so llama.cpp's workers starting a step do not
+    push the GUI thread off a core, while the GUI thread waking does preempt them). On Linux both are
+    per-thread attributes, and threads created later by this one inherit them, so llama.cpp's worker
+    threads, which the decode thread starts on its first ``llama_decode``, run the same way. Returns
+    False where the platform offers no per-thread priority; neither change needs privileges."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        tid = threading.get_native_id()
+        if hasattr(os, "SCHED_BATCH"):
+            os.sched_setscheduler(tid, os.SCHED_BATCH, os.sched_param(0))
+        if nice > os.getpriority(os.PRIO_PROCESS, tid):
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
+        return True
+    except (OSError, AttributeError) as exc:
+        log.info("could not lower the decode thread's priority: %s", exc)
+        return False
+
+
 @dataclass(frozen=True)
 class SeatSpec:
     """One member's seat: which file, which prompt format."""
@@ -99,6 +128,7 @@ class Job:
     on_token: Callable[[str], None] | None = None
     on_done: Callable[[Completion | BaseException], None] | None = None
     cancel: CancelToken = field(default_factory=CancelToken)
+    epoch: int = 0  # set by Engine.submit: a cancel_all cancels the jobs submitted before it
     probe_prefix: str | None = None  # set for choice_probabilities
     probe_choices: Sequence[str] = ()
     probe_result: dict[str, float] = field(default_factory=dict)
@@ -157,6 +187,7 @@ class _ModelGroup:
             raise MemberError("", f"llama.cpp could not create a context for {path.name} "
                                   f"({seat_ctx * n_seqs} tokens; not enough memory?)")
         self.seat_ctx = lib.llama_n_ctx_seq(self.ctx) if hasattr(lib, "llama_n_ctx_seq") else seat_ctx
+        self.threads = n_threads  # what the context decodes with now (llama_set_n_threads changes it)
         self.mem = lib.llama_get_memory(self.ctx)
         self.batch = lib.llama_batch_init(512, 0, 1)
         self.n_batch = 512
@@ -249,13 +280,25 @@ class Engine:
     """Owns the loaded models and the single decode loop. Thread-safe ``submit`` and ``stop``."""
 
     def __init__(self, seat_ctx: int = 2048, n_threads: int | None = None, prefill_chunk: int = 128,
-                 kv_unified: bool = False, step_tokens: int = 128) -> None:
+                 kv_unified: bool = False, step_tokens: int = 128, adaptive: bool = True,
+                 nice: int = DECODE_NICE) -> None:
         # At most step_tokens prompt tokens per decode step: bounds how long a cancel or another
         # seat's next token can wait behind a prefill.
         self.step_tokens = min(step_tokens, 512)
         self.kv_unified = kv_unified
         self.seat_ctx = seat_ctx
+        # The most threads a step may use; with ``adaptive`` the tuner picks 1..n_threads per step from
+        # measured step times (a busy machine), else every step uses n_threads.
+        # COUNCIL_DESKTOP_DECODE_THREADS=N fixes the count (benchmarks compare it with the tuner).
+        forced = os.environ.get("COUNCIL_DESKTOP_DECODE_THREADS", "").strip()
+        if n_threads is None and forced.isdigit() and int(forced) > 0:
+            n_threads, adaptive = int(forced), False
         self.n_threads = n_threads or physical_cores()
+        self.tuner = ThreadTuner(self.n_threads, fixed=None if adaptive else self.n_threads)
+        # COUNCIL_DESKTOP_DECODE_NICE=N sets the niceness; -1 leaves the decode threads as they are.
+        forced_nice = os.environ.get("COUNCIL_DESKTOP_DECODE_NICE", "").strip()
+        self.nice = int(forced_nice) if forced_nice.lstrip("-").isdigit() else nice
+        self.step_log: deque[tuple[str, int, float, int]] | None = None  # (kind file, threads, s, tokens)
         self.prefill_chunk = prefill_chunk
         self.groups: dict[Path, _ModelGroup] = {}
         self.seat_group: dict[str, _ModelGroup] = {}
@@ -263,7 +306,7 @@ class Engine:
         self._queue: deque[Job] = deque()
         self._cond = threading.Condition()
         self._stop = threading.Event()
-        self._cancel_all = threading.Event()
+        self._epoch = 0  # bumped by cancel_all; guarded by _cond
         self._running = threading.Event()
         self.tokens_decoded = 0
 
@@ -306,8 +349,11 @@ class Engine:
         failed: list[tuple[Job, BaseException]] = []
         with self._cond:
             for job in jobs:
+                job.epoch = self._epoch
                 if self._stop.is_set():
                     failed.append((job, Cancelled("the engine is shutting down")))
+                elif job.cancel.cancelled:
+                    failed.append((job, Cancelled("stopped by the user")))
                 elif job.member_id in self.errors:
                     failed.append((job, MemberError(job.member_id, self.errors[job.member_id])))
                 elif job.member_id not in self.seat_group:
@@ -320,10 +366,19 @@ class Engine:
                 job.on_done(exc)
 
     def cancel_all(self) -> None:
-        """Cancel every queued and running job (between tokens)."""
-        self._cancel_all.set()
+        """Cancel every job queued or running now (between tokens). Jobs submitted afterwards are not
+        affected: a cancel with nothing to do leaves nothing behind for the next session."""
+        with self._cond:
+            self._epoch += 1
+            self._cond.notify_all()
+
+    def wake(self) -> None:
+        """Make the loop look at its jobs now (a job's cancel token was set from another thread)."""
         with self._cond:
             self._cond.notify_all()
+
+    def _cancelled(self, job: Job) -> bool:
+        return job.cancel.cancelled or job.epoch < self._epoch
 
     def stop(self) -> None:
         self._stop.set()
@@ -340,6 +395,8 @@ class Engine:
         """The decode loop; returns when ``stop`` is called (within one decode step), then frees
         every model. Run it on exactly one thread."""
         self._running.set()
+        if self.nice >= 0:
+            lower_thread_priority(self.nice)
         try:
             while not self._stop.is_set():
                 self._admit()
@@ -348,9 +405,6 @@ class Engine:
                     with self._cond:
                         if not self._queue and not self._stop.is_set():
                             self._cond.wait(0.25)
-                    continue
-                if self._cancel_all.is_set():
-                    self._cancel_everything()
                     continue
                 for group in active:
                     if self._stop.is_set():
@@ -374,7 +428,6 @@ class Engine:
             for seq in group.seqs.values():
                 if seq.job:
                     self._finish(group, seq, Cancelled(why))
-        self._cancel_all.clear()
 
     def _admit(self) -> None:
         """Move queued jobs onto free sequences (a seat runs one job at a time, in order)."""
@@ -384,7 +437,10 @@ class Engine:
                 job = self._queue.popleft()
                 group = self.seat_group[job.member_id]
                 seq = group.seqs[job.member_id]
-                if seq.job is None:
+                if self._cancelled(job):
+                    if job.on_done:
+                        job.on_done(Cancelled("stopped by the user"))
+                elif seq.job is None:
                     try:
                         self._start(group, seq, job)
                     except (MemberError, ValueError) as exc:
@@ -441,7 +497,7 @@ class Engine:
             job = seq.job
             if job is None:
                 continue
-            if job.cancel.cancelled:
+            if self._cancelled(job):
                 self._finish(group, seq, Cancelled("stopped by the user"))
                 continue
             if seq.pending:
@@ -476,7 +532,20 @@ class Engine:
         if n == 0:
             return
         batch.n_tokens = n
+        # Tuned apart per model file (a 1B model and a 135M one do not prefer the same count) and per
+        # kind of step: "fill" when a prompt chunk is in the batch, else "gen".
+        kind = ("fill " if any(len(f) > 1 or s.pending for s in group.seqs.values()
+                               if (f := fed.get(s.seq_id)) is not None) else "gen ") + group.path.name
+        threads = self.tuner.choose(kind)
+        if threads != group.threads:
+            lib.llama_set_n_threads(group.ctx, threads, threads)
+            group.threads = threads
+        t0 = time.perf_counter()
         rc = lib.llama_decode(group.ctx, batch)
+        took = time.perf_counter() - t0
+        self.tuner.record(kind, threads, took, n)
+        if self.step_log is not None:
+            self.step_log.append((kind, threads, took, n))
         if rc != 0:
             busy = [s for s in group.seqs.values() if s.job is not None]
             for seq in busy:

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from ..core.events import Event
-from ..core.pipeline import summarize_exchange
+from ..core.pipeline import SessionOutcome, summarize_exchange
+from ..core.types import CancelToken
 from ..core.viewer import ViewerBallot, ViewerBallotError, ViewerInbox
 from ..llm.engine import Engine
 from ..llm.seating import Seat
 from .runtime import CouncilRuntime, ForkRequest, RunRequest
 
 log = logging.getLogger(__name__)
+
+DISPLAY_FRAME_S = 1 / 60  # token deltas reach the window at most once per frame of a 60 Hz display
 
 
 class QtLoopHost:
@@ -57,6 +60,8 @@ class CouncilSession(QObject):
         super().__init__(parent)
         self.runtime = runtime
         self._task: asyncio.Task[Any] | None = None
+        self._cancel: CancelToken | None = None  # the running session's, made when it is asked for
+        self._stopped: asyncio.Event | None = None  # set by Stop: a session waiting for its seats ends
         self._loaded = False
         self._loading = False
         self._ready: asyncio.Future[None] | None = None
@@ -185,58 +190,58 @@ class CouncilSession(QObject):
 
     def fork(self, req: ForkRequest) -> None:
         """Re-run a stored session from a stage (Replay ▸ Re-run from here); events arrive as for any
-        session and ``session_finished`` reports the new id, or why the fork could not start."""
-        if self.running:
-            raise RuntimeError("a session is already running")
-        req.sinks.append(self.event_emitted.emit)
+        session, Stop reaches it as any session, and ``session_finished`` reports the new id, or why the
+        fork could not start."""
         req.viewer = self.viewer
         req.max_tokens = self.max_tokens
-        loop = asyncio.get_event_loop()
-        if not self._loaded:
-            self._ready = loop.create_future()
-            self.start_loading()
-        self._task = loop.create_task(self._run_fork(req))
-
-    async def _run_fork(self, req: ForkRequest) -> None:
-        session_id = ""
-        try:
-            if self._ready is not None:
-                await self._ready
-            session_id, outcome = await self.runtime.fork(req)
-            self.session_finished.emit(session_id, outcome.status, outcome.reason)
-        except Exception as exc:  # a fork that cannot start (seats not at the table): the reason is shown
-            log.info("fork failed: %s", exc)
-            self.session_finished.emit(session_id, "failed", str(exc))
-        finally:
-            self._task = None
-            if self._pending_seats is not None:
-                self.reseat(self._pending_seats)
+        self._launch(req.sinks, lambda cancel: self.runtime.fork(req, cancel))
 
     def _start(self, req: RunRequest) -> None:
-        if self.running:
-            raise RuntimeError("a session is already running")
-        req.sinks.append(self.event_emitted.emit)
-        loop = asyncio.get_event_loop()
-        if not self._loaded:
-            self._ready = loop.create_future()
-            self.start_loading()  # no-op while already loading; the session starts once the seats are in
-        self._task = loop.create_task(self._run(req))
-
-    async def _run(self, req: RunRequest) -> None:
-        session_id = ""
-        try:
-            if self._ready is not None:
-                await self._ready
-            session_id, outcome = await self.runtime.run(req)
+        def remember(outcome: SessionOutcome) -> None:
             if req.mode == "ask" and outcome.status == "finished":
                 answer = next((e.data["text"] for e in reversed(outcome.events) if e.kind == "synthesis"), "")
                 self._previous = summarize_exchange(req.topic or "", answer)
+
+        self._launch(req.sinks, lambda cancel: self.runtime.run(req, cancel), remember)
+
+    def _launch(self, sinks: list[Any], call: Callable[[CancelToken], Awaitable[tuple[str, SessionOutcome]]],
+                after: Callable[[SessionOutcome], None] | None = None) -> None:
+        if self.running:
+            raise RuntimeError("a session is already running")
+        sinks.append(self.event_emitted.emit)
+        loop = asyncio.get_event_loop()
+        # One token per session, from the moment it is asked for: a Stop while the seats load, while its
+        # jobs queue or while they decode all reach it, and it dies with the session.
+        self._cancel = CancelToken()
+        self._stopped = asyncio.Event()
+        if not self._loaded:
+            self._ready = loop.create_future()
+            self.start_loading()  # no-op while already loading; the session starts once the seats are in
+        self._task = loop.create_task(self._run(call, after, self._cancel, self._stopped))
+
+    async def _run(self, call: Callable[[CancelToken], Awaitable[tuple[str, SessionOutcome]]],
+                   after: Callable[[SessionOutcome], None] | None, cancel: CancelToken,
+                   stopped: asyncio.Event) -> None:
+        session_id = ""
+        try:
+            if self._ready is not None and not self._ready.done():
+                waiter: asyncio.Future[Any] = asyncio.ensure_future(stopped.wait())
+                ready: asyncio.Future[Any] = self._ready
+                await asyncio.wait([ready, waiter], return_when=asyncio.FIRST_COMPLETED)
+                waiter.cancel()
+            if cancel.cancelled:
+                self.session_finished.emit("", "cancelled", "stopped before the council was seated")
+                return
+            session_id, outcome = await call(cancel)
+            if after is not None:
+                after(outcome)
             self.session_finished.emit(session_id, outcome.status, outcome.reason)
-        except Exception as exc:  # storage or engine trouble: the window says so, the app lives on
+        except Exception as exc:  # storage or engine trouble, a fork that cannot start: the window says why
             log.exception("session failed")
             self.session_finished.emit(session_id, "failed", str(exc))
         finally:
             self._task = None
+            self._cancel = self._stopped = None
             if self._pending_seats is not None:
                 self.reseat(self._pending_seats)
 
@@ -244,6 +249,13 @@ class CouncilSession(QObject):
         self._previous = ""
 
     def stop(self) -> None:
+        """Stop the running session (also while it waits for the seats to load); when no session is
+        running this does nothing, so the next one starts clean."""
+        if self._cancel is None:
+            return
+        self._cancel.cancel()
+        if self._stopped is not None:
+            self._stopped.set()
         self.runtime.stop()
 
     def shutdown(self, timeout: float = 2.0) -> bool:

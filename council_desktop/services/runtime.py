@@ -23,6 +23,7 @@ from ..llm.remote import RemoteBackend, RemoteClient, RemoteError, SeatStats
 from ..llm.routing import RoutingBackend
 from ..llm.seating import Seat
 from ..llm.secrets import KeyStoreError, load_key
+from . import storage_thread
 
 log = logging.getLogger(__name__)
 
@@ -84,15 +85,20 @@ class RunRequest:
 
 class CouncilRuntime:
     def __init__(self, seats: Sequence[Seat], store: SessionStore | None = None, seat_ctx: int = 2048,
-                 host_factory: Callable[[Engine], LoopHost] | None = None) -> None:
+                 host_factory: Callable[[Engine], LoopHost] | None = None,
+                 engine_factory: Callable[[int], Engine] | None = None, token_frame_s: float = 0.0) -> None:
         self.seats = list(seats)
         self.store = store
         self.seat_ctx = seat_ctx
-        self.engine = Engine(seat_ctx=seat_ctx)
+        self._engine_factory = engine_factory or (lambda ctx: Engine(seat_ctx=ctx))
+        self.engine = self._engine_factory(seat_ctx)
+        # Token deltas reach the sinks at most once per frame (the window: 1/60 s); 0 delivers each one
+        # (the command line counts them).
+        self.token_frame_s = token_frame_s
         self.load_errors: dict[str, str] = {}
         self._host_factory = host_factory
         self._host: LoopHost | None = None
-        self.cancel_token = CancelToken()
+        self.cancel_token: CancelToken | None = None  # the running session's, None between sessions
         self.backend: CouncilBackend | None = None
         self.remote_backend: RemoteBackend | None = None
         self._remote_stats: dict[str, SeatStats] = {}  # kept across sessions of this council
@@ -176,7 +182,7 @@ class CouncilRuntime:
         next ``load`` (call it between sessions, never while one runs)."""
         self._stop_host()
         self.seats = list(seats)
-        self.engine = Engine(seat_ctx=self.seat_ctx)
+        self.engine = self._engine_factory(self.seat_ctx)
         self.load_errors = {}
         self._remote_stats = {}
         self._local_stats = {}
@@ -195,6 +201,17 @@ class CouncilRuntime:
         return ids[proposer], ids[chairman]
 
     async def run(self, req: RunRequest, cancel: CancelToken | None = None) -> tuple[str, SessionOutcome]:
+        """Run one session. ``cancel`` is the session's token (made here when not given): ``stop`` and
+        a Stop pressed before the call (while the models loaded) both cancel it, and nothing else."""
+        token = cancel or CancelToken()
+        self.cancel_token = token
+        try:
+            return await self._run(req, token)
+        finally:
+            if self.cancel_token is token:
+                self.cancel_token = None
+
+    async def _run(self, req: RunRequest, token: CancelToken) -> tuple[str, SessionOutcome]:
         if self._host is None:
             self.load()
         else:
@@ -208,33 +225,42 @@ class CouncilRuntime:
         sinks = [*req.sinks, self._speed_sink]
         recent: list[str] = []
         recorder = None
+        writer: storage_thread.RecorderThread | None = None
         if self.store is not None:
-            proposer, chairman = self.store.next_roles(ids, skip=tuple(self.load_errors))
-            nudges = self.store.nudges_for(ids)
-            traits = self.store.traits_for(ids)
-            finalize = self.store.award_hook(session_id)
-            recent = [s.topic for s in self.store.sessions(limit=5) if getattr(s, "topic", None)]
-            recorder = self.store.recorder(session_id)
-            sinks.append(recorder)  # after the views: the window shows an event even if saving it fails
+            # Reads and writes run on the storage thread: never SQLite on the thread of the window.
+            proposer, chairman, nudges, traits, finalize, recent, recorder = await storage_thread.run(
+                self._session_reads, self.store, ids, session_id)
+            writer = storage_thread.RecorderThread(recorder, self._sink_failed)
+            sinks.append(writer)  # after the views: the window shows an event even if saving it fails
         seed = req.seed if req.seed is not None else uuid.uuid4().int % 1_000_000
         plan = SessionPlan(req.mode, self.members, topic=req.topic, seed=seed, proposer=proposer,
                            chairman=chairman, max_tokens=req.max_tokens, nudges=nudges, traits=traits,
                            previous=req.previous, recent_topics=recent, unavailable=self.load_errors,
                            viewer=req.viewer)
-        self.cancel_token = cancel or CancelToken()
-        self.backend = self._backend()
+        self.backend = self._backend(token)
         self.save_error = ""
         event_log = EventLog(sinks, on_sink_error=self._sink_failed)
-        orchestrator = Orchestrator(plan, self.backend, event_log, self.cancel_token, finalize)
+        orchestrator = Orchestrator(plan, self.backend, event_log, token, finalize)
         outcome = await orchestrator.run()
-        if recorder is not None:
-            self._finish_recording(recorder, session_id, outcome)
+        if recorder is not None and writer is not None:
+            await writer.drain()
+            await storage_thread.run(self._finish_recording, recorder, session_id, outcome)
         return session_id, outcome
 
     async def fork(self, req: ForkRequest, cancel: CancelToken | None = None) -> tuple[str, SessionOutcome]:
         """Re-run a stored session from a stage boundary (issue 15): the new session copies the parent's
         events before that stage, then continues live with the changed chair, seed or temperatures. The
-        parent's seats must all be at the table (same member ids). CouncilError for bad input."""
+        parent's seats must all be at the table (same member ids). CouncilError for bad input. ``cancel``
+        is the session's token, as for ``run``."""
+        token = cancel or CancelToken()
+        self.cancel_token = token
+        try:
+            return await self._fork(req, token)
+        finally:
+            if self.cancel_token is token:
+                self.cancel_token = None
+
+    async def _fork(self, req: ForkRequest, token: CancelToken) -> tuple[str, SessionOutcome]:
         prefix = fork_prefix(req.parent_events, req.stage)
         roles = prefix[0].data
         seated = {m.id: m for m in self.members}
@@ -271,11 +297,11 @@ class CouncilRuntime:
         finalize = recorder = None
         ids = [m.id for m in members]
         traits: dict[str, dict[str, float]] = {}
+        writer: storage_thread.RecorderThread | None = None
         if self.store is not None:
-            traits = self.store.traits_for(ids)
-            finalize = self.store.award_hook(session_id)
-            recorder = self.store.recorder(session_id)
-            sinks.append(recorder)
+            traits, finalize, recorder = await storage_thread.run(self._fork_reads, self.store, ids, session_id)
+            writer = storage_thread.RecorderThread(recorder, self._sink_failed)
+            sinks.append(writer)
         topic = next((str(e.data.get("text") or "") for e in prefix if e.kind == "topic"), None)
         nudges = {str(k): [str(x) for x in v] for k, v in (roles.get("nudges") or {}).items()}
         proposer = order.index(str(roles.get("proposer"))) if roles.get("proposer") in order else 0
@@ -283,18 +309,19 @@ class CouncilRuntime:
                            seed=seed, proposer=proposer, chairman=order.index(chairman), max_tokens=req.max_tokens,
                            nudges=nudges, traits=traits, unavailable=self.load_errors,
                            fork=ForkStart(req.parent_id, req.stage, tuple(prefix), changes), viewer=req.viewer)
-        self.cancel_token = cancel or CancelToken()
-        self.backend = self._backend()
+        self.backend = self._backend(token)
         self.save_error = ""
         event_log = EventLog(sinks, on_sink_error=self._sink_failed)
-        outcome = await Orchestrator(plan, self.backend, event_log, self.cancel_token, finalize).run()
-        if recorder is not None:
-            self._finish_recording(recorder, session_id, outcome, advance=False)
+        outcome = await Orchestrator(plan, self.backend, event_log, token, finalize).run()
+        if recorder is not None and writer is not None:
+            await writer.drain()
+            await storage_thread.run(self._finish_recording, recorder, session_id, outcome, False)
         return session_id, outcome
 
-    def _backend(self) -> CouncilBackend:
+
+    def _backend(self, token: CancelToken) -> CouncilBackend:
         """The engine for local seats; with remote seats, a router that sends theirs to their servers."""
-        local = EngineBackend(self.engine)
+        local = EngineBackend(self.engine, cancel=token, frame_s=self.token_frame_s)
         remote = {s.member.id: s.remote for s in self.seats if s.remote is not None}
         if not remote:
             self.remote_backend = None
@@ -309,15 +336,30 @@ class CouncilRuntime:
         if self._host is None:
             self.load()
         ids = [m.id for m in self.members]
-        nudges = self.store.nudges_for(ids) if self.store is not None else {}
+        nudges = await storage_thread.run(self.store.nudges_for, ids) if self.store is not None else {}
         plan = SessionPlan("debate", self.members, topic=question, seed=seed if seed is not None else 0,
                            nudges=nudges, unavailable=self.load_errors)
-        self.cancel_token = CancelToken()
-        self.backend = self._backend()
-        orchestrator = Orchestrator(plan, self.backend, EventLog([]), self.cancel_token)
-        for mid, why in self.load_errors.items():
-            orchestrator.failed[mid] = why
-        return await orchestrator.judge_answers(question, answers)
+        token = CancelToken()
+        self.cancel_token = token
+        try:
+            self.backend = self._backend(token)
+            orchestrator = Orchestrator(plan, self.backend, EventLog([]), token)
+            for mid, why in self.load_errors.items():
+                orchestrator.failed[mid] = why
+            return await orchestrator.judge_answers(question, answers)
+        finally:
+            if self.cancel_token is token:
+                self.cancel_token = None
+
+    def _session_reads(self, store: SessionStore, ids: list[str], session_id: str) -> tuple[Any, ...]:
+        proposer, chairman = store.next_roles(ids, skip=tuple(self.load_errors))
+        recent = [s.topic for s in store.sessions(limit=5) if getattr(s, "topic", None)]
+        return (proposer, chairman, store.nudges_for(ids), store.traits_for(ids), store.award_hook(session_id),
+                recent, store.recorder(session_id))
+
+    @staticmethod
+    def _fork_reads(store: SessionStore, ids: list[str], session_id: str) -> tuple[Any, ...]:
+        return store.traits_for(ids), store.award_hook(session_id), store.recorder(session_id)
 
     def _sink_failed(self, event: Event, exc: Exception) -> None:
         # Storage trouble (disk full, database locked) keeps the debate going; the recorder queues what
@@ -346,9 +388,11 @@ class CouncilRuntime:
                 f"the session could not be saved completely: {self.save_error}"
 
     def stop(self) -> None:
-        """Stop the session in progress (between tokens)."""
-        self.cancel_token.cancel()
-        self.engine.cancel_all()
+        """Stop the session in progress (between tokens); between sessions it does nothing."""
+        token = self.cancel_token
+        if token is not None:
+            token.cancel()
+            self.engine.wake()
         if self.remote_backend is not None:  # remote streams close at once
             self.remote_backend.cancel()
 
@@ -359,7 +403,8 @@ class CouncilRuntime:
         return self._stop_host(timeout)
 
     def _stop_host(self, timeout: float = 2.0) -> bool:
-        self.cancel_token.cancel()
+        if self.cancel_token is not None:
+            self.cancel_token.cancel()
         if self.remote_backend is not None:
             self.remote_backend.cancel()
         if self._host is None:

@@ -1,11 +1,18 @@
 """Ten seeded debates with the starter council: valid ballots and alliance declarations, the wall time
-of each stage, and tokens per second. Run: .venv/bin/python scripts/bench/debates.py [--n 10]"""
+of each stage, and tokens per second.
+
+Run: .venv/bin/python scripts/bench/debates.py [--n 10] [--busy]
+(--busy: one background CPU hog, `yes > /dev/null`, runs throughout; COUNCIL_DESKTOP_DECODE_THREADS=N
+fixes the engine's thread count instead of letting it adapt.)"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import statistics
+import subprocess
+import sys
 import time
 
 from council_desktop.core.events import DEBATE_STAGES, Event, EventLog
@@ -49,12 +56,23 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10)
     ap.add_argument("--max-tokens", type=int, default=160)
+    ap.add_argument("--busy", action="store_true", help="one background CPU hog throughout")
     args = ap.parse_args()
+    # A kill ends the run through its `finally`s: no hog or X server is left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     engine = Engine()
     engine.load([s.spec for s in starter_council()])
     host = EngineThread(engine).start()
-    runs = [asyncio.run(one(engine, seed, args.max_tokens)) for seed in range(1, args.n + 1)]
+    hog = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL) if args.busy else None
+    try:
+        runs = [asyncio.run(one(engine, seed, args.max_tokens)) for seed in range(1, args.n + 1)]
+    finally:
+        if hog is not None:
+            hog.kill()
+            hog.wait()
     host.stop()
+    threads = f"fixed {engine.n_threads}" if engine.tuner.fixed else f"adaptive, last chosen {engine.tuner.summary()}"
+    print(f"{'busy (one `yes > /dev/null`)' if args.busy else 'quiet'}; engine threads {threads}")
     rv = sum(r["reviews"][0] for r in runs), sum(r["reviews"][1] for r in runs)  # type: ignore[index]
     al = sum(r["alliances"][0] for r in runs), sum(r["alliances"][1] for r in runs)  # type: ignore[index]
     declared = sum(int(r["declared"]) for r in runs)  # type: ignore[call-overload]

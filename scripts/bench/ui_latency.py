@@ -1,9 +1,17 @@
 """How responsive is the window while the council talks? A QTimer probe asks to fire every 10 ms and
 records how late each tick is (the Qt event loop's delay), first with the window idle, then while the
 starter council runs a real debate in the same process (decode loop on a QThreadPool, orchestrator on
-the qasync loop, events painted in the arena). Prints p50, p99 and max in ms for both.
+the qasync loop, events painted in the arena, the history written to SQLite). Prints p50, p99 and max
+in ms for both.
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/bench/ui_latency.py [--seconds 20]
+Run one scenario:  .venv/bin/python scripts/bench/ui_latency.py [--seconds 15] [--busy] [--x11] [--legacy]
+Run them all:      .venv/bin/python scripts/bench/ui_latency.py --all
+  --busy    one background CPU hog (`yes > /dev/null`) runs through both probes;
+  --x11     a real X11 window on a private Xvfb display (with openbox as the window manager when it is
+            installed; `apt-get install xvfb openbox`), instead of Qt's offscreen platform;
+  --legacy  the engine as it was before it adapted (every step on all cores, decode threads at the
+            GUI's priority, one event per token): the baseline the other figures are read against;
+  --all     every combination of quiet/busy, offscreen/x11 and adaptive/legacy, each in its own process.
 """
 
 from __future__ import annotations
@@ -11,31 +19,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
+import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
-
-import qasync
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication
-
-from council_desktop.app import _wire
-from council_desktop.llm.seating import starter_council
-from council_desktop.services.qt_session import CouncilSession, QtLoopHost
-from council_desktop.services.runtime import CouncilRuntime
-from council_desktop.storage import Store
-from council_desktop.ui.main_window import MainWindow
-from council_desktop.ui.theme import apply_theme
 
 INTERVAL_MS = 10
 
 
 class Probe:
     def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
         self.delays: list[float] = []
         self.timer = QTimer()
         self.timer.setInterval(INTERVAL_MS)
@@ -58,21 +60,127 @@ class Probe:
 
 
 def summary(name: str, delays: list[float]) -> str:
-    qs = statistics.quantiles(delays, n=100)
+    qs = statistics.quantiles(delays, n=100, method="inclusive")  # never beyond the max
     return (f"{name:<26} ticks {len(delays):5d}   p50 {qs[49]:6.1f} ms   p99 {qs[98]:6.1f} ms   "
             f"max {max(delays):6.1f} ms")
+
+
+class Xvfb:
+    """A private X display (and openbox on it, when installed) for the --x11 scenario."""
+
+    def __init__(self) -> None:
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.display = ""
+
+    def __enter__(self) -> Xvfb:
+        if not shutil.which("Xvfb"):
+            raise SystemExit("--x11 needs Xvfb (Debian: apt-get install xvfb openbox)")
+        for n in range(91, 120):
+            if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
+                break
+        self.display = f":{n}"
+        self.procs.append(subprocess.Popen(["Xvfb", self.display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for _ in range(100):
+            if Path(f"/tmp/.X11-unix/X{n}").exists():
+                break
+            time.sleep(0.05)
+        if shutil.which("openbox"):
+            env = {**os.environ, "DISPLAY": self.display}
+            self.procs.append(subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL,
+                                               stderr=subprocess.DEVNULL))
+            time.sleep(0.5)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for proc in reversed(self.procs):
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+class Hog:
+    def __init__(self, on: bool) -> None:
+        self.proc: subprocess.Popen[bytes] | None = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL) if on \
+            else None
+
+    def __enter__(self) -> Hog:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def run_all(args: argparse.Namespace) -> None:
+    """Every scenario in its own process, interleaved; the lines each prints, under a heading."""
+    scenarios = [(x11, busy, legacy) for x11 in (False, True) for busy in (False, True) for legacy in (True, False)]
+    for x11, busy, legacy in scenarios:
+        flags = [f for f, on in (("--x11", x11), ("--busy", busy), ("--legacy", legacy)) if on]
+        title = f"{'x11 (Xvfb)' if x11 else 'offscreen'}, {'busy' if busy else 'quiet'}, " \
+                f"{'legacy engine' if legacy else 'adaptive engine'}"
+        cmd = [sys.executable, __file__, "--seconds", str(args.seconds), "--max-tokens", str(args.max_tokens), *flags]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+        print(f"== {title}", flush=True)
+        if out.returncode != 0:
+            print(f"   failed: {out.stderr[-1500:]}")
+            continue
+        for line in out.stdout.splitlines():
+            print(f"   {line}", flush=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=15.0, help="length of the idle probe")
     ap.add_argument("--max-tokens", type=int, default=120)
+    ap.add_argument("--busy", action="store_true", help="one background CPU hog throughout")
+    ap.add_argument("--x11", action="store_true", help="a real X11 window on Xvfb instead of offscreen")
+    ap.add_argument("--legacy", action="store_true", help="the engine before it adapted (the baseline)")
+    ap.add_argument("--all", action="store_true", help="every scenario, each in its own process")
     args = ap.parse_args()
+    # A kill ends the run through its `finally`s: no hog or X server is left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.all:
+        run_all(args)
+        return
+    if args.x11:
+        with Xvfb() as x:
+            os.environ["DISPLAY"] = x.display
+            os.environ["QT_QPA_PLATFORM"] = "xcb"
+            with Hog(args.busy):
+                measure(args)
+    else:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        with Hog(args.busy):
+            measure(args)
+
+
+def measure(args: argparse.Namespace) -> None:
+    import qasync
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from council_desktop.app import _wire
+    from council_desktop.llm.engine import Engine, physical_cores
+    from council_desktop.llm.seating import starter_council
+    from council_desktop.services.qt_session import DISPLAY_FRAME_S, CouncilSession, QtLoopHost
+    from council_desktop.services.runtime import CouncilRuntime
+    from council_desktop.storage import Store
+    from council_desktop.ui.main_window import MainWindow
+    from council_desktop.ui.theme import apply_theme
+
     app = QApplication([])
     apply_theme(app)
     tmp = Path(tempfile.mkdtemp())
     store = Store.open(tmp / "bench.sqlite3")
-    runtime = CouncilRuntime(starter_council(), store, host_factory=QtLoopHost)
+    extra: dict[str, Any] = {"token_frame_s": DISPLAY_FRAME_S}
+    if args.legacy:
+        extra = {"engine_factory": lambda ctx: Engine(seat_ctx=ctx, n_threads=physical_cores(), adaptive=False,
+                                                      nice=-1)}
+    runtime = CouncilRuntime(starter_council(), store, host_factory=QtLoopHost, **extra)
     session = CouncilSession(runtime)
     session.max_tokens = args.max_tokens
     window = MainWindow(QSettings(str(tmp / "ui.ini"), QSettings.Format.IniFormat))
@@ -101,7 +209,10 @@ def main() -> None:
     with loop:
         idle, busy, took = loop.run_until_complete(run())
     session.shutdown(2.0)
-    print(f"window 1400x900 offscreen, probe every {INTERVAL_MS} ms; debate took {took:.1f} s")
+    where = "on X11 (Xvfb)" if args.x11 else "offscreen"
+    load = "one background CPU hog" if args.busy else "quiet"
+    engine = "legacy engine" if args.legacy else f"adaptive engine, threads {runtime.engine.tuner.summary()}"
+    print(f"window 1400x900 {where}, {load}, {engine}; probe every {INTERVAL_MS} ms; debate took {took:.1f} s")
     print(summary("no debate", idle))
     print(summary("starter council debating", busy))
 

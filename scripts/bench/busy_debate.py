@@ -1,0 +1,75 @@
+"""One seeded debate, quiet and with one background CPU hog, with the adaptive engine and with every step
+fixed on all cores (the engine before it adapted): how much slower does a busy laptop make a debate?
+
+Each run is the command line a user would type, in a process of its own
+(`council-desktop debate --topic "Should zoos exist?" --seed 7 --max-tokens 96 --no-db`), timed from
+start to exit (model loading included); the configurations run interleaved, round after round. The
+fixed configurations set COUNCIL_DESKTOP_DECODE_THREADS; busy = one `yes > /dev/null` alongside.
+
+Run: .venv/bin/python scripts/bench/busy_debate.py [--rounds 3] [--fixed 2,1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def one(threads: str, busy: bool, args: argparse.Namespace) -> float:
+    env = dict(os.environ)
+    env.pop("COUNCIL_DESKTOP_DECODE_THREADS", None)
+    if threads != "auto":
+        env["COUNCIL_DESKTOP_DECODE_THREADS"] = threads
+    cmd = [sys.executable, "-m", "council_desktop.cli", "debate", "--topic", args.topic, "--seed", str(args.seed),
+           "--max-tokens", str(args.max_tokens), "--no-db"]
+    hog = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL) if busy else None
+    try:
+        t0 = time.perf_counter()
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=1800)
+        took = time.perf_counter() - t0
+    finally:
+        if hog is not None:
+            hog.kill()
+            hog.wait()
+    if out.returncode != 0:
+        raise SystemExit(f"debate failed ({threads}, busy={busy}):\n{out.stderr[-2000:]}")
+    return took
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--fixed", default="", help="fixed thread counts to compare (default: all cores)")
+    ap.add_argument("--topic", default="Should zoos exist?")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--max-tokens", type=int, default=96)
+    args = ap.parse_args()
+    # A kill ends the run through its `finally`s: no hog or X server is left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sys.path.insert(0, str(ROOT))
+    from council_desktop.llm.engine import physical_cores
+
+    fixed = [f for f in args.fixed.split(",") if f] or [str(physical_cores())]
+    configs = [(t, busy) for t in ("auto", *fixed) for busy in (False, True)]
+    times: dict[tuple[str, bool], list[float]] = {}
+    for _ in range(args.rounds):
+        for threads, busy in configs:
+            times.setdefault((threads, busy), []).append(one(threads, busy, args))
+    print(f"debate \"{args.topic}\" --seed {args.seed} --max-tokens {args.max_tokens} --no-db; median of "
+          f"{args.rounds} interleaved rounds, each debate in its own process; busy = one `yes > /dev/null`")
+    for threads in ("auto", *fixed):
+        quiet, busy = (statistics.median(times[(threads, b)]) for b in (False, True))
+        name = "adaptive engine" if threads == "auto" else f"fixed {threads} thread(s)"
+        print(f"  {name:<20} quiet {quiet:6.1f} s   busy {busy:6.1f} s   busy/quiet {busy / quiet:4.2f}x")
+
+
+if __name__ == "__main__":
+    main()

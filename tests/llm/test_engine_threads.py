@@ -1,0 +1,134 @@
+"""The real engine on the starter model: its decode threads (the loop's and llama.cpp's workers) run at
+a lower priority than the rest of the process, and the thread count per step is chosen at run time."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from council_desktop.llm.engine import DECODE_NICE, physical_cores
+
+pytestmark = pytest.mark.model
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A fresh process, so every thread in it is accounted for: the threads that exist after the engine has
+# decoded but did not exist before it started are the decode thread and the workers it created.
+NICE_CODE = """
+import asyncio, json, os, sys, threading
+from pathlib import Path
+from council_desktop.core.types import GenerationParams, Message, Request
+from council_desktop.llm.backend import EngineBackend, EngineThread
+from council_desktop.llm.engine import Engine, SeatSpec
+
+def tasks():
+    out = {}
+    for tid in os.listdir("/proc/self/task"):
+        stat = Path(f"/proc/self/task/{tid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2:].split()
+        out[int(tid)] = (int(fields[16]), int(fields[38]))  # nice and policy (fields 19 and 41 of stat)
+    return out
+
+eng = Engine(seat_ctx=512, n_threads=int(sys.argv[2]))
+eng.load([SeatSpec(f"s{i}", Path(sys.argv[1]), "chatml") for i in range(2)])
+before = tasks()
+host = EngineThread(eng).start()
+async def go():
+    b = EngineBackend(eng)
+    await asyncio.gather(*b.submit([Request(f"s{i}", (Message("user", "Tell me about owls."),),
+                                            GenerationParams(max_tokens=24)) for i in range(2)]))
+asyncio.run(go())
+after = tasks()
+main_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+print(json.dumps({"new": {str(t): n for t, n in after.items() if t not in before}, "main": main_nice,
+                  "main_policy": os.sched_getscheduler(0), "decode": host.thread.native_id}))
+host.stop()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread niceness is a Linux feature")
+def test_decode_threads_and_their_workers_run_below_the_gui_thread(starter_path: Path) -> None:
+    threads = max(2, physical_cores())
+    out = subprocess.run([sys.executable, "-c", NICE_CODE, str(starter_path), str(threads)], capture_output=True,
+                         text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    new = {int(t): tuple(n) for t, n in got["new"].items()}
+    # The rest of the process (the GUI thread in the app) keeps its priority and policy.
+    assert got["main"] == 0 and got["main_policy"] == os.SCHED_OTHER
+    assert got["decode"] in new
+    # The decode thread and the OpenMP workers llama.cpp started from it (threads - 1 of them).
+    assert len(new) >= threads, new
+    assert all(n == (DECODE_NICE, os.SCHED_BATCH) for n in new.values()), new
+
+
+@pytest.mark.skipif(physical_cores() < 2, reason="one core: there is no thread count to choose")
+def test_the_thread_count_is_chosen_per_step_kind_from_measured_steps(starter_path: Path) -> None:
+    import asyncio
+    from collections import deque
+
+    from council_desktop.core.types import GenerationParams, Message, Request
+    from council_desktop.llm.backend import EngineBackend, EngineThread
+    from council_desktop.llm.engine import Engine, SeatSpec
+
+    eng = Engine(seat_ctx=1024, n_threads=2)
+    eng.step_log = deque()
+    eng.load([SeatSpec(f"s{i}", starter_path, "chatml") for i in range(3)])
+    host = EngineThread(eng).start()
+
+    async def go() -> None:
+        b = EngineBackend(eng)
+        await asyncio.gather(*b.submit([Request(f"s{i}", (Message("user", "Tell me about owls. " * 40),),
+                                                GenerationParams(max_tokens=40)) for i in range(3)]))
+
+    try:
+        asyncio.run(go())
+    finally:
+        assert host.stop(5.0)
+    log = list(eng.step_log)
+    gen_key, fill_key = f"gen {starter_path.name}", f"fill {starter_path.name}"
+    gen = [t for kind, t, _, _ in log if kind == gen_key]
+    fill = [t for kind, t, _, _ in log if kind == fill_key]
+    assert fill and gen
+    assert set(gen) == {1, 2}  # both counts were tried on generation steps, through llama_set_n_threads
+    assert eng.tuner.best(gen_key) in (1, 2) and eng.tuner.best(fill_key) in (1, 2)
+    assert all(seconds > 0 for _, _, seconds, _ in log)
+
+
+@pytest.mark.skipif(physical_cores() < 2, reason="one core: there is no thread count to choose")
+def test_the_thread_count_does_not_change_what_the_model_says(starter_path: Path) -> None:
+    """A seed fixes the transcript even though the tuner picks the count from timings: llama.cpp's CPU
+    kernels give each output element to one thread, so 1 and 2 threads compute the same numbers."""
+    import asyncio
+
+    from council_desktop.core.types import GenerationParams, Message, Probe, Request
+    from council_desktop.llm.backend import EngineBackend, EngineThread
+    from council_desktop.llm.engine import Engine, SeatSpec
+
+    def run(threads: int) -> tuple[list[str], list[dict[str, float]]]:
+        eng = Engine(seat_ctx=1024, n_threads=threads, adaptive=False)
+        eng.load([SeatSpec(f"s{i}", starter_path, "chatml") for i in range(3)])
+        host = EngineThread(eng).start()
+
+        async def go() -> tuple[list[str], list[dict[str, float]]]:
+            b = EngineBackend(eng)
+            texts = await asyncio.gather(*b.submit([
+                Request(f"s{i}", (Message("user", f"Tell me about owls, part {i}."),),
+                        GenerationParams(max_tokens=32, temperature=0.8, seed=i)) for i in range(3)]))
+            probes = await asyncio.gather(*b.probe([
+                Probe(f"s{i}", (Message("user", f"Is {i} + {i} = {2 * i}? Answer Yes or No."),)) for i in range(3)]))
+            return [c.text for c in texts], list(probes)
+
+        try:
+            return asyncio.run(go())
+        finally:
+            assert host.stop(5.0)
+
+    one, two = run(1), run(2)
+    assert one[0] == two[0]
+    assert one[1] == two[1]

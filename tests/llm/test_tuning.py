@@ -1,0 +1,103 @@
+"""The thread tuner against a simulated machine whose step cost per thread count the test controls."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from council_desktop.llm.tuning import ThreadTuner
+
+
+class Machine:
+    """Step seconds per thread count; the clock advances by each step's time."""
+
+    def __init__(self, cost: dict[int, float]) -> None:
+        self.cost = dict(cost)
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def run(self, tuner: ThreadTuner, steps: int, kind: str = "gen", tokens: int = 1) -> Counter[int]:
+        used: Counter[int] = Counter()
+        for _ in range(steps):
+            t = tuner.choose(kind)
+            used[t] += 1
+            took = self.cost[t] * tokens
+            tuner.record(kind, t, took, tokens)
+            self.now += took
+        return used
+
+
+def test_quiet_machine_keeps_every_core() -> None:
+    m = Machine({1: 0.020, 2: 0.012})
+    tuner = ThreadTuner(2, clock=m.clock)
+    m.run(tuner, 40)
+    assert tuner.best("gen") == 2
+
+
+def test_one_busy_core_moves_to_one_thread_and_spends_little_on_the_slow_count() -> None:
+    m = Machine({1: 0.020, 2: 0.060})  # a hog shares a core: the 2-thread barrier waits for it
+    tuner = ThreadTuner(2, clock=m.clock)
+    used = m.run(tuner, 200)
+    assert tuner.best("gen") == 1
+    assert used[2] <= 0.1 * sum(used.values())
+
+
+def test_a_load_that_arrives_mid_run_is_noticed_and_one_that_leaves_too() -> None:
+    m = Machine({1: 0.020, 2: 0.012})
+    tuner = ThreadTuner(2, clock=m.clock)
+    m.run(tuner, 50)
+    assert tuner.best("gen") == 2
+    m.cost = {1: 0.021, 2: 0.060}  # a compile starts
+    m.run(tuner, 60)
+    assert tuner.best("gen") == 1
+    m.cost = {1: 0.020, 2: 0.012}  # it ends: 1 thread is no slower, so only the re-check finds 2 again
+    m.run(tuner, 800)  # > recheck_s of steps
+    assert tuner.best("gen") == 2
+
+
+def test_kinds_are_tuned_apart() -> None:
+    m = Machine({1: 0.010, 2: 0.030})
+    tuner = ThreadTuner(2, clock=m.clock)
+    m.run(tuner, 40, kind="gen")
+    m.cost = {1: 0.004, 2: 0.002}
+    m.run(tuner, 40, kind="fill", tokens=64)
+    assert tuner.best("gen") == 1 and tuner.best("fill") == 2
+
+
+def test_a_small_difference_does_not_make_it_switch() -> None:
+    m = Machine({1: 0.0195, 2: 0.020})  # 2.5 % apart: within the margin, keep the count in use
+    tuner = ThreadTuner(2, clock=m.clock)
+    m.run(tuner, 40)
+    assert tuner.best("gen") == 2
+
+
+def test_fixed_count_never_explores() -> None:
+    m = Machine({1: 0.001, 2: 1.0, 4: 1.0})
+    tuner = ThreadTuner(4, clock=m.clock, fixed=2)
+    used = m.run(tuner, 20)
+    assert used == Counter({2: 20})
+
+
+def test_an_oversubscribed_machine_costs_one_slow_step_per_check_and_checks_grow_rarer() -> None:
+    m = Machine({1: 0.020, 2: 2.0})  # every barrier waits for a timeslice: one step costs a hundred
+    tuner = ThreadTuner(2, clock=m.clock)
+    used = m.run(tuner, 6000)  # two minutes of steps at one thread
+    assert tuner.best("gen") == 1
+    # Checks at about 0, 12, 36, 84 s (the interval doubles while one thread wins clearly).
+    assert used[2] <= 5
+    assert used[2] * 2.0 < 0.1 * m.now
+
+
+def test_a_noisy_load_does_not_send_it_back_to_a_hopeless_count() -> None:
+    """The load swings (a step at one thread costs 20 ms, then 50, then 20…): a slower spell can only
+    be helped by fewer threads, so with one thread in use it tries nothing until the periodic check."""
+    m = Machine({1: 0.020, 2: 2.0})
+    tuner = ThreadTuner(2, clock=m.clock)
+    used: Counter[int] = Counter()
+    for i in range(60):
+        m.cost[1] = 0.050 if i % 2 else 0.020
+        used += m.run(tuner, 100)
+    assert tuner.best("gen") == 1
+    # Only the periodic checks (12, 36, 84, 144, 204, 264 s: the interval doubles to 60 s), one step each.
+    assert used[2] <= 7, used
