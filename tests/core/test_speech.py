@@ -156,3 +156,160 @@ def test_policy_off_turns_every_lever_off() -> None:
     assert off.temperature("synthesis", 1.0) == 1.0
     on = speech.SpeechPolicy()
     assert on.temperature("synthesis", 1.0) < on.temperature("opinion", 0.9) <= on.max_temperature
+
+
+# -- the live checker and topic proposal in the pipeline (scripted backend) ---------------------------------
+
+def _run(plan, backend):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from council_desktop.core.events import EventLog
+    from council_desktop.core.pipeline import Orchestrator
+
+    log = EventLog()
+    outcome = asyncio.run(Orchestrator(plan, backend, log).run())
+    return outcome, log.events
+
+
+class _Batches:
+    """Wraps a ScriptedBackend's submit to record which requests went together."""
+
+    def __init__(self, backend):  # type: ignore[no-untyped-def]
+        self.batches: list[list[str]] = []
+        inner = backend.submit
+
+        def submit(requests):  # type: ignore[no-untyped-def]
+            self.batches.append([r.member_id for r in requests])
+            return inner(requests)
+        backend.submit = submit
+
+
+LOOP = "Zoos are cages. Zoos are cages. Zoos are cages. Zoos are cages for the animals we love."
+
+
+def test_a_turn_with_a_hard_defect_is_regenerated_once_in_one_batch_and_the_log_says_so() -> None:
+    from council_desktop.core.pipeline import SessionPlan
+    from tests.scripted import ScriptedBackend, default_script, members
+
+    seen: dict[str, int] = {}
+
+    def script(member_id, messages, req):  # type: ignore[no-untyped-def]
+        if "Give your opinion" in messages[-1].content:
+            seen[member_id] = seen.get(member_id, 0) + 1
+            if member_id in ("poet", "sage") and seen[member_id] == 1:
+                return LOOP
+            return f"{member_id} thinks zoos should exist only as sanctuaries for animals."
+        return default_script(member_id, messages, req)
+
+    backend = ScriptedBackend(script)
+    batches = _Batches(backend)
+    outcome, events = _run(SessionPlan("debate", members(), topic="Should zoos exist?", seed=2), backend)
+    assert outcome.status == "finished", outcome.reason
+    opinions = {e.data["member"]: e.data for e in events if e.kind == "opinion"}
+    assert set(opinions) == {"sage", "skeptic", "optimist", "pragmatist", "poet"}
+    for mid in ("poet", "sage"):
+        regen = opinions[mid]["regenerated"]
+        assert regen["kept"] == "retry" and regen["discarded"] == LOOP and any("loop" in d for d in regen["defects"])
+        assert "sanctuaries" in opinions[mid]["text"]
+    assert all("regenerated" not in opinions[m] for m in ("skeptic", "optimist", "pragmatist"))
+    assert sorted(["poet", "sage"]) in [sorted(b) for b in batches.batches]  # both retries in one batch
+    retries = [e for e in events if e.kind == "turn_started" and e.data.get("retry")]
+    assert {e.data["member"] for e in retries} == {"poet", "sage"}
+    from council_desktop.core.transcript import build_transcript
+
+    turns = [t for s in build_transcript(events)["stages"] for t in s["turns"] if t["kind"] == "opinion"]
+    assert sum("regenerated" in t for t in turns) == 2  # export carries it
+
+
+def test_when_the_retry_is_no_better_the_first_try_is_kept() -> None:
+    from council_desktop.core.pipeline import SessionPlan
+    from tests.scripted import ScriptedBackend, default_script, members
+
+    def script(member_id, messages, req):  # type: ignore[no-untyped-def]
+        if "Give your opinion" in messages[-1].content and member_id == "poet":
+            return "Poet: " + LOOP + " Poet: again."
+        return default_script(member_id, messages, req)
+
+    _, events = _run(SessionPlan("debate", members(), topic="Should zoos exist?"), ScriptedBackend(script))
+    poet = next(e.data for e in events if e.kind == "opinion" and e.data["member"] == "poet")
+    assert poet["regenerated"]["kept"] == "first" and poet["text"].startswith("Zoos are cages")
+
+
+def test_with_the_levers_off_a_defective_turn_is_kept_as_it_is() -> None:
+    from council_desktop.core.pipeline import SessionPlan
+    from tests.scripted import ScriptedBackend, default_script, members
+
+    def script(member_id, messages, req):  # type: ignore[no-untyped-def]
+        if "Give your opinion" in messages[-1].content and member_id == "poet":
+            return LOOP
+        return default_script(member_id, messages, req)
+
+    backend = ScriptedBackend(script)
+    _, events = _run(SessionPlan("debate", members(), topic="Should zoos exist?",
+                                 speech=speech.SpeechPolicy.off()), backend)
+    poet = next(e.data for e in events if e.kind == "opinion" and e.data["member"] == "poet")
+    assert poet["text"] == LOOP and "regenerated" not in poet
+    opinion = next(r for r in backend.calls if "Give your opinion" in r.messages[-1].content)
+    assert opinion.params.dry_multiplier == 0 and opinion.params.min_p == 0 and not opinion.params.stop
+
+
+def test_the_sampler_gets_the_levers_and_the_text_it_must_not_copy() -> None:
+    from council_desktop.core.pipeline import SessionPlan
+    from tests.scripted import ScriptedBackend, members
+
+    backend = ScriptedBackend()
+    _run(SessionPlan("debate", members(), topic="Should zoos exist?", seed=4), backend)
+    rebuttals = [r for r in backend.calls if "Defend or refine" in r.messages[-1].content]
+    assert len(rebuttals) == 2
+    for r in rebuttals:
+        p = r.params
+        assert p.dry_multiplier > 0 and p.repeat_penalty > 1 and p.min_p > 0 and "\nSkeptic:" in p.stop
+        assert "Defend or refine" in p.avoid  # our instructions
+        assert "says something" in p.avoid  # its own opinion
+        assert "scored" not in r.messages[-1].content and "of 10" not in r.messages[-1].content
+    synthesis = next(r for r in backend.calls if "Sum up the debate" in r.messages[-1].content)
+    poet = next(m for m in members() if m.id == "poet")
+    assert synthesis.params.temperature < min(poet.temperature, 0.8) or synthesis.member_id != "poet"
+
+
+def test_proposal_writes_candidates_in_one_batch_rejects_recombinations_and_the_probe_picks() -> None:
+    from council_desktop.core.pipeline import SessionPlan
+    from council_desktop.core.types import Probe
+    from tests.scripted import ScriptedBackend, default_probe, default_script, members
+
+    recent = ["Is it fair to pay students for good grades?", "Would you break a promise to save a stranger?"]
+    replies = iter(['Would it be better to pay for good grades, or break a promise to save a stranger?',
+                    'The question I was asked was "Should museums charge for entry?"',
+                    "Should robots pay taxes?", "Here you go"])
+
+    def script(member_id, messages, req):  # type: ignore[no-untyped-def]
+        if "Propose one short" in messages[-1].content:
+            assert "grades" not in messages[-1].content  # the model never sees the recent topics
+            return next(replies)
+        return default_script(member_id, messages, req)
+
+    def probe(pr: Probe):  # type: ignore[no-untyped-def]
+        if "clear question people could debate" in pr.messages[-1].content:
+            yes = 0.9 if "robots" in pr.messages[-1].content else 0.4
+            return {"Yes": yes, "No": 1 - yes}
+        return default_probe(pr)
+
+    backend = ScriptedBackend(script, probe_script=probe)
+    batches = _Batches(backend)
+    _, events = _run(SessionPlan("debate", members(), proposer=1, recent_topics=recent), backend)
+    assert len(batches.batches[0]) == 4  # four candidates in one batch
+    topic = next(e for e in events if e.kind == "topic")
+    assert topic.data["member"] == "skeptic" and topic.data["text"] == "Should robots pay taxes?"
+    cands = {c["text"]: c for c in topic.data["candidates"]}
+    assert "rejected" in cands["Would it be better to pay for good grades, or break a promise to save a stranger?"]
+    assert "Should museums charge for entry?" in cands  # cleaned of its preamble and quotes
+    assert cands["Should robots pay taxes?"]["chosen"] and cands["Should robots pay taxes?"]["p_yes"] == 0.9
+
+
+def test_a_user_topic_is_shown_exactly_as_typed() -> None:
+    from council_desktop.core.pipeline import SessionPlan
+    from tests.scripted import ScriptedBackend, members
+
+    typed = 'A: "should we?  maybe… <b>not</b>'
+    _, events = _run(SessionPlan("debate", members(), topic=typed), ScriptedBackend())
+    assert next(e for e in events if e.kind == "topic").data["text"] == typed
