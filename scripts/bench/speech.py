@@ -99,12 +99,15 @@ def worker(spec: dict[str, Any]) -> None:
     from council_desktop.llm.engine import Engine
     from council_desktop.llm.seating import starter_council
 
-    engine = Engine()
+    engine = Engine(n_threads=spec.get("threads") or None)
     engine.load([s.spec for s in starter_council()])
     host = EngineThread(engine).start()
     recent: list[str] = []
+    asks = list(enumerate(spec["asks"]))
     try:
         for i, topic in enumerate(spec["debates"]):
+            if i and i % 2 == 0 and asks:  # an ask session after every two debates
+                _ask(engine, spec, *asks.pop(0))
             seed = spec["seed"] + i
             kw = {"mode": "debate", "topic": topic, "seed": seed, "proposer": i % 5, "chairman": (i + 2) % 5,
                   "max_tokens": spec["max_tokens"], "recent_topics": list(recent[-5:])}
@@ -114,14 +117,18 @@ def worker(spec: dict[str, Any]) -> None:
             if shown:
                 recent.append(shown)
             print(json.dumps(out), flush=True)
-        for i, question in enumerate(spec["asks"]):
-            kw = {"mode": "ask", "topic": question, "seed": spec["seed"] + 500 + i, "chairman": i % 5,
-                  "max_tokens": spec["max_tokens"]}
-            out = asyncio.run(_session(engine, kw, spec["config"]))
-            out.update(kind="ask", user_topic=question)
-            print(json.dumps(out), flush=True)
+        for i, question in asks:
+            _ask(engine, spec, i, question)
     finally:
         host.stop()
+
+
+def _ask(engine: Any, spec: dict[str, Any], i: int, question: str) -> None:
+    kw = {"mode": "ask", "topic": question, "seed": spec["seed"] + 500 + i, "chairman": i % 5,
+          "max_tokens": spec["max_tokens"]}
+    out = asyncio.run(_session(engine, kw, spec["config"]))
+    out.update(kind="ask", user_topic=question)
+    print(json.dumps(out), flush=True)
 
 
 # -- the parent: plans the runs, starts one process per configuration, checks and reports ----------------
@@ -131,7 +138,7 @@ def read_list(path: Path) -> list[str]:
             if ln.strip() and not ln.lstrip().startswith("#")]
 
 
-def run_config(config: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
+def run_config(config: str, spec: dict[str, Any], save: Path | None = None) -> list[dict[str, Any]]:
     env = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="speech-bench-") as tmp:
         path = str(ROOT)
@@ -143,11 +150,22 @@ def run_config(config: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
             path = tmp
         env["PYTHONPATH"] = path
         env["COUNCIL_DESKTOP_HOME"] = str(Path(tmp) / "home")
-        proc = subprocess.run([sys.executable, __file__, "--worker", json.dumps({**spec, "config": config})],
-                              env=env, capture_output=True, text=True, cwd=tmp)
+        sessions = []
+        with subprocess.Popen([sys.executable, __file__, "--worker", json.dumps({**spec, "config": config})],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp) as proc:
+            assert proc.stdout is not None and proc.stderr is not None
+            for line in proc.stdout:
+                if line.startswith("{"):
+                    sessions.append(json.loads(line))
+                    if save:  # as each session ends, so a run cut short keeps what it measured
+                        with save.open("a", encoding="utf-8") as fh:
+                            fh.write(json.dumps({"config": config, **sessions[-1]}) + "\n")
+                    print(f"  [{config}] {sessions[-1]['kind']} {len(sessions)} done in {sessions[-1]['wall']:.0f} s",
+                          file=sys.stderr, flush=True)
+            err = proc.stderr.read()
         if proc.returncode != 0:
-            sys.exit(f"{config}: the worker failed:\n{proc.stderr[-3000:]}")
-        return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+            sys.exit(f"{config}: the worker failed:\n{err[-3000:]}")
+        return sessions
 
 
 def analyse(config: str, sessions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -237,27 +255,38 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-tokens", type=int, default=160)
     ap.add_argument("--configs", default="on", help="comma-separated: on, off, no-LEVER, rev:REV")
-    ap.add_argument("--save", type=Path, help="write every session's events here (JSON lines)")
+    ap.add_argument("--threads", type=int, default=0, help="decode threads (0: the engine's default)")
+    ap.add_argument("--save", type=Path, help="append every session's events here (JSON lines) as it ends")
+    ap.add_argument("--analyse", type=Path, nargs="+", help="report on saved sessions instead of running")
     args = ap.parse_args()
     if args.worker:
         worker(json.loads(args.worker))
         return
     sys.path.insert(0, str(ROOT))
+    if args.analyse:
+        saved: dict[str, list[dict[str, Any]]] = {}
+        for path in args.analyse:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    s = json.loads(line)
+                    saved.setdefault(s["config"], []).append(s)
+        for config, sessions in saved.items():
+            print(f"{config}: {sum(s['kind'] == 'debate' for s in sessions)} debates, "
+                  f"{sum(s['kind'] == 'ask' for s in sessions)} ask sessions")
+            report(analyse(config, sessions))
+        return
     topics = read_list(HERE / f"speech_topics_{args.set}.txt")
     questions = read_list(HERE / f"speech_questions_{args.set}.txt")
     # Even debates: a user topic from the list; odd ones: the proposer's own question.
     debates = [topics[(i // 2) % len(topics)] if i % 2 == 0 else None for i in range(args.n)]
-    spec = {"debates": debates, "asks": questions[: args.asks], "seed": args.seed, "max_tokens": args.max_tokens}
+    spec = {"debates": debates, "asks": questions[: args.asks], "seed": args.seed, "max_tokens": args.max_tokens,
+            "threads": args.threads}
     print(f"speech bench, {args.set} set: {args.n} debates ({sum(t is None for t in debates)} on proposed "
           f"topics), {len(spec['asks'])} ask questions, seed {args.seed}, max_tokens {args.max_tokens}")
     results = []
     for config in args.configs.split(","):
         t0 = time.monotonic()
-        sessions = run_config(config, spec)
-        if args.save:
-            with args.save.open("a", encoding="utf-8") as fh:
-                for s in sessions:
-                    fh.write(json.dumps({"config": config, **s}) + "\n")
+        sessions = run_config(config, spec, args.save)
         r = analyse(config, sessions)
         results.append(r)
         report(r)
