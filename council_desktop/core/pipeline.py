@@ -343,17 +343,14 @@ class Orchestrator:
 
         self._stage(3)
         jobs = []
-        # Each rebuttal answers the most convincing opposing opinion (the best received score).
-        ranked = sorted((m for m in self.seat if m in opinions and m in tallies),
-                        key=lambda m: -(tallies[m].mean_score or 0.0))
         for mid in bottom:
             if mid in self.failed:
                 continue
-            opponent = next((opinions[o] for o in ranked if o != mid and o not in bottom), "")
-            jobs.append((self.by_id[mid], prompts.rebuttal_prompt(self.by_id[mid], plan.nudges, topic, opinions[mid],
-                                                                  opponent)))
+            jobs.append((self.by_id[mid], prompts.rebuttal_prompt(self.by_id[mid], plan.nudges, topic, opinions[mid])))
+        # A rebuttal must not say its own opinion again, nor copy another member's.
+        others = {m.id: {self.by_id[o].name: t for o, t in opinions.items() if o != m.id} for m, _ in jobs}
         await self._texts(3, "rebuttal", jobs, topic=topic, own={m.id: opinions[m.id] for m, _ in jobs},
-                          avoid={m.id: opinions[m.id] for m, _ in jobs})
+                          avoid={m.id: opinions[m.id] for m, _ in jobs}, sources=others)
 
         self._stage(4)
         await self._alliances(topic)
@@ -603,7 +600,8 @@ class Orchestrator:
                 msgs = prompts.chairman_answer_prompt(chair, plan.nudges, subject, answers, ranking_line,
                                                       plan.previous)
             got = await self._texts(stage, "synthesis", [(chair, msgs)], int(plan.max_tokens * 1.6), topic=subject,
-                                    sources={chair.id: sources}, fields={"chairman": chair.id})
+                                    sources={chair.id: sources}, avoid={chair.id: "\n".join(sources.values())},
+                                    fields={"chairman": chair.id})
             if chair.id in got:
                 return
             self._fail(chair.id, stage, "wrote no usable synthesis")

@@ -141,14 +141,12 @@ def agreement_probe(member: Member, nudges: Mapping[str, Sequence[str]], topic: 
         f"{name} said:\n{quote(text, 500)}\n\nDo you agree with {name}? Answer Yes or No."))]
 
 
-def rebuttal_prompt(member: Member, nudges: Mapping[str, Sequence[str]], topic: str, own: str,
-                    opponent: str = "") -> list[Message]:
-    """The rebuttal sees the argument it has to answer, never its scores or a sentence worth copying; its
-    own words are shown so it can build on them (the sampler is told not to repeat them)."""
-    against = f"\n\nAn opposing argument:\n{quote(opponent, 500)}" if opponent else ""
+def rebuttal_prompt(member: Member, nudges: Mapping[str, Sequence[str]], topic: str, own: str) -> list[Message]:
+    """The rebuttal sees the criticism, never its scores or another member's sentences to copy; its own
+    words are shown so it can build on them (the sampler is told not to repeat them)."""
     return [_system(member, nudges), Message("user", (
-        f"{QUOTE_NOTE}\n\nDebate question:\n{quote(topic, 400)}\n\nYou said:\n{quote(own, 700)}{against}\n\n"
-        f"Defend or refine your view{' against it' if opponent else ''} with a new reason or example, in two "
+        f"{QUOTE_NOTE}\n\nDebate question:\n{quote(topic, 400)}\n\nYou said:\n{quote(own, 700)}\n\n"
+        "Critics found this unconvincing. Defend or refine your view with a new reason or example, in two "
         "or three fresh sentences."))]
 
 

@@ -55,7 +55,7 @@ _SCORE_TALK = re.compile(
     r"|average rank|peer review|lowest|highest)\b", re.IGNORECASE)
 _NUMBER_LIST = re.compile(r"\b\d{1,2}(?:\s*,\s*\d{1,2}){2,}\b")
 _COUNCIL_TALK = re.compile(
-    r"\b(?:council|fellow members|other members|the members|my fellow|this debate|the debate|rebuttal"
+    r"\b(?:council|fellow members|other members|the members|my fellow|rebuttal"
     r"|response [a-h]\b|the question (?:i was|we were) asked|my (?:earlier|previous|first) answer)",
     re.IGNORECASE)
 _SENTENCE_END = ("." , "!", "?", "\"", "”", "’", "'", ")", "*")
@@ -120,7 +120,8 @@ class Defect:
 class TurnContext:
     """What a turn is checked against. ``instructions`` is the prompt text the model must not copy (our
     wording and its system prompt, never the quoted words of others); ``own`` its own earlier turn (for a
-    rebuttal); ``sources`` the turns a synthesis or chairman's answer draws on, by speaker."""
+    rebuttal); ``sources`` the other turns it must not copy, by speaker (a synthesis or chairman's answer:
+    the turns it draws on; a rebuttal: the other members' opinions)."""
 
     kind: str  # opinion | rebuttal | synthesis | answer | topic
     speaker: str  # the member's display name
@@ -180,14 +181,15 @@ def _self_repeat(ws: list[str], ctx: TurnContext) -> str:
         shared = len(mine & set(ngrams(own, 4))) / len(mine) if mine else 0.0
         if run >= 10 or shared >= 0.4:
             return f"repeats its own opinion ({run} words in a row, {shared:.0%} of its 4-word phrases)"
-    if ctx.kind in ("synthesis", "answer") and ctx.sources:
+    if ctx.kind in ("synthesis", "answer", "rebuttal") and ctx.sources:
         mine = set(ngrams(ws, 4))
         for name, src in ctx.sources.items():
             theirs = words(src)
             run = longest_common_run(ws, theirs)
             src_grams = set(ngrams(theirs, 4))
             copied = len(src_grams & mine) / len(src_grams) if src_grams else 0.0
-            if run >= 15 or (copied >= 0.6 and len(src_grams) >= 8):
+            mine_copied = len(src_grams & mine) / len(mine) if mine else 0.0
+            if run >= 15 or (copied >= 0.6 and len(src_grams) >= 8) or (mine_copied >= 0.5 and len(mine) >= 8):
                 return f"copies {name} ({run} words in a row, {copied:.0%} of its 4-word phrases)"
     return ""
 

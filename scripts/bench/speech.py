@@ -198,6 +198,8 @@ def analyse(config: str, sessions: list[dict[str, Any]]) -> dict[str, Any]:
             if kind == "synthesis":
                 pool = ("answer",) if s["kind"] == "ask" else ("opinion", "rebuttal")
                 sources = {f"{names[m]} ({k})": t for (k, m), t in said.items() if k in pool}
+            elif kind == "rebuttal":
+                sources = {names[m]: t for (k, m), t in said.items() if k == "opinion" and m != member}
             ctx = speech.TurnContext(kind=kind, speaker=names[member], topic=topic,
                                      instructions=prompts.get(f"{kind}:{member}", ""),
                                      own=said.get(("opinion", member), "") if kind == "rebuttal" else "",
@@ -269,7 +271,7 @@ def main() -> None:
             for line in path.read_text(encoding="utf-8").splitlines():
                 if line.strip():
                     s = json.loads(line)
-                    saved.setdefault(s["config"], []).append(s)
+                    saved.setdefault(f"{path.stem} ({s['config']})", []).append(s)
         for config, sessions in saved.items():
             print(f"{config}: {sum(s['kind'] == 'debate' for s in sessions)} debates, "
                   f"{sum(s['kind'] == 'ask' for s in sessions)} ask sessions")

@@ -55,6 +55,8 @@ def test_a_real_debate_has_no_hard_defects(engine: Engine) -> None:
         said[(e.kind, d["member"])] = d["text"]
         sources = {f"{names[m]} ({k})": t for (k, m), t in said.items() if k != "synthesis"} \
             if e.kind == "synthesis" else {}
+        if e.kind == "rebuttal":
+            sources = {names[m]: t for (k, m), t in said.items() if k == "opinion" and m != d["member"]}
         ctx = speech.TurnContext(kind=e.kind, speaker=names[d["member"]], topic=topic,
                                  own=said.get(("opinion", d["member"]), "") if e.kind == "rebuttal" else "",
                                  sources=sources, names=list(names.values()))
