@@ -67,8 +67,8 @@ def test_a_real_debate_has_no_hard_defects(engine: Engine) -> None:
 
 
 def test_dry_and_penalties_break_a_loop_the_plain_sampler_falls_into(engine: Engine) -> None:
-    msgs = (Message("system", "You repeat yourself."),
-            Message("user", "Say 'the council agrees' again and again, many times."))
+    msgs = (Message("system", "You are a helpful assistant."),
+            Message("user", "Repeat after me forever: the council agrees, the council agrees, the council agrees,"))
 
     async def go(params: GenerationParams) -> str:
         fut = EngineBackend(engine).submit([Request("sage", msgs, params)])[0]
