@@ -40,7 +40,7 @@ def default_script(member_id: str, messages: Sequence[Message], req: Request) ->
         return f"What does {member_id} think about time?"
     if "Defend or refine" in prompt:
         return f"{member_id} stands firm."
-    if "final statement" in prompt or "single best answer" in prompt:
+    if "Sum up the debate" in prompt or "single best answer" in prompt:
         return f"The council, chaired by {member_id}, concludes."
     return f"{member_id} says something {'weak' if member_id in ('poet', 'optimist') else 'strong'}."
 

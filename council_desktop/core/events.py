@@ -78,10 +78,26 @@ class _Speaking(TypedDict, total=False):
 
 class TurnStartedData(_Speaking, total=False):
     stage: int
+    retry: list[str]  # a second try of the turn, and the hard defects of the first (core/speech.py)
 
 
 class TokenData(_Speaking, total=False):
     text: str  # a delta
+
+
+class RegeneratedData(TypedDict, total=False):
+    """A turn written twice because the first try had a hard defect (core/speech.py)."""
+    defects: list[str]
+    kept: str  # first | retry
+    discarded: str  # the other try's text
+
+
+class TopicCandidate(TypedDict, total=False):
+    text: str
+    novelty: float  # 0–1 against the recent topics, computed in code
+    rejected: str  # why it could not be used
+    p_yes: float  # the proposer's own "Is this a clear question people could debate?"
+    chosen: bool
 
 
 class TurnData(TypedDict, total=False):
@@ -90,11 +106,13 @@ class TurnData(TypedDict, total=False):
     text: str
     tokens: int
     seconds: float
+    regenerated: RegeneratedData
 
 
 class TopicData(TurnData, total=False):
     """``member`` is None when the user gave the topic (the question, in ask mode)."""
     note: str  # how the topic was chosen when no member proposed a usable one
+    candidates: list[TopicCandidate]  # what the proposer wrote, when it wrote several
 
 
 class OpinionData(TurnData, total=False):

@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
-from . import ballots, prompts, validity, viewer
+from . import ballots, prompts, speech, validity, viewer
 from .backend import CouncilBackend
 from .events import ASK_STAGES, DEBATE_STAGES, Event, EventLog
 from .fork import ForkStart, Restored, restore
@@ -64,6 +64,7 @@ class SessionPlan:
     # Issue 15 (docs/viewer.md): re-run from a stage of a stored session; the viewer's ballot inbox.
     fork: ForkStart | None = None
     viewer: ViewerInbox | None = None
+    speech: speech.SpeechPolicy = field(default_factory=speech.SpeechPolicy)  # levers against broken speech
 
 
 @dataclass
@@ -128,13 +129,16 @@ class Orchestrator:
     async def _speak_many(self, stage: int, kind: str,
                           jobs: Sequence[tuple[Member, list[Any], GenerationParams]],
                           on_done: Callable[[Member, Completion], None] | None = None,
-                          stream: bool = True) -> dict[str, Completion]:
-        """Run one batch of turns; members whose call fails are dropped with a reason."""
+                          stream: bool = True,
+                          retrying: Mapping[str, Sequence[str]] | None = None) -> dict[str, Completion]:
+        """Run one batch of turns; members whose call fails are dropped with a reason. ``retrying``: the
+        defects that make these turns a second try, by member (the turn_started event says so)."""
         if not jobs:
             return {}
         requests = []
         for member, messages, params in jobs:
-            self.log.emit("turn_started", member=member.id, kind=kind, stage=stage)
+            extra = {"retry": list(retrying[member.id])} if retrying and member.id in retrying else {}
+            self.log.emit("turn_started", member=member.id, kind=kind, stage=stage, **extra)
             on_token = self._token_sink(member.id, kind) if stream else None
             requests.append(Request(member.id, tuple(messages), params, on_token))
         futures = self.backend.submit(requests)
@@ -176,29 +180,91 @@ class Orchestrator:
             temperature=JUDGE_TEMPERATURE if judge else member.temperature,
             seed=self._seed(stage, member.id, attempt), json_schema=schema)
 
-    async def _texts(self, stage: int, kind: str,
-                     jobs: Sequence[tuple[Member, list[Any]]], max_tokens: int | None = None) -> dict[str, str]:
-        """Free-text turns with one retry for an empty reply; emits one event per finished turn."""
+    def _speech_params(self, member: Member, stage: int, kind: str, attempt: int, max_tokens: int | None,
+                       messages: Sequence[Any], avoid: str = "") -> GenerationParams:
+        """A free-text turn's sampling: the member's temperature scaled for the stage, min-p, llama.cpp's
+        repetition penalties and DRY (whose history holds our instructions and ``avoid``), and stop
+        strings for a line that opens as a speaker. SpeechPolicy.off() gives the plain sampler."""
+        policy = self.plan.speech
+        base = self._params(member, stage, attempt, max_tokens=max_tokens)
+        extra: dict[str, Any] = {"temperature": policy.temperature(kind, member.temperature),
+                                 "min_p": policy.min_p}
+        if policy.repetition:
+            extra.update(repeat_penalty=1.1, repeat_last_n=64, dry_multiplier=0.8, dry_base=1.75,
+                         dry_allowed_length=3,
+                         avoid="\n".join(x for x in (prompts.instructions(messages), avoid) if x))
+        if policy.role_stops:
+            extra["stop"] = speech.role_stops([m.name for m in self.members])
+        return replace(base, **extra)
+
+    def _context(self, kind: str, member: Member, messages: Sequence[Any], topic: str, own: str = "",
+                 sources: Mapping[str, str] | None = None) -> speech.TurnContext:
+        return speech.TurnContext(kind=kind, speaker=member.name, topic=topic,
+                                  instructions=prompts.instructions(messages), own=own,
+                                  sources=dict(sources or {}), names=[m.name for m in self.members])
+
+    def _clean_turn(self, comp: Completion) -> str:
+        text = prompts.clean_output(comp.text)
+        if self.plan.speech.role_stops:
+            text = speech.strip_leading_label(text, [m.name for m in self.members])
+        if comp.finish == "length" and text:
+            text = prompts.trim_unfinished(text)
+        return text
+
+    async def _texts(self, stage: int, kind: str, jobs: Sequence[tuple[Member, list[Any]]],
+                     max_tokens: int | None = None, *, topic: str = "",
+                     own: Mapping[str, str] | None = None, avoid: Mapping[str, str] | None = None,
+                     sources: Mapping[str, Mapping[str, str]] | None = None,
+                     fields: Mapping[str, Any] | None = None) -> dict[str, str]:
+        """Free-text turns, checked live (core/speech.py). A turn with no text, or with a hard defect
+        (echo, self-repeat, loop, role label), is generated once more with another seed — all such
+        seats in one batch — and the better of the two is kept; the turn's event then carries
+        ``regenerated`` (the defects, the discarded text and which try was kept), so replay and export
+        tell the truth. Emits one event per finished turn."""
+        own, avoid, sources = own or {}, avoid or {}, sources or {}
+        msgs_of = {m.id: msgs for m, msgs in jobs}
+        ctx = {m.id: self._context(kind, m, msgs, topic, own.get(m.id, ""), sources.get(m.id))
+               for m, msgs in jobs}
+        tries: dict[str, list[tuple[str, Completion, list[speech.Defect]]]] = {}
         out: dict[str, str] = {}
 
-        def finished(member: Member, comp: Completion) -> None:
-            text = prompts.clean_output(comp.text)
-            if comp.finish == "length" and text:
-                text = prompts.trim_unfinished(text)
-            if text:
-                out[member.id] = text
-                self.texts[(kind, member.id)] = text
-                self.raw[member.id] = comp.text
-                self.log.emit(kind, member=member.id, text=text, tokens=comp.tokens,
-                              seconds=round(comp.seconds, 3))
+        def emit(member: Member, text: str, comp: Completion, regenerated: dict[str, Any] | None) -> None:
+            out[member.id] = text
+            self.texts[(kind, member.id)] = text
+            self.raw[member.id] = comp.text  # as generated: the judges' validity checks read it
+            extra = {**(fields or {}), **({"regenerated": regenerated} if regenerated else {})}
+            self.log.emit(kind, member=member.id, text=text, tokens=comp.tokens, seconds=round(comp.seconds, 3),
+                          **extra)
 
-        for attempt in range(2):
-            todo = [(m, msgs, self._params(m, stage, attempt, max_tokens=max_tokens))
-                    for m, msgs in jobs if m.id not in out and m.id not in self.failed]
-            await self._speak_many(stage, kind, todo, finished)
+        def finished(member: Member, comp: Completion) -> None:
+            text = self._clean_turn(comp)
+            defects = speech.check(text, ctx[member.id]) if text else [speech.Defect("empty", "no text")]
+            tries.setdefault(member.id, []).append((text, comp, defects))
+            if len(tries[member.id]) == 1 and text and not (self.plan.speech.regenerate and speech.hard(defects)):
+                emit(member, text, comp, None)
+
+        def params(m: Member, attempt: int) -> GenerationParams:
+            return self._speech_params(m, stage, kind, attempt, max_tokens, msgs_of[m.id], avoid.get(m.id, ""))
+
+        await self._speak_many(stage, kind, [(m, msgs, params(m, 0)) for m, msgs in jobs
+                                             if m.id not in self.failed], finished)
+        again = [m for m, _ in jobs if m.id in tries and m.id not in out and m.id not in self.failed]
+        why = {m.id: sorted({d.kind for d in tries[m.id][0][2] if d.kind in speech.HARD_DEFECTS}) for m in again}
+        await self._speak_many(stage, kind, [(m, msgs_of[m.id], params(m, 1)) for m in again], finished,
+                               retrying=why)
         for member, _ in jobs:
-            if member.id not in out and member.id not in self.failed:
+            if member.id in out or member.id in self.failed:
+                continue
+            got = [t for t in tries.get(member.id, []) if t[0]]
+            if not got:
                 self._fail(member.id, stage, "answered twice with no usable text")
+                continue
+            best = min(range(len(got)), key=lambda i: speech.badness(got[i][2]))
+            first = tries[member.id][0]
+            regenerated = {"defects": [str(d) for d in first[2] if d.kind in speech.HARD_DEFECTS],
+                           "kept": "retry" if got[best] is not first else "first",
+                           "discarded": next((t[0] for t in tries[member.id] if t is not got[best]), "")}
+            emit(member, got[best][0], got[best][1], regenerated)
         return out
 
     # -- the session ---------------------------------------------------------------------------
@@ -282,7 +348,7 @@ class Orchestrator:
         if self._live(1):
             self._stage(1)
             await self._texts(1, "opinion", [(m, prompts.opinion_prompt(m, plan.nudges, topic))
-                                             for m in self.active])
+                                             for m in self.active], topic=topic)
         self._require_members(1, "hold a debate")
         opinions = {m.id: self.texts[("opinion", m.id)] for m in self.active if ("opinion", m.id) in self.texts}
 
@@ -303,10 +369,12 @@ class Orchestrator:
             for mid in bottom:
                 if mid in self.failed:
                     continue
-                t = tallies[mid]
-                jobs.append((self.by_id[mid], prompts.rebuttal_prompt(
-                    self.by_id[mid], plan.nudges, topic, opinions[mid], t.scores, t.mean_score or 0.0)))
-            await self._texts(3, "rebuttal", jobs)
+                jobs.append((self.by_id[mid],
+                             prompts.rebuttal_prompt(self.by_id[mid], plan.nudges, topic, opinions[mid])))
+            # A rebuttal must not say its own opinion again, nor copy another member's.
+            others = {m.id: {self.by_id[o].name: t for o, t in opinions.items() if o != m.id} for m, _ in jobs}
+            await self._texts(3, "rebuttal", jobs, topic=topic, own={m.id: opinions[m.id] for m, _ in jobs},
+                              avoid={m.id: opinions[m.id] for m, _ in jobs}, sources=others)
 
         if self._live(4):
             self._stage(4)
@@ -320,19 +388,25 @@ class Orchestrator:
 
     async def _propose_topic(self) -> str:
         """The member whose turn it is proposes (two tries), then the next seats; if nobody manages a
-        usable question the council takes one from its book of classics and says so."""
+        usable question the council takes one from its book of classics and says so.
+
+        A try writes several candidates in one batch (the proposer's prompt and voice, decoded on its
+        own seat and on idle seats that hold the same model file), cleans each to its question
+        sentence, drops the ones that are not clean standalone questions or that repeat or recombine
+        recent topics (novelty is computed here, the model never sees the recent topics), and lets the
+        proposer pick by its own Yes/No probe: "Is this a clear question people could debate?"."""
+        recent = list(self.plan.recent_topics)
         for member in self._rotation(self.plan.proposer):
             for attempt in range(2):
                 if member.id in self.failed:
                     break
-                msgs = prompts.topic_prompt(member, self.plan.nudges, self.plan.recent_topics)
-                got = await self._speak_many(0, "topic", [(member, msgs, self._params(member, 0, attempt,
-                                                                                       max_tokens=60))])
-                line = prompts.clean_topic(got[member.id].text) if member.id in got else ""
-                if line:
-                    self.log.emit("topic", member=member.id, text=line, tokens=got[member.id].tokens,
-                                  seconds=round(got[member.id].seconds, 3))
-                    return line
+                chosen = await self._topic_try(member, attempt, recent)
+                if chosen is not None:
+                    text, comp, candidates = chosen
+                    extra = {"candidates": candidates} if len(candidates) > 1 else {}
+                    self.log.emit("topic", member=member.id, text=text, tokens=comp.tokens,
+                                  seconds=round(comp.seconds, 3), **extra)
+                    return text
         proposer = next((m for m in self._rotation(self.plan.proposer) if m.id not in self.failed), None)
         if proposer is None:
             raise CouncilError("no member could propose a topic")
@@ -341,6 +415,54 @@ class Orchestrator:
         self.log.emit("topic", member=proposer.id, text=topic, tokens=0, seconds=0.0,
                       note="no usable question was proposed; taken from the council's book of classics")
         return topic
+
+    async def _topic_try(self, member: Member, attempt: int, recent: Sequence[str],
+                         ) -> tuple[str, Completion, list[dict[str, Any]]] | None:
+        policy = self.plan.speech
+        msgs = prompts.topic_prompt(member, self.plan.nudges)
+        # Idle seats on the proposer's model file decode its candidates alongside it, in the same batch.
+        slots = [member] + [m for m in self.active if m.id != member.id and m.model == member.model]
+        slots = slots[: max(1, policy.topic_candidates)]
+        self.log.emit("turn_started", member=member.id, kind="topic", stage=0)
+        futures = self.backend.submit([
+            Request(slot.id, tuple(msgs), replace(
+                self._speech_params(member, 0, "topic", attempt * 16 + i, 60, msgs), stop=("\n\n",)), None)
+            for i, slot in enumerate(slots)])
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        candidates: list[dict[str, Any]] = []
+        comps: list[Completion] = []
+        for slot, res in zip(slots, results, strict=True):
+            if isinstance(res, Cancelled):
+                raise res
+            if isinstance(res, MemberError):
+                self._fail(slot.id, 0, res.reason)
+                continue
+            if isinstance(res, BaseException):
+                continue
+            text = prompts.clean_topic(res.text)
+            why = speech.topic_defects(text, recent) if text and policy.topic_candidates > 1 else []
+            if text and text not in [c["text"] for c in candidates]:
+                candidates.append({"text": text, "novelty": round(speech.topic_novelty(text, recent), 2),
+                                   **({"rejected": "; ".join(why)} if why else {})})
+                comps.append(res)
+        usable = [i for i, c in enumerate(candidates) if "rejected" not in c]
+        if not usable:
+            return None
+        best = usable[0]
+        if len(usable) > 1:
+            probes = self.backend.probe([Probe(member.id, tuple(prompts.topic_probe(member, self.plan.nudges,
+                                                                                    candidates[i]["text"])))
+                                         for i in usable])
+            answers = await asyncio.gather(*probes, return_exceptions=True)
+            for i, ans in zip(usable, answers, strict=True):
+                if isinstance(ans, Cancelled):
+                    raise ans
+                if isinstance(ans, dict) and "Yes" in ans:
+                    candidates[i]["p_yes"] = round(ans["Yes"], 3)
+            best = max(usable, key=lambda i: (candidates[i].get("p_yes", 0.0), candidates[i]["novelty"], -i))
+        for i, c in enumerate(candidates):
+            c["chosen"] = i == best
+        return candidates[best]["text"], comps[best], candidates
 
     async def _probe_ballots(self, stage: int, kind: str,
                              plans: Mapping[str, Sequence[tuple[str, list[Any]]]]) -> dict[str, dict[str, float]]:
@@ -520,12 +642,14 @@ class Orchestrator:
             if previous is not None:
                 self.log.emit("chair_changed", previous=previous, chairman=chair.id,
                               reason=f"{self.by_id[previous].name} could not chair: {self.failed[previous]}")
+            sources: dict[str, str] = {}
             if plan.mode == "debate":
                 turns = []
                 for m in self.members:
                     for kind in ("opinion", "rebuttal"):
                         if (kind, m.id) in self.texts:
                             turns.append((m.name, kind, self.texts[(kind, m.id)]))
+                            sources[f"{m.name} ({kind})"] = self.texts[(kind, m.id)]
                 scores = {self.by_id[m].name: t.mean_score for m, t in tallies.items() if t.mean_score is not None}
                 allies = [e for e in self.log.events if e.kind == "alliance"]
                 lines = [f"{self.by_id[e.data['member']].name} agrees with "
@@ -533,21 +657,20 @@ class Orchestrator:
                          f"{', '.join(self.by_id[x].name for x in e.data['disagree']) or 'nobody'}" for e in allies]
                 msgs = prompts.synthesis_prompt(chair, plan.nudges, subject, turns, scores, lines)
             else:
-                answers = [(m.name, self.texts[("answer", m.id)]) for m in self.members
-                           if ("answer", m.id) in self.texts]
+                # Best first by the peer ranking, with the order named but no figures to copy.
                 order = ballots.leader_order(tallies, self.seat) if tallies else []
-                ranking_line = ", ".join(_ranked(self.by_id[m].name, tallies[m]) for m in order
-                                         if tallies[m].ranks) or "no valid rankings"
+                ranked = [m for m in order if tallies[m].ranks]
+                order = ranked + [m.id for m in self.members if m.id not in ranked]
+                answers = [(self.by_id[m].name, self.texts[("answer", m)]) for m in order
+                           if ("answer", m) in self.texts]
+                sources = dict(answers)
+                ranking_line = ", ".join(self.by_id[m].name for m in ranked)
                 msgs = prompts.chairman_answer_prompt(chair, plan.nudges, subject, answers, ranking_line,
                                                       plan.previous)
-            got = await self._speak_many(stage, "synthesis", [
-                (chair, msgs, self._params(chair, stage, max_tokens=int(plan.max_tokens * 1.6)))])
-            text = prompts.clean_output(got[chair.id].text) if chair.id in got else ""
-            if text and got[chair.id].finish == "length":
-                text = prompts.trim_unfinished(text)
-            if text:
-                self.log.emit("synthesis", member=chair.id, chairman=chair.id, text=text,
-                              tokens=got[chair.id].tokens, seconds=round(got[chair.id].seconds, 3))
+            got = await self._texts(stage, "synthesis", [(chair, msgs)], int(plan.max_tokens * 1.6), topic=subject,
+                                    sources={chair.id: sources}, avoid={chair.id: "\n".join(sources.values())},
+                                    fields={"chairman": chair.id})
+            if chair.id in got:
                 return
             self._fail(chair.id, stage, "wrote no usable synthesis")
             previous = chair.id
@@ -564,7 +687,7 @@ class Orchestrator:
         if self._live(1):
             self._stage(1)
             await self._texts(1, "answer", [(m, prompts.answer_prompt(m, plan.nudges, question, plan.previous))
-                                             for m in self.active])
+                                             for m in self.active], topic=question)
         self._require_members(1, "answer")
         answers = {m.id: self.texts[("answer", m.id)] for m in self.active if ("answer", m.id) in self.texts}
 
@@ -669,14 +792,6 @@ class Orchestrator:
                 if mid in tallies:
                     tallies[mid].ranks.append((pos, len(payload["order"])))
         self.log.emit("viewer_ballot", **payload)
-
-
-def _ranked(name: str, tally: ballots.Tally) -> str:
-    """'Sage (average rank 1.5, mean score 7.2)' for the chairman's prompt."""
-    facts = [f"average rank {tally.average_rank:g}"] if tally.average_rank is not None else []
-    if tally.mean_score is not None:
-        facts.append(f"mean score {tally.mean_score:.1f}")
-    return f"{name} ({', '.join(facts)})" if facts else name
 
 
 def _reason(reason: str, shown: Mapping[str, str], findings: Mapping[str, validity.Finding]) -> str:

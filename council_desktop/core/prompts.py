@@ -58,16 +58,22 @@ QUOTE_NOTE = ("Text after the bar symbol is quoted from other council members. T
 
 
 def clean_topic(text: str) -> str:
-    """The first question in a proposal (a sentence ending in '?', 8 to 200 characters), without a
-    'Question:' label; empty when the proposal holds no such question."""
+    """The question sentence of a proposal, and nothing else: no label ("Question:", "A:", "1."), no
+    preamble ("The question I was asked was"), no quotes or markup around it; empty when the proposal
+    holds no question of 8 to 200 characters. Whether the question is *good* is speech.topic_defects'."""
     for line in clean_output(text).splitlines():
         if "?" not in line:
             continue
         line = line[: line.index("?") + 1]
-        line = re.split(r"(?<=[.!:])\s+(?=[A-Z])", line)[-1]  # the sentence the question mark ends
-        line = re.sub(r"^(?:(?:a|my|the)\s+)?(?:question|topic|proposal)\s*:\s*", "", line.strip(),
-                      flags=re.IGNORECASE)
-        line = line.strip(" \"'*#-").strip()
+        # A question quoted inside a preamble: keep what the last opening quote mark starts.
+        opens = [line.rfind(q) for q in ('"', "“", "‘", "`")]
+        if max(opens) >= 0 and line[max(opens) + 1:].strip():
+            line = line[max(opens) + 1:]
+        line = re.split(r"(?<=[.!:;])\s+(?=\S)", line.strip())[-1]  # the sentence the question mark ends
+        line = re.sub(r"^(?:[-*#>\s]|\d+[.)]\s*)+", "", line)
+        line = re.sub(r"^(?:[A-Za-z][\w ]{0,24}:\s*)+", "", line)  # labels: "Question:", "A:", "Topic 1:"
+        line = line.strip(" \"'*#_`-“”‘’").strip()
+        line = line[:1].upper() + line[1:]
         if 8 <= len(line) <= 200:
             return line
     return ""
@@ -83,19 +89,24 @@ CLASSIC_TOPICS = (
 )
 
 
-def topic_prompt(member: Member, nudges: Mapping[str, Sequence[str]], recent: Sequence[str] = ()) -> list[Message]:
-    avoid = ""
-    if recent:
-        avoid = " Avoid these recent topics: " + "; ".join(t[:80] for t in recent[-5:]) + "."
+def topic_prompt(member: Member, nudges: Mapping[str, Sequence[str]]) -> list[Message]:
+    """No list of recent topics: a tiny proposer shown them copies and recombines them. Freshness is
+    checked in code on the candidates (speech.topic_novelty)."""
     return [_system(member, nudges), Message("user", (
-        "Propose one short, open philosophical or ethical question for a council debate. "
-        f"Reply with the question only, in one sentence ending with a question mark.{avoid}"))]
+        "Propose one short, open question about ethics, society, science or daily life that people could "
+        "argue about. Write only the question, in one sentence ending with a question mark."))]
+
+
+def topic_probe(member: Member, nudges: Mapping[str, Sequence[str]], candidate: str) -> list[Message]:
+    """The proposer picks among its own candidates by the probability of "Yes"."""
+    return [_system(member, nudges), Message("user", (
+        f"{quote(candidate, 300)}\n\nIs this a clear question people could debate? Answer Yes or No."))]
 
 
 def opinion_prompt(member: Member, nudges: Mapping[str, Sequence[str]], topic: str) -> list[Message]:
     return [_system(member, nudges), Message("user", (
-        f"The council debates this question:\n{quote(topic, 400)}\n\n"
-        "Give your opinion in three or four sentences. Take a clear position and give one reason."))]
+        f"Debate question:\n{quote(topic, 400)}\n\n"
+        "Give your opinion in three or four sentences of your own: where you stand, and why."))]
 
 
 def review_prompt(member: Member, nudges: Mapping[str, Sequence[str]], topic: str,
@@ -130,13 +141,13 @@ def agreement_probe(member: Member, nudges: Mapping[str, Sequence[str]], topic: 
         f"{name} said:\n{quote(text, 500)}\n\nDo you agree with {name}? Answer Yes or No."))]
 
 
-def rebuttal_prompt(member: Member, nudges: Mapping[str, Sequence[str]], topic: str, own: str,
-                    scores: Sequence[int], mean: float) -> list[Message]:
-    got = ", ".join(str(s) for s in scores) or "none"
+def rebuttal_prompt(member: Member, nudges: Mapping[str, Sequence[str]], topic: str, own: str) -> list[Message]:
+    """The rebuttal sees the criticism, never its scores or another member's sentences to copy; its own
+    words are shown so it can build on them (the sampler is told not to repeat them)."""
     return [_system(member, nudges), Message("user", (
-        f"{QUOTE_NOTE}\n\nQuestion:\n{quote(topic, 400)}\n\nYour answer was:\n{quote(own, 700)}\n\n"
-        f"The other members scored it {got} (mean {mean:.1f} of 10), among the lowest. "
-        "Defend or refine your position in two or three sentences."))]
+        f"{QUOTE_NOTE}\n\nDebate question:\n{quote(topic, 400)}\n\nYou said:\n{quote(own, 700)}\n\n"
+        "Critics found this unconvincing. Defend or refine your view with a new reason or example, in two "
+        "or three fresh sentences."))]
 
 
 def alliance_prompt(member: Member, nudges: Mapping[str, Sequence[str]], topic: str,
@@ -157,14 +168,14 @@ def synthesis_prompt(chair: Member, nudges: Mapping[str, Sequence[str]], topic: 
     for name, kind, text in turns:
         lines.append(f"{name} ({kind}):\n{quote(text, 450)}")
     ranked = sorted(scores, key=lambda n: -scores[n])
-    standing = (f"The council rated {ranked[0]}'s answer highest and {ranked[-1]}'s lowest. "
+    standing = (f"Most convincing: {ranked[0]}. Least convincing: {ranked[-1]}.\n"
                 if len(ranked) >= 2 else "")
-    ally_line = ("Alliances: " + "; ".join(alliances) + ". ") if alliances else ""
+    ally_line = ("Alliances: " + "; ".join(alliances) + ".\n") if alliances else ""
     return [_system(chair, nudges), Message("user", (
-        f"{QUOTE_NOTE}\n\nYou chair the council. Question:\n{quote(topic, 400)}\n\n" + "\n\n".join(lines)
-        + f"\n\n{standing}{ally_line}\n\n"
-        "Now write the council's final statement in your own words, in four to six sentences: the "
-        "strongest points, where members disagree, and the council's conclusion."))]
+        f"{QUOTE_NOTE}\n\nYou chair the council. Debate question:\n{quote(topic, 400)}\n\n" + "\n\n".join(lines)
+        + f"\n\n{standing}{ally_line}\n"
+        "Sum up the debate in four to six sentences of your own: the best arguments, the disagreement, "
+        "and a conclusion."))]
 
 
 def answer_prompt(member: Member, nudges: Mapping[str, Sequence[str]], question: str,
@@ -185,11 +196,24 @@ def ranking_prompt(member: Member, nudges: Mapping[str, Sequence[str]], question
 
 
 def chairman_answer_prompt(chair: Member, nudges: Mapping[str, Sequence[str]], question: str,
-                           answers: Sequence[tuple[str, str]], ranking_line: str,
+                           answers: Sequence[tuple[str, str]], ranking_line: str = "",
                            previous: str = "") -> list[Message]:
+    """The answers arrive best first (the peer ranking); no figures to copy."""
     context = f"Earlier in this conversation:\n{quote(previous, 800)}\n\n" if previous else ""
     blocks = "\n\n".join(f"{name}:\n{quote(text, 600)}" for name, text in answers)
+    ranking = f"Peer ranking, best first: {ranking_line}.\n\n" if ranking_line else ""
     return [_system(chair, nudges), Message("user", (
         f"{QUOTE_NOTE}\n\n{context}You chair the council. Question:\n{quote(question, 600)}\n\n"
-        f"The members answered:\n\n{blocks}\n\nPeer ranking (best first): {ranking_line}.\n\n"
-        "Write the council's single best answer to the question, using the strongest points."))]
+        f"The members answered:\n\n{blocks}\n\n{ranking}"
+        "Now give the single best answer to the question in your own words, using the strongest points."))]
+
+
+def instructions(messages: Sequence[Message]) -> str:
+    """Our own wording in a prompt — the system prompt and the user message minus every quoted line —
+    which a reply must not copy (the speech checker and the sampler's DRY history use it)."""
+    out: list[str] = []
+    for msg in messages:
+        if msg.role == "assistant":
+            continue
+        out.extend(line for line in msg.content.splitlines() if not line.startswith(_QUOTE_FENCE))
+    return "\n".join(line for line in out if line.strip())

@@ -64,7 +64,10 @@ def build_transcript(events: Sequence[Event], session_id: str = "", status: str 
             if d.get("member") is not None:
                 kind = "answer" if (e.kind == "synthesis" and mode == "ask") else e.kind
                 stage(current)["turns"].append({"member": d["member"], "kind": kind, "text": d["text"],
-                                                "tokens": d.get("tokens", 0), "seconds": d.get("seconds", 0.0)})
+                                                "tokens": d.get("tokens", 0), "seconds": d.get("seconds", 0.0),
+                                                # the live checker's second try (core/speech.py), on record
+                                                **({"regenerated": d["regenerated"]} if d.get("regenerated")
+                                                   else {})})
         elif e.kind == "review":
             stage(current)["turns"].append({"member": d["reviewer"], "kind": "review", "text": d.get("raw", ""),
                                             "tokens": 0, "seconds": 0.0})

@@ -50,6 +50,19 @@ class GenerationParams:
     # A JSON schema: generation is grammar-constrained to it (the backend turns it into a grammar).
     json_schema: dict[str, Any] | None = None
     stop: tuple[str, ...] = ()
+    # Keeping tiny models on track (core/speech.py): drop tokens below min_p of the best one; llama.cpp's
+    # repetition penalties over the last repeat_last_n tokens; its DRY sampler (a phrase that repeats
+    # earlier text is penalised from dry_allowed_length tokens on, growing with its length), whose
+    # history also holds ``avoid``: text the reply must not copy (the instructions, its own opinion).
+    min_p: float = 0.0
+    repeat_penalty: float = 1.0
+    repeat_last_n: int = 64
+    frequency_penalty: float = 0.0
+    presence_penalty: float = 0.0
+    dry_multiplier: float = 0.0
+    dry_base: float = 1.75
+    dry_allowed_length: int = 2
+    avoid: str = ""
 
 
 @dataclass(frozen=True)

@@ -268,12 +268,36 @@ class _ModelGroup:
             lib.llama_sampler_chain_add(chain, grammar)
         if params.temperature <= 0.0:
             lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_greedy())
-        else:
-            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_top_k(40))
-            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_top_p(params.top_p, 1))
-            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_temp(params.temperature))
-            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_dist(params.seed & 0xFFFFFFFF))
+            return chain
+        # top-k first: the penalty samplers then scan 40 candidates, not the whole vocabulary.
+        lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_top_k(40))
+        if params.repeat_penalty != 1.0 or params.frequency_penalty or params.presence_penalty:
+            lib.llama_sampler_chain_add(chain, _penalties(lib, self.n_vocab, params))
+        if params.dry_multiplier > 0.0:
+            dry = self._dry(params)
+            lib.llama_sampler_chain_add(chain, dry)
+            # The DRY history starts with the text the reply must not copy: a run of it is then
+            # penalised like a run of the reply's own earlier words.
+            for token in self.tokenize(params.avoid, add_special=False) if params.avoid else ():
+                lib.llama_sampler_accept(dry, token)
+        lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_top_p(params.top_p, 1))
+        if params.min_p > 0.0:
+            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_min_p(params.min_p, 1))
+        lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_temp(params.temperature))
+        lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_dist(params.seed & 0xFFFFFFFF))
         return chain
+
+    def _dry(self, params: GenerationParams) -> Any:
+        lib = _lib()
+        breakers = [b"\n", b":", b"\"", b"*"]  # a repeat never spans these (a new line, a label, a quote)
+        arr = (ctypes.c_char_p * len(breakers))(*breakers)
+        # The window must be positive: llama.cpp turns -1 ("the whole context") into 0, i.e. DRY off.
+        window = max(256, params.max_tokens + 1024)
+        args: tuple[Any, ...] = (params.dry_multiplier, params.dry_base, params.dry_allowed_length, window, arr,
+                                 len(breakers))
+        if _arity(lib.llama_sampler_init_dry) == 8:  # older bindings also take the training context
+            args = (lib.llama_model_n_ctx_train(self.model), *args)
+        return lib.llama_sampler_init_dry(self.vocab, *args)
 
 
 class Engine:
@@ -638,6 +662,23 @@ class Engine:
                 job.on_done(result)
             except Exception:  # a broken callback must not kill the loop that serves every seat
                 log.exception("on_done callback failed")
+
+
+def _arity(fn: Any) -> int:
+    """How many arguments a llama_cpp binding takes (some changed between llama-cpp-python releases)."""
+    argtypes = getattr(fn, "argtypes", None)
+    if argtypes is not None:
+        return len(argtypes)
+    import inspect
+
+    return len(inspect.signature(fn).parameters)
+
+
+def _penalties(lib: Any, n_vocab: int, params: GenerationParams) -> Any:
+    args = (params.repeat_last_n, params.repeat_penalty, params.frequency_penalty, params.presence_penalty)
+    if _arity(lib.llama_sampler_init_penalties) == 5:  # releases whose binding still takes n_vocab
+        return lib.llama_sampler_init_penalties(n_vocab, *args)
+    return lib.llama_sampler_init_penalties(*args)
 
 
 def _find_stop(text: str, stops: Sequence[str]) -> int | None:

@@ -124,8 +124,18 @@ class TranscriptPanel(QWidget):
 
     def on_event_turn_started(self, d: ev.TurnStartedData) -> None:
         member, kind = d.get("member"), str(d.get("kind") or "")
-        if kind in KIND_LABELS and isinstance(member, str):
-            self._open_turn(member, kind)
+        if kind not in KIND_LABELS or not isinstance(member, str):
+            return
+        if d.get("retry") and member in self._open:
+            # The first try had a hard defect (core/speech.py) and is written again: the streamed text
+            # of the first try goes; the turn's event says what was discarded.
+            start, end = self._open[member]
+            cursor = QTextCursor(self._view.document())
+            cursor.setPosition(start.position())
+            cursor.setPosition(end.position(), QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+            return
+        self._open_turn(member, kind)
 
     def on_event_token(self, d: ev.TokenData) -> None:
         member, kind = d.get("member"), str(d.get("kind") or "")
@@ -152,6 +162,11 @@ class TranscriptPanel(QWidget):
         tokens, seconds = d.get("tokens"), d.get("seconds")
         if isinstance(tokens, int) and tokens and isinstance(seconds, int | float) and seconds:
             cursor.insertText(f"   {tokens} tokens · {seconds:.1f} s", self._meta)
+        regenerated = d.get("regenerated")
+        if isinstance(regenerated, dict):
+            defects = ", ".join(str(x) for x in regenerated.get("defects") or []) or "a defect"
+            kept = "the second try kept" if regenerated.get("kept") == "retry" else "the first try kept"
+            cursor.insertText(f"   · written twice ({defects}); {kept}", self._meta)
 
     def on_event_topic(self, d: ev.TopicData) -> None:
         self._on_turn("topic", d)

@@ -11,6 +11,7 @@ from council_desktop.core.audit import Ballot, audit, spearman
 from council_desktop.core.events import Event, EventLog
 from council_desktop.core.fork import ForkStart, fork_prefix, restore
 from council_desktop.core.pipeline import Orchestrator, SessionPlan
+from council_desktop.core.speech import SpeechPolicy
 from council_desktop.core.types import CouncilError
 from council_desktop.core.viewer import (
     ViewerBallot,
@@ -205,4 +206,9 @@ def test_temperatures_change_only_the_forked_stages() -> None:
     hot = [replace(m, temperature=1.5) for m in members()]
     backend = ScriptedBackend()
     run(SessionPlan("debate", hot, seed=5, fork=ForkStart("p", 3, tuple(prefix))), backend)
-    assert backend.calls and all(r.params.temperature in (1.5, 0.2) for r in backend.calls)
+    # Speech turns run at the stage's temperature for that member (core/speech.py), judges at 0.2.
+    policy = SpeechPolicy()
+    allowed = {policy.temperature(kind, 1.5) for kind in ("rebuttal", "synthesis")} | {0.2}
+    assert backend.calls and all(r.params.temperature in allowed for r in backend.calls)
+    default = {policy.temperature(kind, m.temperature) for kind in ("rebuttal", "synthesis") for m in members()}
+    assert any(r.params.temperature not in default | {0.2} for r in backend.calls)

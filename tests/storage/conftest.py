@@ -153,7 +153,9 @@ class Council:
         if s.topic:
             self.log.emit("topic", member=None, text=s.topic, tokens=0, seconds=0.0)
         else:
-            self.speak(s.proposer, "topic", 0, "Should cities ban private cars from their centres?")
+            topic = "Should cities ban private cars from their centres?"
+            self.speak(s.proposer, "topic", 0, topic,
+                       candidates=[{"text": topic, "novelty": 1.0, "p_yes": 0.6, "chosen": True}])
         self.stage(1, DEBATE_STAGES)
         speakers = self.active(1)
         for m in speakers:

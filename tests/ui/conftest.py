@@ -122,7 +122,9 @@ def record_debate(*, fail: str | None = None, hostile: bool = False,
     log.emit("roles", mode="debate", seed=7, members=members, proposer=PROPOSER, chairman=CHAIRMAN,
              nudges={"cleo": ["You often take the opposite side; make sure it is on purpose."]})
     log.emit("stage", index=0, name="topic")
-    speak("topic", 0, {PROPOSER: TOPIC})
+    speak("topic", 0, {PROPOSER: TOPIC}, candidates=[{"text": TOPIC, "novelty": 1.0, "p_yes": 0.6, "chosen": True},
+                                                    {"text": "Is it?", "novelty": 1.0, "rejected": "too short",
+                                                     "chosen": False}])
     log.emit("stage", index=1, name="opinions")
     speak("opinion", 1, texts)
     log.emit("stage", index=2, name="review")

@@ -60,6 +60,28 @@ def test_interleaved_streams_each_grow_in_their_own_place(qtbot: Any) -> None:
     assert text.index("Ann") < text.index("Bob")
 
 
+def test_a_regenerated_turn_replaces_its_first_try_and_says_so(qtbot: Any) -> None:
+    panel = TranscriptPanel()
+    qtbot.addWidget(panel)
+    log = EventLog(sinks=[panel.apply])
+    log.emit("roles", mode="debate", seed=1, members=[{"id": "a", "name": "Ann"}, {"id": "b", "name": "Bob"}],
+             proposer="a", chairman="b", nudges={})
+    log.emit("stage", index=1, name="opinions")
+    log.emit("turn_started", member="a", kind="opinion", stage=1)
+    for tok in ["Zoos are cages.", " Zoos are cages.", " Zoos are cages."]:
+        log.emit("token", member="a", kind="opinion", text=tok)
+    log.emit("turn_started", member="a", kind="opinion", stage=1, retry=["loop"])
+    assert "Zoos are cages" not in panel.text()
+    log.emit("token", member="a", kind="opinion", text="Sanctuaries only.")
+    log.emit("opinion", member="a", text="Sanctuaries only.", tokens=3, seconds=1.0,
+             regenerated={"defects": ["loop: 'zoos are cages' three times"], "kept": "retry",
+                          "discarded": "Zoos are cages. Zoos are cages. Zoos are cages."})
+    text = panel.text()
+    assert text.count("Ann  opinion") == 1 and "Zoos are cages" not in text
+    assert "Ann  opinion\nSanctuaries only.   3 tokens · 1.0 s   · written twice (loop: 'zoos are cages' three " \
+           "times); the second try kept\n" in text
+
+
 def test_transcript_keeps_the_readers_place_when_scrolled_up(qtbot: Any, debate_events: list[Event]) -> None:
     panel = TranscriptPanel()
     qtbot.addWidget(panel)

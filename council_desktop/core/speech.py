@@ -1,0 +1,364 @@
+"""What the viewer reads: a defect checker for the council's turns, and the generation policy that
+keeps tiny models on track (docs/speech.md).
+
+The checker is plain text analysis, cheap enough to run on every turn as it finishes. It finds the
+defects a person notices at once:
+
+- ``echo``: the turn copies our instructions (or its own system prompt) — six words or more in a row;
+- ``self_repeat``: a rebuttal that says its own opinion again, or a synthesis / chairman's answer that
+  copies one member;
+- ``loop``: a phrase said three times or more, or a sentence said twice;
+- ``role_label``: the turn opens with a label ("Optimist:", "Answer:"), speaks as another member, or
+  breaks persona ("as an AI language model");
+- ``meta``: talk about scores, rankings or the council's procedure instead of the question;
+- ``off_topic``: not one content word of the question;
+- ``cut_off``: ends mid-sentence;
+- ``empty``: no words at all.
+
+The first four (and ``empty``) are *hard*: the pipeline regenerates such a turn once and keeps the
+better of the two. The others count against the clean-turn rate but are not worth a second try.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+DEFECT_CLASSES = ("echo", "self_repeat", "loop", "role_label", "meta", "off_topic", "cut_off", "empty")
+HARD_DEFECTS = frozenset({"echo", "self_repeat", "loop", "role_label", "empty"})
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_STOP_WORDS = """
+a about above after again against all also am an and any are as at be because been before being below
+between both but by can could did do does doing down during each either even ever every few for from
+further get gets give had has have having he her here hers him his how i if in into is it its itself just
+let lets may me might more most much must my myself no nor not now of off on once one only or other our
+ours out over own rather same shall she should so some such than that the their theirs them then there
+these they this those through to too under until up upon us very was way we were what when where which
+while who whom why will with within without would yes yet you your yours
+"""
+_STOP = frozenset(_STOP_WORDS.split())
+
+# "Optimist:", "**Sage**:", "Answer -" at the very start, or a line that starts as another speaker.
+_GENERIC_LABELS = ("assistant", "user", "system", "answer", "response", "opinion", "rebuttal", "statement",
+                   "final statement", "synthesis", "chairman", "chair", "council", "the council", "question",
+                   "human", "ai", "moderator", "narrator", "speaker", "me")
+_PERSONA_BREAK = re.compile(
+    r"\b(?:as an? (?:ai|artificial intelligence|language model|assistant|chatbot|large language model)"
+    r"|i(?:'m| am) (?:an? )?(?:ai|artificial intelligence|language model|assistant|chatbot)\b"
+    r"|i (?:do not|don't) have (?:personal )?(?:opinions|feelings|beliefs)"
+    r"|i cannot (?:have|form|give|express) (?:personal )?opinions)", re.IGNORECASE)
+_SCORE_TALK = re.compile(
+    r"\b(?:scor(?:e|es|ed|ing)|points?|out of (?:10|ten)|of 10\b|rated|ratings?|ranked|rankings?|mean score"
+    r"|average rank|peer review|lowest|highest)\b", re.IGNORECASE)
+_NUMBER_LIST = re.compile(r"\b\d{1,2}(?:\s*,\s*\d{1,2}){2,}\b")
+_COUNCIL_TALK = re.compile(
+    r"\b(?:council|fellow members|other members|the members|my fellow|rebuttal"
+    r"|response [a-h]\b|the question (?:i was|we were) asked|my (?:earlier|previous|first) answer)",
+    re.IGNORECASE)
+_SENTENCE_END = ("." , "!", "?", "\"", "”", "’", "'", ")", "*")
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to match "lying"/"lies", "cities"/"city", "banned"/"ban" in checks."""
+    w = word.lower()
+    for suffix, repl in (("ies", "y"), ("ying", "ie"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""),
+                         ("ly", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "aeiouls":
+        w = w[:-1]  # banned -> bann -> ban
+    return w[:6]
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text) if w not in _STOP and len(w) > 2 and not w.isdigit()}
+
+
+def ngrams(seq: Sequence[str], n: int) -> list[tuple[str, ...]]:
+    return [tuple(seq[i:i + n]) for i in range(len(seq) - n + 1)]
+
+
+def longest_common_run(a: Sequence[str], b: Sequence[str]) -> int:
+    """The longest run of words ``a`` and ``b`` share, in order (dynamic programming, O(len a × len b))."""
+    if not a or not b:
+        return 0
+    best = 0
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0] * (len(b) + 1)
+        for j, y in enumerate(b, start=1):
+            if x == y:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best:
+                    best = cur[j]
+        prev = cur
+    return best
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
+@dataclass(frozen=True)
+class Defect:
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """What a turn is checked against. ``instructions`` is the prompt text the model must not copy (our
+    wording and its system prompt, never the quoted words of others); ``own`` its own earlier turn (for a
+    rebuttal); ``sources`` the other turns it must not copy, by speaker (a synthesis or chairman's answer:
+    the turns it draws on; a rebuttal: the other members' opinions)."""
+
+    kind: str  # opinion | rebuttal | synthesis | answer | topic
+    speaker: str  # the member's display name
+    topic: str = ""
+    instructions: str = ""
+    own: str = ""
+    sources: Mapping[str, str] = field(default_factory=dict)
+    names: Sequence[str] = ()  # every member's display name
+
+
+def check(text: str, ctx: TurnContext) -> list[Defect]:
+    """Every defect of one finished turn (already cleaned), in DEFECT_CLASSES order."""
+    out: list[Defect] = []
+    ws = words(text)
+    if len(ws) < 3:
+        return [Defect("empty", f"{len(ws)} words")]
+    if ctx.instructions:
+        run = longest_common_run(ws, words(ctx.instructions))
+        if run >= 6:
+            out.append(Defect("echo", f"{run} words in a row copied from the prompt"))
+    repeat = _self_repeat(ws, ctx)
+    if repeat:
+        out.append(Defect("self_repeat", repeat))
+    loop = _loop(text, ws)
+    if loop:
+        out.append(Defect("loop", loop))
+    label = _role_label(text, ctx)
+    if label:
+        out.append(Defect("role_label", label))
+    meta = _meta(text, ctx)
+    if meta:
+        out.append(Defect("meta", meta))
+    if ctx.topic and ctx.kind in ("opinion", "rebuttal", "synthesis", "answer"):
+        topic_words = content_stems(ctx.topic)
+        said = content_stems(text)
+        if topic_words and not (topic_words & said) and not (ctx.own and content_stems(ctx.own) & said & topic_words):
+            out.append(Defect("off_topic", "not one content word of the question"))
+    if not text.rstrip().endswith(_SENTENCE_END) or text.rstrip().endswith(("…", "...")):
+        out.append(Defect("cut_off", f"ends with {text.rstrip()[-20:]!r}"))
+    return out
+
+
+def hard(defects: Iterable[Defect]) -> list[Defect]:
+    return [d for d in defects if d.kind in HARD_DEFECTS]
+
+
+def badness(defects: Sequence[Defect]) -> tuple[int, int]:
+    """Orders two attempts at a turn: fewer hard defects first, then fewer defects of any kind."""
+    return (len(hard(defects)), len(defects))
+
+
+def _self_repeat(ws: list[str], ctx: TurnContext) -> str:
+    if ctx.kind == "rebuttal" and ctx.own:
+        own = words(ctx.own)
+        run = longest_common_run(ws, own)
+        mine = set(ngrams(ws, 4))
+        shared = len(mine & set(ngrams(own, 4))) / len(mine) if mine else 0.0
+        if run >= 10 or shared >= 0.4:
+            return f"repeats its own opinion ({run} words in a row, {shared:.0%} of its 4-word phrases)"
+    if ctx.kind in ("synthesis", "answer", "rebuttal") and ctx.sources:
+        mine = set(ngrams(ws, 4))
+        for name, src in ctx.sources.items():
+            theirs = words(src)
+            run = longest_common_run(ws, theirs)
+            src_grams = set(ngrams(theirs, 4))
+            copied = len(src_grams & mine) / len(src_grams) if src_grams else 0.0
+            mine_copied = len(src_grams & mine) / len(mine) if mine else 0.0
+            if run >= 15 or (copied >= 0.6 and len(src_grams) >= 8) or (mine_copied >= 0.5 and len(mine) >= 8):
+                return f"copies {name} ({run} words in a row, {copied:.0%} of its 4-word phrases)"
+    return ""
+
+
+def _loop(text: str, ws: list[str]) -> str:
+    for n in (6, 5, 4, 3):
+        grams = Counter(g for g in ngrams(ws, n) if sum(w not in _STOP for w in g) >= 1)
+        if grams:
+            gram, count = grams.most_common(1)[0]
+            if count >= 3 and (n >= 4 or count >= 4):
+                return f"\"{' '.join(gram)}\" {count} times"
+    seen: set[str] = set()
+    for s in sentences(text):
+        key = " ".join(words(s))
+        if len(key.split()) >= 5 and key in seen:
+            return f"the sentence \"{s[:60]}\" twice"
+        seen.add(key)
+    return ""
+
+
+def _role_label(text: str, ctx: TurnContext) -> str:
+    head = text.lstrip(" *#_\"'“>")
+    names = [n for n in ctx.names if n]
+    labels = [*(n.lower() for n in names), *_GENERIC_LABELS]
+    m = re.match(r"([A-Za-z][A-Za-z .'-]{0,30}?)\s*\**\s*[:\-–]\s", head)
+    if m and m.group(1).strip().lower() in labels:
+        return f"opens with the label {m.group(1).strip()!r}"
+    for line in text.splitlines()[1:]:
+        lm = re.match(r"\s*\**([A-Za-z][A-Za-z .'-]{0,30}?)\**\s*:\s", line)
+        if lm and lm.group(1).strip().lower() in labels:
+            return f"a line speaks as {lm.group(1).strip()!r}"
+    for name in names:
+        if name == ctx.speaker:
+            continue
+        if re.search(rf"\b(?:I am|I'm|as|I, |this is)\s*{re.escape(name)}\b", text) and \
+                not re.search(rf"\b(?:as|like)\s+{re.escape(name)}\s+(?:said|says|argued|argues|put it|noted)",
+                              text):
+            return f"speaks as {name}"
+    persona = _PERSONA_BREAK.search(text)
+    if persona:
+        return f"breaks persona ({persona.group(0)!r})"
+    return ""
+
+
+def _meta(text: str, ctx: TurnContext) -> str:
+    topic_has = set(words(ctx.topic))
+    score = [m.group(0) for m in _SCORE_TALK.finditer(text) if m.group(0).lower() not in topic_has]
+    if ctx.kind == "synthesis":
+        # The chairman may name members and "the council"; talk of scores is still procedure.
+        score = [s for s in score if s.lower() not in ("lowest", "highest")]
+    if _NUMBER_LIST.search(text) and not _NUMBER_LIST.search(ctx.topic):
+        return f"lists scores ({_NUMBER_LIST.search(text).group(0)!r})"  # type: ignore[union-attr]
+    if score and any(s.lower() not in ("lowest", "highest", "points", "point") for s in score):
+        return f"talks about the scoring ({score[0]!r})"
+    if ctx.kind in ("opinion", "rebuttal", "answer"):
+        council = _COUNCIL_TALK.search(text)
+        if council and council.group(0).lower() not in ctx.topic.lower():
+            return f"talks about the council instead of the question ({council.group(0)!r})"
+    return ""
+
+
+# -- topics ---------------------------------------------------------------------------------------------
+
+_TOPIC_JUNK = re.compile(
+    r"^(?:the|my|a|an|our|one|here(?:'s| is)?)?\s*(?:short\s+|open\s+|new\s+|good\s+)?"
+    r"(?:question|topic|proposal|debate|prompt)\b[^?]*?(?:is|was|:)\s*", re.IGNORECASE)
+
+
+def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
+    """Why a proposed topic is not a clean, standalone, fresh debate question (empty when it is)."""
+    why = []
+    t = text.strip()
+    ws = words(t)
+    if not t.endswith("?"):
+        why.append("no question mark at the end")
+    if t.count("?") > 1:
+        why.append("more than one question")
+    if not (4 <= len(ws) <= 30):
+        why.append(f"{len(ws)} words")
+    if t[:1] and not t[:1].isupper():
+        why.append("does not start with a capital letter")
+    if re.match(r"^\W", t) or re.search(r"[\"“”*#_<>\[\]{}|]", t):
+        why.append("quotes, labels or markup")
+    if re.match(r"^[A-Za-z][\w ]{0,20}:", t) or _TOPIC_JUNK.match(t):
+        why.append("a label or preamble before the question")
+    if re.search(r"\b(?:council|debate|this question|the question|propos|topic)\b", t, re.IGNORECASE):
+        why.append("talks about the debate instead of asking")
+    if re.search(r"\b(?:I|me|my|we|us)\b", t):
+        why.append("speaks about itself")
+    recombined = recombines(t, recent)
+    if recombined:
+        why.append(recombined)
+    return why
+
+
+def topic_novelty(text: str, recent: Sequence[str]) -> float:
+    """1 minus the largest share of the candidate's content words found in any one recent topic."""
+    mine = content_stems(text)
+    if not mine or not recent:
+        return 1.0
+    return 1.0 - max(len(mine & content_stems(r)) / len(mine) for r in recent)
+
+
+def recombines(text: str, recent: Sequence[str]) -> str:
+    """Whether a candidate repeats a recent topic or stitches two of them together ("…, or …")."""
+    mine = content_stems(text)
+    if not mine:
+        return ""
+    overlaps = [(r, mine & content_stems(r)) for r in recent]
+    if topic_novelty(text, recent) <= 0.5:
+        return "repeats a recent topic"
+    hit = [r for r, shared in overlaps if shared]
+    covered = set().union(*(shared for _, shared in overlaps)) if overlaps else set()
+    if len(hit) >= 2 and len(covered) / len(mine) >= 0.4:
+        return "recombines recent topics"
+    return ""
+
+
+# -- the generation policy ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SpeechPolicy:
+    """The levers that keep tiny models on track, each of which the speech bench can turn off.
+
+    ``repetition``: llama.cpp's penalties and DRY samplers (with the text a turn must not repeat fed to
+    their history); ``min_p``: drop tokens below this share of the best one; ``stage_temperature``: a
+    factor per turn kind on the member's own temperature (0 turns it off); ``regenerate``: the live
+    checker's second try for a turn with a hard defect; ``topic_candidates``: questions the proposer
+    writes in one batch before choosing one; ``role_stops``: stop strings for a line opening with a
+    speaker's label."""
+
+    repetition: bool = True
+    min_p: float = 0.08
+    stage_temperature: Mapping[str, float] = field(default_factory=lambda: {
+        "topic": 1.0, "opinion": 0.85, "answer": 0.7, "rebuttal": 0.8, "synthesis": 0.6})
+    max_temperature: float = 0.8
+    regenerate: bool = True
+    topic_candidates: int = 4
+    role_stops: bool = True
+
+    @classmethod
+    def off(cls) -> SpeechPolicy:
+        """Every lever off: the sampler and the flow as they were before the speech work."""
+        return cls(repetition=False, min_p=0.0, stage_temperature={}, max_temperature=0.0, regenerate=False,
+                   topic_candidates=1, role_stops=False)
+
+    def temperature(self, kind: str, base: float) -> float:
+        factor = self.stage_temperature.get(kind)
+        if factor is None:
+            return base
+        t = base * factor
+        # The cap keeps the persona temperatures (all at most 1.0) coherent; a temperature the user raised
+        # above 1.0 (a fork's change) raises the cap with it, so the change still shows.
+        return min(t, self.max_temperature * max(1.0, base)) if self.max_temperature > 0 else t
+
+
+def role_stops(names: Sequence[str]) -> tuple[str, ...]:
+    """A new line that opens as a speaker ("\\nSkeptic:") ends the turn: the model has started writing
+    someone else's part."""
+    labels = [*names, "User", "Assistant", "Question", "Answer", "Council", "Chairman", "Response A",
+              "Response B"]
+    return tuple(f"\n{label}:" for label in labels) + tuple(f"\n**{label}" for label in names)
+
+
+def strip_leading_label(text: str, names: Sequence[str]) -> str:
+    """Drop a speaker label the model put before its words ("Optimist: …", "**Sage**: …"); such a label
+    is never part of what the member says."""
+    labels = {n.lower() for n in names if n} | set(_GENERIC_LABELS)
+    m = re.match(r"\s*[*#_]*\s*([A-Za-z][A-Za-z .'-]{0,30}?)\s*[*_]*\s*:\s*[*_]*\s*", text)
+    if m and m.group(1).strip().lower() in labels and len(text) > m.end():
+        return text[m.end():].lstrip()
+    return text
