@@ -515,21 +515,35 @@ class Orchestrator:
         random.Random(self._seed(2, reviewer, 99)).shuffle(targets)
         return dict(zip(ballots.LABELS, targets, strict=False))
 
+    async def _anonymous_ballots(self, kind: str, subject: str, pool: Mapping[str, str], min_labels: int,
+                                 probe: Callable[..., list[Any]], prompt: Callable[..., list[Any]],
+                                 schema: Callable[[list[str]], dict[str, Any]],
+                                 parse: Callable[[str, Sequence[str]], ballots.Parsed]) -> tuple[
+            dict[str, dict[str, str]], dict[str, dict[str, float]], dict[str, tuple[ballots.Parsed, str]],
+            dict[str, validity.Finding]]:
+        """Stage 2's ballots over anonymous answers (peer review or ranking): each judge's labels, its
+        Yes-probabilities per label, the JSON ballots of judges whose probes failed, and the validity
+        findings against the answers."""
+        nudges = self.plan.nudges
+        label_maps = {r.id: self._label_targets(r.id, pool) for r in self.active}
+        label_maps = {r: labels for r, labels in label_maps.items() if len(labels) >= min_labels}
+        plans = {r: [(lab, probe(self.by_id[r], nudges, subject, lab, pool[mid])) for lab, mid in labels.items()]
+                 for r, labels in label_maps.items()}
+        probed = await self._probe_ballots(2, kind, plans)
+        fallback = [(self.by_id[r], prompt(self.by_id[r], nudges, subject, [(lab, pool[mid]) for lab, mid in
+                                                                         labels.items()]),
+                     schema(list(labels)), _bind(parse, list(labels)))
+                    for r, labels in label_maps.items() if r not in probed and r not in self.failed]
+        judged = await self._judge(2, kind, fallback)
+        return label_maps, probed, judged, self._findings(subject, pool)
+
     async def _reviews(self, topic: str, opinions: Mapping[str, str]) -> dict[str, ballots.Tally]:
         """Each reviewer scores the others' answers, one anonymous answer per probe; a reviewer whose
         probes fail writes a grammar-constrained JSON ballot instead."""
         tallies = {mid: ballots.Tally(mid) for mid in opinions}
-        label_maps = {r.id: self._label_targets(r.id, opinions) for r in self.active}
-        label_maps = {r: labels for r, labels in label_maps.items() if labels}
-        plans = {r: [(lab, prompts.review_probe(self.by_id[r], self.plan.nudges, topic, lab, opinions[mid]))
-                     for lab, mid in labels.items()] for r, labels in label_maps.items()}
-        probed = await self._probe_ballots(2, "review", plans)
-        fallback = [(self.by_id[r], prompts.review_prompt(self.by_id[r], self.plan.nudges, topic,
-                                                          [(lab, opinions[mid]) for lab, mid in labels.items()]),
-                     ballots.review_schema(list(labels)), _bind(ballots.parse_review, list(labels)))
-                    for r, labels in label_maps.items() if r not in probed and r not in self.failed]
-        judged = await self._judge(2, "review", fallback)
-        findings = self._findings(topic, opinions)
+        label_maps, probed, judged, findings = await self._anonymous_ballots(
+            "review", topic, opinions, 1, prompts.review_probe, prompts.review_prompt, ballots.review_schema,
+            ballots.parse_review)
         for rid in self.seat:
             if rid not in probed and rid not in judged:
                 continue
@@ -698,17 +712,9 @@ class Orchestrator:
         self._stage(2)
         self._viewer_open(2, "ranking", viewer.viewer_labels(list(answers), plan.seed))
         tallies = {mid: ballots.Tally(mid) for mid in answers}
-        label_maps = {r.id: self._label_targets(r.id, answers) for r in self.active}
-        label_maps = {r: labels for r, labels in label_maps.items() if len(labels) >= 2}
-        plans = {r: [(lab, prompts.ranking_probe(self.by_id[r], plan.nudges, question, lab, answers[mid]))
-                     for lab, mid in labels.items()] for r, labels in label_maps.items()}
-        probed = await self._probe_ballots(2, "ranking", plans)
-        fallback = [(self.by_id[r], prompts.ranking_prompt(self.by_id[r], plan.nudges, question,
-                                                           [(lab, answers[mid]) for lab, mid in labels.items()]),
-                     ballots.ranking_schema(list(labels)), _bind(ballots.parse_ranking, list(labels)))
-                    for r, labels in label_maps.items() if r not in probed and r not in self.failed]
-        judged = await self._judge(2, "ranking", fallback)
-        findings = self._findings(question, answers)
+        label_maps, probed, judged, findings = await self._anonymous_ballots(
+            "ranking", question, answers, 2, prompts.ranking_probe, prompts.ranking_prompt,
+            ballots.ranking_schema, ballots.parse_ranking)
         for rid in self.seat:
             if rid not in probed and rid not in judged:
                 continue
