@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ...services.history import HistoryError
 from .. import theme
+
+T = TypeVar("T")
 
 PLOT_BACKGROUND = theme.SURFACE
 # Distinct on the dark background, in the order members without a colour of their own get them.
@@ -145,3 +149,12 @@ def side_by_side(parent: QWidget, left: QWidget, right: QWidget, stretch: tuple[
     row.setSpacing(14)
     row.addWidget(left, stretch[0])
     row.addWidget(right, stretch[1])
+
+
+def read_history(read: Callable[[], T], fallback: T, note: QLabel) -> T:
+    """What ``read`` returns from the history, or ``fallback`` with the reason shown on ``note``."""
+    try:
+        return read()
+    except HistoryError as exc:
+        note.setText(f"The history could not be read: {exc}")
+        return fallback

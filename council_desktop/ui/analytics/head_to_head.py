@@ -9,7 +9,7 @@ from ...services.history import HeadToHead, HistoryError, HistoryService, Member
 from .. import theme
 from ..layouts import clear_layout
 from ..sessions.formatting import score_text
-from .charts import Card, bars, key_row, label, series_color, side_by_side, themed_plot, value_text
+from .charts import Card, bars, key_row, label, read_history, series_color, side_by_side, themed_plot, value_text
 from .member_chart import fill_members
 
 CATEGORIES = ("Mean score given", "Agreed with", "Disagreed with", "Ranked higher")
@@ -109,11 +109,7 @@ class HeadToHeadPanel(QWidget):
     @Slot()
     def refresh(self) -> None:
         a, b = self.pair()
-        try:
-            self.members = self.history.members()
-        except HistoryError as exc:
-            self.members = []
-            self.note.setText(f"The history could not be read: {exc}")
+        self.members = read_history(self.history.members, [], self.note)
         fill_members(self.a_combo, self.members, a)
         fill_members(self.b_combo, self.members, b)
         if b is None and len(self.members) > 1:

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.history import Agreement, Audit, HistoryError, HistoryService, ModelEntry
+from ...services.history import Agreement, Audit, HistoryService, ModelEntry
 from .. import theme
 from ..sessions.formatting import score_text
-from .charts import Card, bars, label, series_color, themed_plot, value_text
+from .charts import Card, bars, label, read_history, series_color, themed_plot, value_text
 
 MODEL_COLUMNS = ("#", "Model", "Mean score", "Scores", "Sessions", "Seats", "Wins", "Sat as")
 JUDGE_COLUMNS = ("Judge", "Scores", "Mean", "Leniency", "Spread", "Label gap", "Length r", "Own model",
@@ -86,11 +86,7 @@ class ModelLeaderboardPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        try:
-            self.entries = self.history.leaderboard_by_model()
-        except HistoryError as exc:
-            self.entries = []
-            self.empty_label.setText(f"The history could not be read: {exc}")
+        self.entries = read_history(self.history.leaderboard_by_model, [], self.empty_label)
         self.empty_label.setVisible(not self.entries)
         _fill(self.table, [(str(i + 1), e.name, score_text(e.mean_score), str(e.scores), str(e.sessions),
                             str(e.seats), str(e.wins), ", ".join(e.personas)) for i, e in enumerate(self.entries)])
@@ -152,11 +148,7 @@ class AuditPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        try:
-            self.audit = self.history.audit()
-        except HistoryError as exc:
-            self.audit = None
-            self.summary.setText(f"The history could not be read: {exc}")
+        self.audit = read_history(self.history.audit, None, self.summary)
         a = self.audit
         for plot in (self.label_plot, self.length_plot, self.judge_plot):
             plot.getPlotItem().clear()
@@ -256,11 +248,7 @@ class ViewerAgreementPanel(QWidget):
     def refresh(self) -> None:
         from ...core.viewer import KINDRED_SPIRIT, kindred_spirit
 
-        try:
-            self.rows = self.history.viewer_agreement()
-        except HistoryError as exc:
-            self.rows = []
-            self.empty_label.setText(f"The history could not be read: {exc}")
+        self.rows = read_history(self.history.viewer_agreement, [], self.empty_label)
         self.empty_label.setVisible(not self.rows)
         best = kindred_spirit(self.rows)
         self.badge.setText(f"★ {KINDRED_SPIRIT}: {best.name} (ρ {best.rho:+.2f} over {best.sessions} "

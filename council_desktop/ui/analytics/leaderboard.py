@@ -6,11 +6,11 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QTableWidgetItem, QWidget
 
-from ...services.history import HistoryError, HistoryService, LeaderboardEntry
+from ...services.history import HistoryService, LeaderboardEntry
 from .. import theme
 from ..layouts import read_only_table
 from ..sessions.formatting import score_text
-from .charts import Card, bars, label, series_color, side_by_side, themed_plot, value_text
+from .charts import Card, bars, label, read_history, series_color, side_by_side, themed_plot, value_text
 
 COLUMNS = ("#", "Member", "Mean score", "Scores", "Sessions", "Wins", "Rebuttals", "Badges")
 
@@ -51,11 +51,7 @@ class LeaderboardPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        try:
-            self.entries = self.history.leaderboard()
-        except HistoryError as exc:
-            self.entries = []
-            self.empty_label.setText(f"The history could not be read: {exc}")
+        self.entries = read_history(self.history.leaderboard, [], self.empty_label)
         self.empty_label.setVisible(not self.entries)
         self._fill_table()
         self._draw_chart()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from ...services.history import HistoryError, HistoryService, MemberRef
 from .. import theme
-from .charts import Card, label
+from .charts import Card, label, read_history
 
 T = TypeVar("T")
 
@@ -73,11 +73,7 @@ class MemberChartPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        try:
-            self.members = self.history.members()
-        except HistoryError as exc:
-            self.members = []
-            self.summary_label.setText(f"The history could not be read: {exc}")
+        self.members = read_history(self.history.members, [], self.summary_label)
         fill_members(self.member_combo, self.members, self.current_member())
         self._draw()
 
