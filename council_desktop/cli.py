@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, TextIO
@@ -284,7 +284,7 @@ def cmd_judge(args: argparse.Namespace) -> int:
         raise ValueError("--question is empty")
     answers = _read_answers(args.answers)
     store = None if args.no_db else _open_store(args)
-    seats = council_from_settings(config.load_settings(), config.installed_models())
+    seats = council_from_settings(_settings(), config.installed_models())
     runtime = CouncilRuntime(seats, store, seat_ctx=args.ctx)
     runtime.load()
     loop = asyncio.new_event_loop()
@@ -317,27 +317,29 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     store = _open_store(args)
     if args.by == "model":
         return _leaderboard_by_model(store)
-    rows = store.leaderboard()
-    if not rows:
-        print("no sessions yet")
-        return 0
-    print(f"{'#':>2}  {'member':<22} {'mean':>5} {'sessions':>8} {'wins':>5} {'rebuttals':>9} {'badges':>6}")
-    for i, r in enumerate(rows, start=1):
-        mean = f"{r.mean_score:.2f}" if r.mean_score is not None else "–"
-        print(f"{i:>2}  {r.name:<22} {mean:>5} {r.sessions:>8} {r.wins:>5} {r.rebuttals:>9} {r.badges:>6}")
-    return 0
+    return _board(store.leaderboard(),
+                  f"{'member':<22} {'mean':>5} {'sessions':>8} {'wins':>5} {'rebuttals':>9} {'badges':>6}",
+                  lambda r, mean: f"{_plain(r.name)[:22]:<22} {mean:>5} {r.sessions:>8} {r.wins:>5} {r.rebuttals:>9} "
+                                  f"{r.badges:>6}")
 
 
 def _leaderboard_by_model(store: Any) -> int:
-    rows = store.leaderboard_by_model()
+    return _board(store.leaderboard_by_model(),
+                  f"{'model':<34} {'mean':>5} {'scores':>6} {'sessions':>8} {'seats':>5} {'wins':>5}  personas",
+                  lambda r, mean: f"{_plain(r.name)[:34]:<34} {mean:>5} {r.scores:>6} {r.sessions:>8} {r.seats:>5} "
+                                  f"{r.wins:>5}  " + ", ".join(_plain(p) for p in r.personas))
+
+
+def _board(rows: Sequence[Any], header: str, line: Callable[[Any, str], str]) -> int:
+    """A ranked table, best first, or 'no sessions yet'."""
     if not rows:
         print("no sessions yet")
         return 0
-    print(f"{'#':>2}  {'model':<34} {'mean':>5} {'scores':>6} {'sessions':>8} {'seats':>5} {'wins':>5}  personas")
+    print(f"{'#':>2}  {header}")
     for i, r in enumerate(rows, start=1):
         mean = f"{r.mean_score:.2f}" if r.mean_score is not None else "–"
-        print(f"{i:>2}  {_plain(r.name)[:34]:<34} {mean:>5} {r.scores:>6} {r.sessions:>8} {r.seats:>5} {r.wins:>5}  "
-              + ", ".join(_plain(p) for p in r.personas))
+        print(f"{i:>2}  {line(r, mean)}")
+    return 0
     return 0
 
 
@@ -378,17 +380,23 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_session(store: Any, prefix: str) -> Any:
+    """The one stored session whose id starts with ``prefix``, or None (having said why)."""
+    matches = [s for s in store.sessions(search=None, limit=100000) if s.id.startswith(prefix)]
+    if len(matches) != 1:
+        print(f"{APP_NAME}: {'no' if not matches else 'more than one'} session matches {prefix!r}", file=sys.stderr)
+        return None
+    return matches[0]
+
+
 def cmd_fork(args: argparse.Namespace) -> int:
     from .llm.seating import council_from_settings
     from .services.runtime import CouncilRuntime, ForkRequest
 
     store = _open_store(args)
-    matches = [s for s in store.sessions(search=None, limit=100000) if s.id.startswith(args.session)]
-    if len(matches) != 1:
-        print(f"{APP_NAME}: {'no' if not matches else 'more than one'} session matches {args.session!r}",
-              file=sys.stderr)
+    parent = _one_session(store, args.session)
+    if parent is None:
         return 2
-    parent = matches[0]
     if parent.status == "running":
         print(f"{APP_NAME}: session {parent.id[:8]} is still running; fork it once it has ended", file=sys.stderr)
         return 2
@@ -401,7 +409,7 @@ def cmd_fork(args: argparse.Namespace) -> int:
             print(f"{APP_NAME}: --temperature takes MEMBER_ID=T, not {item!r}", file=sys.stderr)
             return 2
     events = store.load_events(parent.id)
-    seats = council_from_settings(config.load_settings(), config.installed_models())
+    seats = council_from_settings(_settings(), config.installed_models())
     runtime = CouncilRuntime(seats, store, seat_ctx=args.ctx)
     progress = TerminalProgress()
     req = ForkRequest(parent.id, events, args.stage, chair=args.chair, seed=args.seed, temperatures=temperatures,
@@ -424,12 +432,9 @@ def cmd_fork(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     store = _open_store(args)
-    matches = [s for s in store.sessions(search=None, limit=100000) if s.id.startswith(args.session)]
-    if len(matches) != 1:
-        print(f"{APP_NAME}: {'no' if not matches else 'more than one'} session matches {args.session!r}",
-              file=sys.stderr)
+    session = _one_session(store, args.session)
+    if session is None:
         return 2
-    session = matches[0]
     events = store.load_events(session.id)
     status = session.status if session.status != "running" else "interrupted"
     path = _write_export(build_transcript(events, session.id, status=status), args.path)
@@ -550,7 +555,7 @@ def cmd_remote(args: argparse.Namespace) -> int:
     from .llm.catalogue import CHAMPIONS, STARTER, custom_specs
     from .llm.remote import REMOTE_KEY, RemoteClient, RemoteError, make_spec, remote_specs
 
-    settings = config.load_settings()
+    settings = _settings()
     specs = remote_specs(settings)
     if args.action == "list":
         if not specs:

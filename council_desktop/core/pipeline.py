@@ -519,10 +519,11 @@ class Orchestrator:
                                  probe: Callable[..., list[Any]], prompt: Callable[..., list[Any]],
                                  schema: Callable[[list[str]], dict[str, Any]],
                                  parse: Callable[[str, Sequence[str]], ballots.Parsed]) -> tuple[
-            dict[str, dict[str, str]], dict[str, dict[str, float]], dict[str, tuple[ballots.Parsed, str]],
-            dict[str, validity.Finding]]:
-        """Stage 2's ballots over anonymous answers (peer review or ranking): each judge's labels, its
-        Yes-probabilities per label, the JSON ballots of judges whose probes failed, and the validity
+            list[tuple[str, dict[str, str], set[str]]], dict[str, dict[str, float]],
+            dict[str, tuple[ballots.Parsed, str]], dict[str, validity.Finding]]:
+        """Stage 2's ballots over anonymous answers (peer review or ranking): for each judge that gave
+        one (in seat order), its labels and the labels of answers with a validity finding; the
+        Yes-probabilities per label of judges whose probes worked; the JSON ballots of the others; and the
         findings against the answers."""
         nudges = self.plan.nudges
         label_maps = {r.id: self._label_targets(r.id, pool) for r in self.active}
@@ -535,20 +536,19 @@ class Orchestrator:
                      schema(list(labels)), _bind(parse, list(labels)))
                     for r, labels in label_maps.items() if r not in probed and r not in self.failed]
         judged = await self._judge(2, kind, fallback)
-        return label_maps, probed, judged, self._findings(subject, pool)
+        findings = self._findings(subject, pool)
+        each = [(rid, label_maps[rid], {lab for lab, mid in label_maps[rid].items() if mid in findings})
+                for rid in self.seat if rid in probed or rid in judged]
+        return each, probed, judged, findings
 
     async def _reviews(self, topic: str, opinions: Mapping[str, str]) -> dict[str, ballots.Tally]:
         """Each reviewer scores the others' answers, one anonymous answer per probe; a reviewer whose
         probes fail writes a grammar-constrained JSON ballot instead."""
         tallies = {mid: ballots.Tally(mid) for mid in opinions}
-        label_maps, probed, judged, findings = await self._anonymous_ballots(
+        each, probed, judged, findings = await self._anonymous_ballots(
             "review", topic, opinions, 1, prompts.review_probe, prompts.review_prompt, ballots.review_schema,
             ballots.parse_review)
-        for rid in self.seat:
-            if rid not in probed and rid not in judged:
-                continue
-            labels = label_maps[rid]
-            flagged = {lab for lab, mid in labels.items() if mid in findings}
+        for rid, labels, flagged in each:
             if rid in probed:
                 p_yes = probed[rid]
                 values = ballots.scores_with_findings(p_yes, flagged)
@@ -712,14 +712,10 @@ class Orchestrator:
         self._stage(2)
         self._viewer_open(2, "ranking", viewer.viewer_labels(list(answers), plan.seed))
         tallies = {mid: ballots.Tally(mid) for mid in answers}
-        label_maps, probed, judged, findings = await self._anonymous_ballots(
+        each, probed, judged, findings = await self._anonymous_ballots(
             "ranking", question, answers, 2, prompts.ranking_probe, prompts.ranking_prompt,
             ballots.ranking_schema, ballots.parse_ranking)
-        for rid in self.seat:
-            if rid not in probed and rid not in judged:
-                continue
-            labels = label_maps[rid]
-            flagged = {lab for lab, mid in labels.items() if mid in findings}
+        for rid, labels, flagged in each:
             if rid in probed:
                 best_first = ballots.order_from_probabilities(probed[rid], list(labels), flagged)
                 parsed = ballots.Parsed(best_first, True)

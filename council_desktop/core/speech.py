@@ -142,18 +142,10 @@ def check(text: str, ctx: TurnContext) -> list[Defect]:
         run = longest_common_run(ws, words(ctx.instructions))
         if run >= 6:
             out.append(Defect("echo", f"{run} words in a row copied from the prompt"))
-    repeat = _self_repeat(ws, ctx)
-    if repeat:
-        out.append(Defect("self_repeat", repeat))
-    loop = _loop(text, ws)
-    if loop:
-        out.append(Defect("loop", loop))
-    label = _role_label(text, ctx)
-    if label:
-        out.append(Defect("role_label", label))
-    meta = _meta(text, ctx)
-    if meta:
-        out.append(Defect("meta", meta))
+    for kind, why in (("self_repeat", _self_repeat(ws, ctx)), ("loop", _loop(text, ws)),
+                      ("role_label", _role_label(text, ctx)), ("meta", _meta(text, ctx))):
+        if why:
+            out.append(Defect(kind, why))
     if ctx.topic and ctx.kind in ("opinion", "rebuttal", "synthesis", "answer"):
         topic_words = content_stems(ctx.topic)
         said = content_stems(text)

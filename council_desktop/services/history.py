@@ -19,7 +19,7 @@ from ..core.personality import TRAITS
 from ..core.transcript import build_transcript
 from ..core.viewer import Agreement
 from ..export import export_transcript
-from ..storage import SessionRow, StorageError, Store, queries
+from ..storage import SessionRow, StorageError, Store, insights, queries
 
 __all__ = [
     "TRAITS", "Agreement", "Audit", "BadgeAward", "Family", "HeadToHead", "HistoryError", "HistoryPoint",
@@ -89,18 +89,7 @@ class HeadToHead(queries.HeadToHead):
     b_name: str = ""
 
 
-@dataclass(frozen=True)
-class ModelEntry:
-    """One model file across every persona it sat under (the by-model leaderboard)."""
-
-    model_file: str
-    name: str
-    sessions: int
-    seats: int
-    personas: tuple[str, ...]
-    mean_score: float | None
-    scores: int
-    wins: int
+ModelEntry = insights.ModelRow  # one model file across every persona it sat under (the by-model leaderboard)
 
 
 @dataclass(frozen=True)
@@ -230,9 +219,7 @@ class HistoryService(QObject):
 
     def leaderboard_by_model(self) -> list[ModelEntry]:
         with self._reading("reading the leaderboard by model"):
-            rows = self._store.leaderboard_by_model()
-        return [ModelEntry(r.model_file, r.name, r.sessions, r.seats, r.personas, r.mean_score, r.scores, r.wins)
-                for r in rows]
+            return self._store.leaderboard_by_model()
 
     def audit(self) -> Audit:
         with self._reading("reading the bias audit"):
