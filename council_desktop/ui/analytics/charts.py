@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...services.history import HistoryError
 from .. import theme
+from ..sessions.formatting import score_text
 
 T = TypeVar("T")
 
@@ -158,3 +159,26 @@ def read_history(read: Callable[[], T], fallback: T, note: QLabel) -> T:
     except HistoryError as exc:
         note.setText(f"The history could not be read: {exc}")
         return fallback
+
+
+def mean_score_bars(plot_widget: pg.PlotWidget, names: Sequence[str], means: Sequence[float | None],
+                    colors: Sequence[str], inside: Sequence[str], width: float = 0.6) -> pg.BarGraphItem | None:
+    """The leaderboards' chart: one bar per row (height: mean score 1–10, written above it), ``inside``
+    written at the foot of each bar (or above a bar too short to hold it)."""
+    plot = plot_widget.getPlotItem()
+    plot.clear()
+    if not names:
+        return None
+    xs = list(range(len(names)))
+    item = bars(xs, [m or 0.0 for m in means], colors, width=width)
+    plot.addItem(item)
+    for x, mean, color, note in zip(xs, means, colors, inside, strict=True):
+        plot.addItem(value_text(score_text(mean), x, (mean or 0.0) + 0.12, theme.TEXT, size=13))
+        if (mean or 0.0) >= 1.2:
+            plot.addItem(value_text(note, x, 0.18, theme.INK, size=11, anchor=(0.5, 1.0), bold=True))
+        else:
+            plot.addItem(value_text(note, x, (mean or 0.0) + 0.9, color, size=11))
+    plot.getAxis("bottom").setTicks([[(x, name) for x, name in zip(xs, names, strict=True)]])
+    plot.setXRange(-0.6, len(xs) - 0.4, padding=0)
+    plot.setYRange(0, 10.6, padding=0)
+    return item

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from ...services.history import Agreement, Audit, HistoryService, ModelEntry
 from .. import theme
 from ..sessions.formatting import score_text
-from .charts import Card, bars, label, read_history, series_color, themed_plot, value_text
+from .charts import Card, bars, label, mean_score_bars, read_history, series_color, themed_plot, value_text
 
 MODEL_COLUMNS = ("#", "Model", "Mean score", "Scores", "Sessions", "Seats", "Wins", "Sat as")
 JUDGE_COLUMNS = ("Judge", "Scores", "Mean", "Leniency", "Spread", "Label gap", "Length r", "Own model",
@@ -90,21 +90,10 @@ class ModelLeaderboardPanel(QWidget):
         self.empty_label.setVisible(not self.entries)
         _fill(self.table, [(str(i + 1), e.name, score_text(e.mean_score), str(e.scores), str(e.sessions),
                             str(e.seats), str(e.wins), ", ".join(e.personas)) for i, e in enumerate(self.entries)])
-        plot = self.plot.getPlotItem()
-        plot.clear()
-        self.bar_item = None
-        if not self.entries:
-            return
-        xs = list(range(len(self.entries)))
-        colors = [series_color(i) for i in xs]
-        self.bar_item = bars(xs, [e.mean_score or 0.0 for e in self.entries], colors, width=0.6)
-        plot.addItem(self.bar_item)
-        for x, e in zip(xs, self.entries, strict=True):
-            plot.addItem(value_text(score_text(e.mean_score), x, (e.mean_score or 0.0) + 0.12, size=13))
-            plot.addItem(value_text(f"n={e.scores}", x, 0.18, theme.INK, size=11, anchor=(0.5, 1.0)))
-        plot.getAxis("bottom").setTicks([[(x, e.name[:18]) for x, e in zip(xs, self.entries, strict=True)]])
-        plot.setXRange(-0.6, len(xs) - 0.4, padding=0)
-        plot.setYRange(0, 10.6, padding=0)
+        self.bar_item = mean_score_bars(self.plot, [e.name[:18] for e in self.entries],
+                                        [e.mean_score for e in self.entries],
+                                        [series_color(i) for i in range(len(self.entries))],
+                                        [f"n={e.scores}" for e in self.entries])
 
     def cell(self, row: int, column: str) -> str:
         item = self.table.item(row, MODEL_COLUMNS.index(column))

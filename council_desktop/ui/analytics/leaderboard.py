@@ -10,7 +10,15 @@ from ...services.history import HistoryService, LeaderboardEntry
 from .. import theme
 from ..layouts import read_only_table
 from ..sessions.formatting import score_text
-from .charts import Card, bars, label, read_history, series_color, side_by_side, themed_plot, value_text
+from .charts import (
+    Card,
+    label,
+    mean_score_bars,
+    read_history,
+    series_color,
+    side_by_side,
+    themed_plot,
+)
 
 COLUMNS = ("#", "Member", "Mean score", "Scores", "Sessions", "Wins", "Rebuttals", "Badges")
 
@@ -78,27 +86,10 @@ class LeaderboardPanel(QWidget):
         return item.text() if item is not None else ""
 
     def _draw_chart(self) -> None:
-        plot = self.plot.getPlotItem()
-        plot.clear()
-        self.bar_item = None
-        if not self.entries:
-            return
-        xs = list(range(len(self.entries)))
-        heights = [e.mean_score or 0.0 for e in self.entries]
-        colors = [series_color(i, e.color) for i, e in enumerate(self.entries)]
-        self.bar_item = bars(xs, heights, colors, width=0.62)
-        plot.addItem(self.bar_item)
-        for x, e, color in zip(xs, self.entries, colors, strict=True):
-            mean = e.mean_score
-            plot.addItem(value_text(score_text(mean), x, (mean or 0.0) + 0.12, theme.TEXT, size=13))
-            inside = f"{e.sessions} session{'s' if e.sessions != 1 else ''}"
-            if (mean or 0.0) >= 1.2:
-                plot.addItem(value_text(inside, x, 0.18, theme.INK, size=11, anchor=(0.5, 1.0), bold=True))
-            else:
-                plot.addItem(value_text(inside, x, (mean or 0.0) + 0.9, color, size=11))
-        plot.getAxis("bottom").setTicks([[(x, e.name) for x, e in zip(xs, self.entries, strict=True)]])
-        plot.setXRange(-0.6, len(xs) - 0.4, padding=0)
-        plot.setYRange(0, 10.6, padding=0)
+        self.bar_item = mean_score_bars(
+            self.plot, [e.name for e in self.entries], [e.mean_score for e in self.entries],
+            [series_color(i, e.color) for i, e in enumerate(self.entries)],
+            [f"{e.sessions} session{'s' if e.sessions != 1 else ''}" for e in self.entries], width=0.62)
 
     def chart_values(self) -> list[tuple[str, float, int]]:
         """(name, bar height, sessions) per bar, left to right."""
