@@ -46,6 +46,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .audit import ranks
 from .events import Event
 
 BADGES: dict[str, str] = {
@@ -281,26 +282,11 @@ class SessionFacts:
 
 # -- statistics -------------------------------------------------------------------------------
 
-def _ranks(values: Sequence[float]) -> list[float]:
-    """Average ranks (ties share the mean of their positions)."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and abs(values[order[j + 1]] - values[order[i]]) < _EPS:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return ranks
-
-
 def spearman(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     """Spearman's rho with average ranks for ties; None when a side is constant or too short."""
     if len(xs) != len(ys) or len(xs) < 2:
         return None
-    rx, ry = _ranks(xs), _ranks(ys)
+    rx, ry = ranks(xs, _EPS), ranks(ys, _EPS)
     mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
     cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
     vx = sum((a - mx) ** 2 for a in rx)

@@ -117,14 +117,14 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / (sx * sy)
 
 
-def ranks(values: Sequence[float]) -> list[float]:
-    """Average ranks (1 = smallest), ties sharing their mean rank."""
+def ranks(values: Sequence[float], tolerance: float = 0.0) -> list[float]:
+    """Average ranks (1 = smallest), ties (values at most ``tolerance`` apart) sharing their mean rank."""
     order = sorted(range(len(values)), key=lambda i: values[i])
     out = [0.0] * len(values)
     i = 0
     while i < len(order):
         j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+        while j + 1 < len(order) and abs(values[order[j + 1]] - values[order[i]]) <= tolerance:
             j += 1
         for k in range(i, j + 1):
             out[order[k]] = (i + j) / 2 + 1

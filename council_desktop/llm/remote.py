@@ -24,7 +24,8 @@ import ssl
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -314,18 +315,28 @@ class RemoteClient:
             hint = "the server refused the request"
         return RemoteError(f"{what}; {hint}", status)
 
+    @contextmanager
+    def _io(self, call: _Call, what: str) -> Iterator[None]:
+        """Network trouble inside the block: Cancelled when the user stopped the call (its socket was shut
+        down), else RemoteError naming the server and ``what`` failed."""
+        try:
+            yield
+        except (OSError, http.client.HTTPException) as exc:
+            if call.aborted:
+                raise Cancelled("stopped by the user") from exc
+            raise self._network_error(exc, what) from exc
+
     def _request(self, call: _Call, method: str, path: str, payload: Mapping[str, Any] | None = None,
                  ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
         conn = self._connect(call)
         body = json.dumps(payload).encode() if payload is not None else None
         try:
-            conn.request(method, self._root + path, body=body, headers=self._headers(body is not None))
-            resp = conn.getresponse()
-        except (OSError, http.client.HTTPException) as exc:
+            with self._io(call, "request"):
+                conn.request(method, self._root + path, body=body, headers=self._headers(body is not None))
+                resp = conn.getresponse()
+        except BaseException:
             conn.close()
-            if call.aborted:
-                raise Cancelled("stopped by the user") from exc
-            raise self._network_error(exc, "request") from exc
+            raise
         if resp.status >= 400:
             try:
                 data = resp.read(8192)
@@ -340,13 +351,10 @@ class RemoteClient:
         conn = self._connect(call)
         full = path if origin else self._root + path
         try:
-            conn.request("GET", full, headers=self._headers(False))
-            resp = conn.getresponse()
-            data = resp.read(1_000_000)
-        except (OSError, http.client.HTTPException) as exc:
-            if call.aborted:
-                raise Cancelled("stopped by the user") from exc
-            raise self._network_error(exc, "request") from exc
+            with self._io(call, "request"):
+                conn.request("GET", full, headers=self._headers(False))
+                resp = conn.getresponse()
+                data = resp.read(1_000_000)
         finally:
             conn.close()
         if resp.status >= 400:
@@ -407,12 +415,8 @@ class RemoteClient:
             conn.close()
 
     def _read_whole(self, call: _Call, resp: http.client.HTTPResponse, t0: float) -> ChatResult:
-        try:
+        with self._io(call, "stream"):
             raw = resp.read(4_000_000)
-        except (OSError, http.client.HTTPException) as exc:
-            if call.aborted:
-                raise Cancelled("stopped by the user") from exc
-            raise self._network_error(exc, "stream") from exc
         try:
             data = json.loads(raw.decode("utf-8", "replace"))
             choice = data["choices"][0]
