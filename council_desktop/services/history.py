@@ -45,20 +45,10 @@ class MemberRef:
 
 
 @dataclass(frozen=True)
-class SessionSummary:
-    id: str
-    mode: str  # debate | ask
-    topic: str
-    status: str  # running | finished | interrupted | failed | cancelled
-    reason: str
-    started_at: str  # ISO-8601 UTC
-    finished_at: str | None
-    proposer: str | None
-    chairman: str | None
-    chairman_name: str
-    members_ok: int | None
-    members_total: int | None
-    members: tuple[str, ...] = ()
+class SessionSummary(SessionRow):
+    """A stored session (``storage.queries.SessionRow``) with the names and the family the window shows."""
+
+    chairman_name: str = ""
     names: dict[str, str] = field(default_factory=dict)  # member id -> display name in that session
     parent: str | None = None  # a fork's parent session (issue 15)
     fork_stage: int | None = None
@@ -273,9 +263,10 @@ class HistoryService(QObject):
         seats = self._seats(row.id)
         names = {mid: ref.name for mid, ref in seats.items()}
         chair = row.chairman
-        return SessionSummary(row.id, row.mode, row.topic, row.status, row.reason, row.started_at, row.finished_at,
-                              row.proposer, chair, names.get(chair, chair or "") if chair else "",
-                              row.members_ok, row.members_total, tuple(row.members), names, parent, stage, children)
+        base = {f.name: getattr(row, f.name) for f in fields(SessionRow)}
+        return SessionSummary(**{**base, "chairman": chair, "members": tuple(row.members)},
+                              chairman_name=names.get(chair, chair or "") if chair else "", names=names,
+                              parent=parent, fork_stage=stage, forks=children)
 
     def _forks(self) -> dict[str, tuple[str, int | None]]:
         return self._store.forks()
