@@ -106,12 +106,15 @@ class _TokenPump:
         self._last = 0.0
 
     def push(self, fn: Callable[[str], None], text: str) -> None:
+        # No timer on the loop: a delta that comes within a frame of the last delivery waits for the next
+        # delta after the frame, or for the completion (``then``), whichever comes first. A pending timer
+        # would outlive a session whose loop is closed right after it (a Qt timer on a dead object).
         with self._lock:
             self._pending.setdefault(fn, []).append(text)
-            if self._armed:
+            if self._armed or time.monotonic() - self._last < self.frame_s:
                 return
             self._armed = True
-        self._call(self._arm)
+        self._call(self.flush)
 
     def then(self, fn: Callable[..., None], *args: object) -> None:
         self._call(self._deliver_then, fn, args)
@@ -121,18 +124,11 @@ class _TokenPump:
             with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody listens any more
                 self.loop.call_soon_threadsafe(fn, *args)
 
-    def _arm(self) -> None:
-        wait = self._last + self.frame_s - time.monotonic()
-        if wait <= 0:
-            self.flush()
-        else:
-            self.loop.call_later(wait, self.flush)
-
     def flush(self) -> None:
         with self._lock:
             pending, self._pending = self._pending, {}
             self._armed = False
-        self._last = time.monotonic()
+            self._last = time.monotonic()
         for fn, parts in pending.items():
             fn("".join(parts))
 
