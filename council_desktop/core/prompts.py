@@ -119,19 +119,22 @@ def review_prompt(member: Member, nudges: Mapping[str, Sequence[str]], topic: st
         "relevant, well argued). Reply as JSON with the keys " + labels + " and integer scores."))]
 
 
-def review_probe(member: Member, nudges: Mapping[str, Sequence[str]], topic: str, label: str,
-                 text: str) -> list[Message]:
+def _answer_probe(member: Member, nudges: Mapping[str, Sequence[str]], question: str, limit: int, label: str,
+                  text: str, what: str) -> list[Message]:
     """One answer at a time: a judge that sees all four at once mostly scores them by position."""
     return [_system(member, nudges), Message("user", (
-        f"{QUOTE_NOTE}\n\nQuestion:\n{quote(topic, 400)}\n\n{label}:\n{quote(text, 700)}\n\n"
-        f"Is {label} a clear, relevant answer to the question? Answer Yes or No."))]
+        f"{QUOTE_NOTE}\n\nQuestion:\n{quote(question, limit)}\n\n{label}:\n{quote(text, 700)}\n\n"
+        f"Is {label} {what} to the question? Answer Yes or No."))]
+
+
+def review_probe(member: Member, nudges: Mapping[str, Sequence[str]], topic: str, label: str,
+                 text: str) -> list[Message]:
+    return _answer_probe(member, nudges, topic, 400, label, text, "a clear, relevant answer")
 
 
 def ranking_probe(member: Member, nudges: Mapping[str, Sequence[str]], question: str, label: str,
                   text: str) -> list[Message]:
-    return [_system(member, nudges), Message("user", (
-        f"{QUOTE_NOTE}\n\nQuestion:\n{quote(question, 600)}\n\n{label}:\n{quote(text, 700)}\n\n"
-        f"Is {label} a correct and helpful answer to the question? Answer Yes or No."))]
+    return _answer_probe(member, nudges, question, 600, label, text, "a correct and helpful answer")
 
 
 def agreement_probe(member: Member, nudges: Mapping[str, Sequence[str]], topic: str, own: str, name: str,
