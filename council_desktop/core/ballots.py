@@ -11,6 +11,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .events import AggregateRow
+
 LABELS = tuple(f"Response {c}" for c in "ABCDEFGH")
 SCORES = list(range(1, 11))
 
@@ -272,7 +274,7 @@ class Tally:
             return None
         return round(sum((n - p) / (n - 1) if n > 1 else 1.0 for p, n in self.ranks) / len(self.ranks), 3)
 
-    def row(self) -> dict[str, Any]:
+    def row(self) -> AggregateRow:
         return {"member": self.member, "mean_score": self.mean_score, "average_rank": self.average_rank,
                 "borda": self.borda, "received": len(self.scores) or len(self.ranks)}
 

@@ -157,7 +157,7 @@ class RankingData(BallotData, total=False):
     reviewer: str
     labels: dict[str, str]
     order: list[str]  # member ids, best first
-    scores: dict[str, float]  # from the judge's probabilities, when it gave them
+    scores: dict[str, int]  # 1-10 from the judge's probabilities, when it gave them
     findings: dict[str, str]  # member id -> the validity finding that put its answer last
 
 

@@ -10,9 +10,10 @@ import asyncio
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 from . import ballots, prompts, speech, validity, viewer
+from . import events as ev
 from .backend import CouncilBackend
 from .events import ASK_STAGES, DEBATE_STAGES, Event, EventLog
 from .fork import ForkStart, Restored, restore
@@ -115,7 +116,7 @@ class Orchestrator:
         if member in self.failed:
             return
         self.failed[member] = reason
-        self.log.emit("member_failed", member=member, stage=stage, reason=reason)
+        self.log.emit("member_failed", **ev.MemberFailedData(member=member, stage=stage, reason=reason))
 
     def _check_cancel(self) -> None:
         if self.cancel_token.cancelled:
@@ -124,7 +125,7 @@ class Orchestrator:
     def _stage(self, index: int) -> None:
         self._check_cancel()
         names = DEBATE_STAGES if self.plan.mode == "debate" else ASK_STAGES
-        self.log.emit("stage", index=index, name=names[index])
+        self.log.emit("stage", **ev.StageData(index=index, name=names[index]))
 
     async def _speak_many(self, stage: int, kind: str,
                           jobs: Sequence[tuple[Member, list[Any], GenerationParams]],
@@ -138,7 +139,7 @@ class Orchestrator:
         requests = []
         for member, messages, params in jobs:
             extra = {"retry": list(retrying[member.id])} if retrying and member.id in retrying else {}
-            self.log.emit("turn_started", member=member.id, kind=kind, stage=stage, **extra)
+            self.log.emit("turn_started", **ev.TurnStartedData(member=member.id, kind=kind, stage=stage), **extra)
             on_token = self._token_sink(member.id, kind) if stream else None
             requests.append(Request(member.id, tuple(messages), params, on_token))
         futures = self.backend.submit(requests)
@@ -170,7 +171,7 @@ class Orchestrator:
     def _token_sink(self, member: str, kind: str) -> Callable[[str], None]:
         def sink(delta: str) -> None:
             if delta:
-                self.log.emit("token", member=member, kind=kind, text=delta)
+                self.log.emit("token", **ev.TokenData(member=member, kind=kind, text=delta))
         return sink
 
     def _params(self, member: Member, stage: int, attempt: int = 0, *, judge: bool = False,
@@ -233,8 +234,8 @@ class Orchestrator:
             self.texts[(kind, member.id)] = text
             self.raw[member.id] = comp.text  # as generated: the judges' validity checks read it
             extra = {**(fields or {}), **({"regenerated": regenerated} if regenerated else {})}
-            self.log.emit(kind, member=member.id, text=text, tokens=comp.tokens, seconds=round(comp.seconds, 3),
-                          **extra)
+            self.log.emit(kind, **ev.TurnData(member=member.id, text=text, tokens=comp.tokens,
+                                              seconds=round(comp.seconds, 3)), **extra)
 
         def finished(member: Member, comp: Completion) -> None:
             text = self._clean_turn(comp)
@@ -274,12 +275,14 @@ class Orchestrator:
         if plan.fork is not None:
             self._start_fork(plan.fork)
         else:
-            self.log.emit("roles", mode=plan.mode, seed=plan.seed,
-                          members=[{**m.payload(), **({"traits": dict(plan.traits[m.id])} if m.id in plan.traits
-                                                      else {})} for m in self.members],
-                          proposer=self.seat[plan.proposer % len(self.seat)],
-                          chairman=self.seat[plan.chairman % len(self.seat)],
-                          nudges={k: list(v) for k, v in plan.nudges.items()})
+            self.log.emit("roles", **ev.RolesData(
+                mode=plan.mode, seed=plan.seed,
+                members=[cast(ev.MemberEntry, {**m.payload(), **({"traits": dict(plan.traits[m.id])}
+                                                                  if m.id in plan.traits else {})})
+                         for m in self.members],
+                proposer=self.seat[plan.proposer % len(self.seat)],
+                chairman=self.seat[plan.chairman % len(self.seat)],
+                nudges={k: list(v) for k, v in plan.nudges.items()}))
         status: Literal["finished", "failed", "cancelled"] = "finished"
         reason = ""
         for mid, why in plan.unavailable.items():
@@ -292,8 +295,8 @@ class Orchestrator:
                 await self._ask()
             if self.finalize is not None:
                 for award in self._awards():
-                    self.log.emit("achievement", member=award.member, badge=award.badge,
-                                  reason=award.reason, event_seq=award.event_seq)
+                    self.log.emit("achievement", **ev.AchievementData(
+                        member=award.member, badge=award.badge, reason=award.reason, event_seq=award.event_seq))
         except Cancelled as exc:
             self.backend.cancel()
             status, reason = "cancelled", str(exc)
@@ -308,8 +311,8 @@ class Orchestrator:
                 f"{self.by_id[m].name} failed ({why})" for m, why in self.failed.items())
         if status == "finished" and self.award_error:
             reason = (reason + "; " if reason else "") + f"no badges this time: {self.award_error}"
-        self.log.emit("complete", status=status, reason=reason, members_ok=ok,
-                      members_total=len(self.members))
+        self.log.emit("complete", **ev.CompleteData(
+            status=status, reason=reason, members_ok=ok, members_total=len(self.members)))
         return SessionOutcome(status, reason, list(self.log.events), ok, len(self.members))
 
     def _awards(self) -> Sequence[AwardLike]:
@@ -340,7 +343,7 @@ class Orchestrator:
             self._stage(0)
             topic = (plan.topic or "").strip()
             if topic:
-                self.log.emit("topic", member=None, text=topic, tokens=0, seconds=0.0)
+                self.log.emit("topic", **ev.TopicData(member=None, text=topic, tokens=0, seconds=0.0))
             else:
                 topic = await self._propose_topic()
         else:
@@ -359,7 +362,8 @@ class Orchestrator:
             self._viewer_close(2, tallies)
             # A member that dropped out during review cannot rebut: the next lowest takes its place.
             bottom = ballots.bottom({m: t for m, t in tallies.items() if m not in self.failed}, self.seat)
-            self.log.emit("aggregate", rows=[tallies[m].row() for m in self.seat if m in tallies], bottom=bottom)
+            self.log.emit("aggregate", **ev.AggregateData(
+                rows=[tallies[m].row() for m in self.seat if m in tallies], bottom=bottom))
         else:
             tallies, bottom = self._restored.tallies, self._restored.bottom
 
@@ -404,16 +408,17 @@ class Orchestrator:
                 if chosen is not None:
                     text, comp, candidates = chosen
                     extra = {"candidates": candidates} if len(candidates) > 1 else {}
-                    self.log.emit("topic", member=member.id, text=text, tokens=comp.tokens,
-                                  seconds=round(comp.seconds, 3), **extra)
+                    self.log.emit("topic", **ev.TopicData(
+                        member=member.id, text=text, tokens=comp.tokens, seconds=round(comp.seconds, 3)), **extra)
                     return text
         proposer = next((m for m in self._rotation(self.plan.proposer) if m.id not in self.failed), None)
         if proposer is None:
             raise CouncilError("no member could propose a topic")
         fresh = [t for t in prompts.CLASSIC_TOPICS if t not in self.plan.recent_topics] or list(prompts.CLASSIC_TOPICS)
         topic = fresh[self.plan.seed % len(fresh)]
-        self.log.emit("topic", member=proposer.id, text=topic, tokens=0, seconds=0.0,
-                      note="no usable question was proposed; taken from the council's book of classics")
+        self.log.emit("topic", **ev.TopicData(
+            member=proposer.id, text=topic, tokens=0, seconds=0.0,
+            note="no usable question was proposed; taken from the council's book of classics"))
         return topic
 
     async def _topic_try(self, member: Member, attempt: int, recent: Sequence[str],
@@ -423,7 +428,7 @@ class Orchestrator:
         # Idle seats on the proposer's model file decode its candidates alongside it, in the same batch.
         slots = [member] + [m for m in self.active if m.id != member.id and m.model == member.model]
         slots = slots[: max(1, policy.topic_candidates)]
-        self.log.emit("turn_started", member=member.id, kind="topic", stage=0)
+        self.log.emit("turn_started", **ev.TurnStartedData(member=member.id, kind="topic", stage=0))
         futures = self.backend.submit([
             Request(slot.id, tuple(msgs), replace(
                 self._speech_params(member, 0, "topic", attempt * 16 + i, 60, msgs), stop=("\n\n",)), None)
@@ -470,7 +475,7 @@ class Orchestrator:
         (probe k of every judge in one submission, so runs are reproducible). A judge whose probes fail
         is left out of the result and falls back to a JSON ballot."""
         for mid in plans:
-            self.log.emit("turn_started", member=mid, kind=kind, stage=stage)
+            self.log.emit("turn_started", **ev.TurnStartedData(member=mid, kind=kind, stage=stage))
         out: dict[str, dict[str, float]] = {mid: {} for mid in plans}
         broken: set[str] = set()
         for k in range(max((len(v) for v in plans.values()), default=0)):
@@ -561,16 +566,16 @@ class Orchestrator:
                     parsed = ballots.Parsed(ballots.apply_findings(parsed.value, flagged), True, parsed.reason,
                                             parsed.lenient)
                 method = "text" if parsed.lenient else "json"
-            scores: list[dict[str, Any]] = [
+            scores: list[ev.ScoreEntry] = [
                 {"target": labels[lab], "label": lab, "score": parsed.value.get(lab) if parsed.valid else None,
                  **({"finding": findings[labels[lab]].reason} if labels[lab] in findings else {})}
                 for lab in labels]
             if parsed.valid:
                 for lab, target in labels.items():
                     tallies[target].scores.append(int(parsed.value[lab]))
-            self.log.emit("review", reviewer=rid, labels=labels, scores=scores, valid=parsed.valid,
-                          reason=_reason(parsed.reason, labels, findings), raw=raw, method=method,
-                          lenient=parsed.lenient)
+            self.log.emit("review", **ev.ReviewData(
+                reviewer=rid, labels=labels, scores=scores, valid=parsed.valid,
+                reason=_reason(parsed.reason, labels, findings), raw=raw, method=method, lenient=parsed.lenient))
         return tallies
 
     def _findings(self, subject: str, pool: Mapping[str, str]) -> dict[str, validity.Finding]:
@@ -630,9 +635,10 @@ class Orchestrator:
             if mid in probed:
                 agree, disagree = ballots.stances_from_probabilities(probed[mid], set(findings) & set(shown_as))
                 raw = "  ".join(f"{self.by_id[o].name}: P(agree) {p:.2f}" for o, p in probed[mid].items())
-                self.log.emit("alliance", member=mid, agree=agree, disagree=disagree, valid=True,
-                              reason=_reason("", {n: o for o, n in shown_as.items()}, findings), raw=raw,
-                              method="probability", lenient=False)
+                self.log.emit("alliance", **ev.AllianceData(
+                    member=mid, agree=agree, disagree=disagree, valid=True,
+                    reason=_reason("", {n: o for o, n in shown_as.items()}, findings), raw=raw, method="probability",
+                    lenient=False))
             elif mid in judged:
                 parsed, raw = judged[mid]
                 by_name = {self.by_id[o].name: o for o, _ in plans[mid]}
@@ -640,9 +646,10 @@ class Orchestrator:
                 agree = [by_name[n] for n in value["agree"] if by_name[n] not in findings]
                 disagree = [by_name[n] for n in value["disagree"]]
                 disagree += [o for o in shown_as if o in findings and o not in disagree] if parsed.valid else []
-                self.log.emit("alliance", member=mid, agree=agree, disagree=disagree, valid=parsed.valid,
-                              reason=_reason(parsed.reason, {n: o for o, n in shown_as.items()}, findings), raw=raw,
-                              method="text" if parsed.lenient else "json", lenient=parsed.lenient)
+                self.log.emit("alliance", **ev.AllianceData(
+                    member=mid, agree=agree, disagree=disagree, valid=parsed.valid,
+                    reason=_reason(parsed.reason, {n: o for o, n in shown_as.items()}, findings), raw=raw,
+                    method="text" if parsed.lenient else "json", lenient=parsed.lenient))
 
     async def _chair(self, stage: int, subject: str, tallies: Mapping[str, ballots.Tally]) -> None:
         """The chairman of this session speaks last; if the chair fails, the next seat takes over."""
@@ -654,8 +661,9 @@ class Orchestrator:
                     previous = chair.id
                 continue
             if previous is not None:
-                self.log.emit("chair_changed", previous=previous, chairman=chair.id,
-                              reason=f"{self.by_id[previous].name} could not chair: {self.failed[previous]}")
+                self.log.emit("chair_changed", **ev.ChairChangedData(
+                    previous=previous, chairman=chair.id,
+                    reason=f"{self.by_id[previous].name} could not chair: {self.failed[previous]}"))
             sources: dict[str, str] = {}
             if plan.mode == "debate":
                 turns = []
@@ -697,7 +705,7 @@ class Orchestrator:
             raise CouncilError("ask mode needs a question")
         if self._live(0):
             self._stage(0)
-            self.log.emit("topic", member=None, text=question, tokens=0, seconds=0.0)
+            self.log.emit("topic", **ev.TopicData(member=None, text=question, tokens=0, seconds=0.0))
         if self._live(1):
             self._stage(1)
             await self._texts(1, "answer", [(m, prompts.answer_prompt(m, plan.nudges, question, plan.previous))
@@ -733,17 +741,18 @@ class Orchestrator:
                 tallies[mid].ranks.append((pos, len(order)))
             # A probability ballot also scores each answer 1-10 (as peer review does): the mean score of
             # the aggregate. A ranking written as text orders the answers but gives no score.
-            scores = {labels[lab]: s for lab, s in ballots.scores_with_findings(probed[rid], flagged).items()} \
+            scores: dict[str, int] = {labels[lab]: s for lab, s in
+                                      ballots.scores_with_findings(probed[rid], flagged).items()} \
                 if rid in probed else {}
             for mid, score in scores.items():
                 tallies[mid].scores.append(score)
-            self.log.emit("ranking", reviewer=rid, labels=labels, order=order, valid=parsed.valid,
-                          reason=_reason(parsed.reason, labels, findings), raw=raw, method=method,
-                          lenient=parsed.lenient, scores=scores,
-                          findings={labels[lab]: findings[labels[lab]].reason for lab in sorted(flagged)})
+            self.log.emit("ranking", **ev.RankingData(
+                reviewer=rid, labels=labels, order=order, valid=parsed.valid,
+                reason=_reason(parsed.reason, labels, findings), raw=raw, method=method, lenient=parsed.lenient,
+                scores=scores, findings={labels[lab]: findings[labels[lab]].reason for lab in sorted(flagged)}))
         self._viewer_close(2, tallies)
         order = ballots.leader_order(tallies, self.seat)
-        self.log.emit("aggregate", rows=[tallies[m].row() for m in order], bottom=[])
+        self.log.emit("aggregate", **ev.AggregateData(rows=[tallies[m].row() for m in order], bottom=[]))
         self._stage(3)
         await self._chair(3, question, tallies)
 
@@ -763,15 +772,16 @@ class Orchestrator:
         self._restored = restore(fork.prefix)
         self.texts.update(self._restored.texts)
         self.failed.update({m: r for m, r in self._restored.failed.items() if m in self.by_id})
-        self.log.emit("forked", parent=fork.parent, stage=fork.stage, changes=dict(fork.changes),
-                      chairman=self.seat[self.plan.chairman % len(self.seat)], seed=self.plan.seed)
+        self.log.emit("forked", **ev.ForkedData(
+            parent=fork.parent, stage=fork.stage, changes=dict(fork.changes),
+            chairman=self.seat[self.plan.chairman % len(self.seat)], seed=self.plan.seed))
 
     def _viewer_open(self, stage: int, kind: str, labels: Mapping[str, str]) -> None:
         inbox = self.plan.viewer
         if inbox is None or len(labels) < 2:
             return
         inbox.open(stage, kind, labels)
-        self.log.emit("viewer_open", stage=stage, kind=kind, labels=dict(labels))
+        self.log.emit("viewer_open", **ev.ViewerOpenData(stage=stage, kind=kind, labels=dict(labels)))
 
     def _viewer_close(self, stage: int, tallies: Mapping[str, ballots.Tally]) -> None:
         """The stage's council ballots are in: add the viewer's if it came in time (into the tallies only when
@@ -782,17 +792,19 @@ class Orchestrator:
         _, kind, labels = inbox.current
         ballot = inbox.close(stage)
         if ballot is None:
-            self.log.emit("viewer_skipped", stage=stage, kind=kind)
+            self.log.emit("viewer_skipped", **ev.ViewerSkippedData(stage=stage, kind=kind))
             return
         counted = inbox.count_in_aggregate and kind in ("review", "ranking")
         payload = viewer.ballot_payload(ballot, labels, counted)
         if counted:
-            for row in payload["scores"]:
-                if row["target"] in tallies:
-                    tallies[row["target"]].scores.append(int(row["score"]))
-            for pos, mid in enumerate(payload["order"], start=1):
+            for row in payload.get("scores") or []:
+                target, score = row.get("target", ""), row.get("score")
+                if target in tallies and score is not None:
+                    tallies[target].scores.append(int(score))
+            order = payload.get("order") or []
+            for pos, mid in enumerate(order, start=1):
                 if mid in tallies:
-                    tallies[mid].ranks.append((pos, len(payload["order"])))
+                    tallies[mid].ranks.append((pos, len(order)))
         self.log.emit("viewer_ballot", **payload)
 
 

@@ -13,10 +13,10 @@ import statistics
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from .audit import spearman
 from .ballots import LABELS
+from .events import ViewerBallotData
 
 KINDS = ("review", "ranking", "alliance")
 
@@ -111,7 +111,7 @@ def viewer_labels(pool: Sequence[str], seed: int) -> dict[str, str]:
     return dict(zip(LABELS, targets, strict=False))
 
 
-def ballot_payload(ballot: ViewerBallot, labels: Mapping[str, str], counted: bool) -> dict[str, Any]:
+def ballot_payload(ballot: ViewerBallot, labels: Mapping[str, str], counted: bool) -> ViewerBallotData:
     """The ``viewer_ballot`` event's data."""
     order = list(ballot.order) or sorted(ballot.scores, key=lambda lab: (-ballot.scores[lab], lab))
     return {"stage": ballot.stage, "kind": ballot.kind, "reviewer": "you", "viewer": True, "labels": dict(labels),
