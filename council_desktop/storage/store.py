@@ -16,12 +16,13 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 import peewee
 from peewee import SqliteDatabase
 
 from ..core import achievements, personality, viewer
+from ..core import events as ev_types
 from ..core.achievements import Award, History, PastScore
 from ..core.audit import Audit
 from ..core.audit import audit as compute_audit
@@ -265,10 +266,11 @@ class Store:
         d = ev.data
         kind = ev.kind
         if kind == "roles":
-            members = list(d.get("members") or [])
-            Session.update(mode=str(d.get("mode") or "debate"), seed=d.get("seed"),
-                           proposer=d.get("proposer"), chairman=d.get("chairman"),
-                           nudges={str(k): [str(x) for x in v] for k, v in (d.get("nudges") or {}).items()},
+            roles_d = cast(ev_types.RolesData, d)
+            members = list(roles_d.get("members") or [])
+            Session.update(mode=str(roles_d.get("mode") or "debate"), seed=roles_d.get("seed"),
+                           proposer=roles_d.get("proposer"), chairman=roles_d.get("chairman"),
+                           nudges={str(k): [str(x) for x in v] for k, v in (roles_d.get("nudges") or {}).items()},
                            members_total=len(members)).where(Session.id == sid).execute(self.db)
             for seat, m in enumerate(members):
                 mid = str(m["id"])
@@ -286,67 +288,75 @@ class Store:
                     update={SessionMember.seat: seat, SessionMember.model: fields["model"],
                             SessionMember.status: status, SessionMember.model_file: model_file}).execute(self.db)
         elif kind in ("topic", "opinion", "rebuttal", "answer", "synthesis"):
-            speaker = d.get("member")
+            turn_d = cast(ev_types.TurnData, d)
+            speaker = turn_d.get("member")
             author = None if speaker is None else self._member(speaker)
             Response.insert(session=sid, member=author, kind=kind, stage=self._stage_at(sid, ev.seq),
-                            text=str(d.get("text") or ""), tokens=int(d.get("tokens") or 0),
-                            seconds=float(d.get("seconds") or 0.0), seq=ev.seq).execute(self.db)
+                            text=str(turn_d.get("text") or ""), tokens=int(turn_d.get("tokens") or 0),
+                            seconds=float(turn_d.get("seconds") or 0.0), seq=ev.seq).execute(self.db)
             if kind == "topic":
                 # The member who actually proposed (the rotation's proposer may have dropped out).
-                changes: dict[str, Any] = {"topic": str(d.get("text") or "")}
+                changes: dict[str, Any] = {"topic": str(turn_d.get("text") or "")}
                 if author is not None:
                     changes["proposer"] = author
                 Session.update(**changes).where(Session.id == sid).execute(self.db)
-            if author is not None and (kind == "synthesis" or (kind == "answer" and d.get("chairman"))):
-                Synthesis.insert(session=sid, member=author, text=str(d.get("text") or ""),
+            if author is not None and (kind == "synthesis" or (kind == "answer" and turn_d.get("chairman"))):
+                Synthesis.insert(session=sid, member=author, text=str(turn_d.get("text") or ""),
                                  seq=ev.seq).execute(self.db)
         elif kind == "review":
-            reviewer = self._member(d["reviewer"])
-            valid = bool(d.get("valid"))
-            rows = list(d.get("scores") or [])
+            review_d = cast(ev_types.ReviewData, d)
+            reviewer = self._member(review_d["reviewer"])
+            valid = bool(review_d.get("valid"))
+            rows = list(review_d.get("scores") or [])
             if not rows:  # an invalid ballot with no scores: keep one row per label it was shown
                 rows = [{"target": t, "label": lab, "score": None}
-                        for lab, t in (d.get("labels") or {}).items()]
+                        for lab, t in (review_d.get("labels") or {}).items()]
             for row in rows:
                 score = row.get("score")
                 PeerReview.insert(session=sid, reviewer=reviewer, target=self._member(row["target"]),
                                   label=str(row.get("label") or ""),
                                   score=None if score is None else float(score), valid=valid,
-                                  reason=str(d.get("reason") or ""), seq=ev.seq).execute(self.db)
+                                  reason=str(review_d.get("reason") or ""), seq=ev.seq).execute(self.db)
         elif kind == "ranking":
-            Ranking.insert(session=sid, reviewer=self._member(d["reviewer"]),
-                           order=[str(x) for x in d.get("order") or []], valid=bool(d.get("valid")),
-                           reason=str(d.get("reason") or ""), seq=ev.seq).execute(self.db)
+            ranking_d = cast(ev_types.RankingData, d)
+            Ranking.insert(session=sid, reviewer=self._member(ranking_d["reviewer"]),
+                           order=[str(x) for x in ranking_d.get("order") or []], valid=bool(ranking_d.get("valid")),
+                           reason=str(ranking_d.get("reason") or ""), seq=ev.seq).execute(self.db)
         elif kind == "alliance":
-            if d.get("valid"):  # an invalid ballot declares nothing; its event row keeps the reason
-                src = self._member(d["member"])
-                for stance in ("agree", "disagree"):
-                    for target in d.get(stance) or []:
+            alliance_d = cast(ev_types.AllianceData, d)
+            if alliance_d.get("valid"):  # an invalid ballot declares nothing; its event row keeps the reason
+                src = self._member(alliance_d["member"])
+                for stance, targets in (("agree", alliance_d.get("agree")), ("disagree", alliance_d.get("disagree"))):
+                    for target in targets or []:
                         if str(target) != src:
                             Alliance.insert(session=sid, from_member=src, to_member=self._member(target),
                                             stance=stance, seq=ev.seq).execute(self.db)
         elif kind == "member_failed":
-            mid = self._member(d["member"])
+            failed_d = cast(ev_types.MemberFailedData, d)
+            mid = self._member(failed_d["member"])
             SessionMember.insert(session=sid, member=mid, seat=-1, status="failed").on_conflict_ignore(
             ).execute(self.db)
-            SessionMember.update(status="failed", failed_stage=d.get("stage"),
-                                 failed_reason=str(d.get("reason") or "")).where(
+            SessionMember.update(status="failed", failed_stage=failed_d.get("stage"),
+                                 failed_reason=str(failed_d.get("reason") or "")).where(
                 (SessionMember.session == sid) & (SessionMember.member == mid)).execute(self.db)
         elif kind == "chair_changed":
-            Session.update(chairman=d.get("chairman")).where(Session.id == sid).execute(self.db)
+            chair_d = cast(ev_types.ChairChangedData, d)
+            Session.update(chairman=chair_d.get("chairman")).where(Session.id == sid).execute(self.db)
         elif kind == "achievement":
-            ModelAchievement.insert(member=self._member(d["member"]), badge=str(d["badge"]), session=sid,
-                                    reason=str(d.get("reason") or ""), event_seq=d.get("event_seq"),
+            award_d = cast(ev_types.AchievementData, d)
+            ModelAchievement.insert(member=self._member(award_d["member"]), badge=str(award_d["badge"]), session=sid,
+                                    reason=str(award_d.get("reason") or ""), event_seq=award_d.get("event_seq"),
                                     awarded_at=ev.at).on_conflict_ignore().execute(self.db)
         elif kind in ("forked", "viewer_ballot"):
             insights.derive(self.db, sid, ev, self._member)
         elif kind == "complete":
-            status = str(d.get("status") or "finished")
+            done_d = cast(ev_types.CompleteData, d)
+            status = str(done_d.get("status") or "finished")
             if status not in SESSION_STATUSES or status == "running":
                 status = "failed"
-            Session.update(status=status, reason=str(d.get("reason") or ""), finished_at=ev.at,
-                           members_ok=d.get("members_ok"),
-                           members_total=d.get("members_total")).where(Session.id == sid).execute(self.db)
+            Session.update(status=status, reason=str(done_d.get("reason") or ""), finished_at=ev.at,
+                           members_ok=done_d.get("members_ok"),
+                           members_total=done_d.get("members_total")).where(Session.id == sid).execute(self.db)
             for member, ok in achievements.valid_output(self.load_events(sid)).items():
                 SessionMember.update(all_valid=ok and status == "finished").where(
                     (SessionMember.session == sid) & (SessionMember.member == member)).execute(self.db)
