@@ -58,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .core.types import CouncilError
     from .llm.seating import council_from_settings
     from .services.history import HistoryService
+    from .services.main_thread_gc import MainThreadGarbage
     from .services.model_manager import ModelManager
     from .services.qt_session import DISPLAY_FRAME_S, CouncilSession, QtLoopHost
     from .services.runtime import CouncilRuntime
@@ -107,7 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    garbage = MainThreadGarbage(app)  # Qt objects are freed on the GUI thread only
     app.aboutToQuit.connect(lambda: session.shutdown(2.0))
+    app.aboutToQuit.connect(garbage.stop)
     window.show_council(session.council_preview())
     session.start_loading()  # off the GUI thread: the window is usable while the models load
     with loop:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import os
 import socket
@@ -13,6 +14,19 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
+
+
+@pytest.fixture(autouse=True)
+def _qt_garbage_on_the_main_thread() -> Iterator[None]:
+    """Collect each test's garbage on the main thread. Left to chance, the cyclic collector may run in a
+    worker thread (the storage thread, a download, the decode loop) and destroy a Qt object there
+    ("Timers cannot be stopped from another thread"), which crashed a later test in Qt's event loop."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 @pytest.fixture(autouse=True)
