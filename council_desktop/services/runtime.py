@@ -7,9 +7,9 @@ import asyncio
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..core.backend import CouncilBackend
 from ..core.events import Event, EventLog
@@ -26,6 +26,7 @@ from ..llm.secrets import KeyStoreError, load_key
 from . import storage_thread
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class LoopHost(Protocol):
@@ -203,10 +204,16 @@ class CouncilRuntime:
     async def run(self, req: RunRequest, cancel: CancelToken | None = None) -> tuple[str, SessionOutcome]:
         """Run one session. ``cancel`` is the session's token (made here when not given): ``stop`` and
         a Stop pressed before the call (while the models loaded) both cancel it, and nothing else."""
+        return await self._in_session(cancel, lambda token: self._run(req, token))
+
+    async def _in_session(self, cancel: CancelToken | None,
+                          body: Callable[[CancelToken], Awaitable[T]]) -> T:
+        """Run ``body`` as the session of ``cancel`` (a new token when None): ``stop`` reaches that token
+        while it runs, and nothing after."""
         token = cancel or CancelToken()
         self.cancel_token = token
         try:
-            return await self._run(req, token)
+            return await body(token)
         finally:
             if self.cancel_token is token:
                 self.cancel_token = None
@@ -252,13 +259,7 @@ class CouncilRuntime:
         events before that stage, then continues live with the changed chair, seed or temperatures. The
         parent's seats must all be at the table (same member ids). CouncilError for bad input. ``cancel``
         is the session's token, as for ``run``."""
-        token = cancel or CancelToken()
-        self.cancel_token = token
-        try:
-            return await self._fork(req, token)
-        finally:
-            if self.cancel_token is token:
-                self.cancel_token = None
+        return await self._in_session(cancel, lambda token: self._fork(req, token))
 
     async def _fork(self, req: ForkRequest, token: CancelToken) -> tuple[str, SessionOutcome]:
         prefix = fork_prefix(req.parent_events, req.stage)
@@ -339,17 +340,15 @@ class CouncilRuntime:
         nudges = await storage_thread.run(self.store.nudges_for, ids) if self.store is not None else {}
         plan = SessionPlan("debate", self.members, topic=question, seed=seed if seed is not None else 0,
                            nudges=nudges, unavailable=self.load_errors)
-        token = CancelToken()
-        self.cancel_token = token
-        try:
+
+        async def judge(token: CancelToken) -> list[dict[str, Any]]:
             self.backend = self._backend(token)
             orchestrator = Orchestrator(plan, self.backend, EventLog([]), token)
             for mid, why in self.load_errors.items():
                 orchestrator.failed[mid] = why
             return await orchestrator.judge_answers(question, answers)
-        finally:
-            if self.cancel_token is token:
-                self.cancel_token = None
+
+        return await self._in_session(None, judge)
 
     def _session_reads(self, store: SessionStore, ids: list[str], session_id: str) -> tuple[Any, ...]:
         proposer, chairman = store.next_roles(ids, skip=tuple(self.load_errors))
