@@ -201,9 +201,22 @@ def _write_export(transcript: dict[str, Any], path: str) -> Path:
     return export_transcript(transcript, path)
 
 
+def _runtime(seats: Sequence[Any], store: Any, args: argparse.Namespace) -> Any:
+    """The council's runtime for one command. With ``--seed`` the decode thread count stays fixed:
+    llama.cpp's numbers (and so a sampled transcript) differ slightly between thread counts, and the same
+    seed must give the same transcript. Without a seed the count adapts to the machine's load."""
+    from .llm.engine import Engine
+    from .services.runtime import CouncilRuntime
+
+    if getattr(args, "seed", None) is None:
+        return CouncilRuntime(seats, store, seat_ctx=args.ctx)
+    return CouncilRuntime(seats, store, seat_ctx=args.ctx,
+                          engine_factory=lambda ctx: Engine(seat_ctx=ctx, adaptive=False))
+
+
 def _run_session(args: argparse.Namespace, mode: str, topic: str | None) -> int:
     from .llm.seating import council_from_ids, council_from_settings
-    from .services.runtime import CouncilRuntime, RunRequest
+    from .services.runtime import RunRequest
 
     installed = config.installed_models()
     settings = _settings()
@@ -212,7 +225,7 @@ def _run_session(args: argparse.Namespace, mode: str, topic: str | None) -> int:
     else:
         seats = council_from_settings(settings, installed)
     store = None if args.no_db else _open_store(args)
-    runtime = CouncilRuntime(seats, store, seat_ctx=args.ctx)
+    runtime = _runtime(seats, store, args)
     progress = TerminalProgress()
 
     def on_load(member: str, state: str) -> None:
@@ -278,14 +291,13 @@ def _read_answers(path: str) -> list[str]:
 def cmd_judge(args: argparse.Namespace) -> int:
     """Peer review of given answers by the seated council; one JSON object on stdout."""
     from .llm.seating import council_from_settings
-    from .services.runtime import CouncilRuntime
 
     if not args.question.strip():
         raise ValueError("--question is empty")
     answers = _read_answers(args.answers)
     store = None if args.no_db else _open_store(args)
     seats = council_from_settings(_settings(), config.installed_models())
-    runtime = CouncilRuntime(seats, store, seat_ctx=args.ctx)
+    runtime = _runtime(seats, store, args)
     runtime.load()
     loop = asyncio.new_event_loop()
     try:
@@ -391,7 +403,7 @@ def _one_session(store: Any, prefix: str) -> Any:
 
 def cmd_fork(args: argparse.Namespace) -> int:
     from .llm.seating import council_from_settings
-    from .services.runtime import CouncilRuntime, ForkRequest
+    from .services.runtime import ForkRequest
 
     store = _open_store(args)
     parent = _one_session(store, args.session)
@@ -410,7 +422,7 @@ def cmd_fork(args: argparse.Namespace) -> int:
             return 2
     events = store.load_events(parent.id)
     seats = council_from_settings(_settings(), config.installed_models())
-    runtime = CouncilRuntime(seats, store, seat_ctx=args.ctx)
+    runtime = _runtime(seats, store, args)
     progress = TerminalProgress()
     req = ForkRequest(parent.id, events, args.stage, chair=args.chair, seed=args.seed, temperatures=temperatures,
                       max_tokens=args.max_tokens, sinks=[progress])
