@@ -412,6 +412,10 @@ class RemoteClient:
                 return self._read_whole(call, resp, t0)
             return self._read_stream(call, resp, t0, on_delta)
         finally:
+            # The response holds the socket once it has taken it over: close both, or a stream cut
+            # short (a Stop, a dead server) leaves the socket open until the collector finds it.
+            with contextlib.suppress(OSError):
+                resp.close()
             conn.close()
 
     def _read_whole(self, call: _Call, resp: http.client.HTTPResponse, t0: float) -> ChatResult:
