@@ -162,20 +162,37 @@ def _wire(window: object, session: object, history: object = None, manager: obje
 
         def fork(session_id: str, changes: dict[str, Any]) -> None:
             from .services.history import HistoryError
-            from .services.runtime import ForkRequest
+            from .services.runtime import ForkRequest, swaps_for
 
             try:
                 events = history.events(session_id)
             except HistoryError as exc:
                 window.show_error(str(exc))
                 return
+            try:
+                swaps = swaps_for(session.runtime.seats, changes.get("seats") or {}, config.load_settings(),
+                                  config.installed_models())
+            except ValueError as exc:  # an unknown persona, a model not installed: one line
+                window.show_error(str(exc))
+                return
             window.set_running(True)
             session.fork(ForkRequest(session_id, events, int(changes["stage"]), chair=changes.get("chair"),
-                                     seed=changes.get("seed"), temperatures=dict(changes.get("temperatures") or {})))
+                                     seed=changes.get("seed"), temperatures=dict(changes.get("temperatures") or {}),
+                                     swaps=swaps))
 
         window.fork_requested.connect(fork)
+        if window.replay_view is not None:
+            window.replay_view.fork_models = _fork_models
     if isinstance(manager, ModelManager):
         _wire_settings(window, session, manager, seats_for)
+
+
+def _fork_models() -> list[tuple[str, str]]:
+    """The installed models a forked seat may move to: (id, label), the bundled starter first."""
+    from .llm.catalogue import CHAMPIONS, STARTER, custom_specs
+
+    specs = {m.id: m for m in (*CHAMPIONS, *custom_specs(config.load_settings()))}
+    return [(STARTER.id, STARTER.name)] + [(mid, specs[mid].name) for mid in config.installed_models() if mid in specs]
 
 
 def _wire_settings(window: Any, session: Any, manager: Any,

@@ -18,6 +18,7 @@ from . import APP_NAME, __version__, config
 from .core import events as ev
 from .core.ballots import LABELS
 from .core.events import ASK_STAGES, DEBATE_STAGES, Event
+from .core.fork import describe_changes
 from .core.text import fmt_bytes, one_line, visible_controls
 from .core.transcript import build_transcript
 
@@ -147,7 +148,7 @@ class TerminalProgress:
         self._print(f"\n{d.get('status')}" + (f": {d['reason']}" if d.get("reason") else ""))
 
     def on_event_forked(self, d: ev.ForkedData) -> None:
-        changed = ", ".join(f"{key} {value}" for key, value in (d.get("changes") or {}).items()) or "nothing"
+        changed = "; ".join(describe_changes(d.get("changes") or {}, lambda m: self.names.get(m, m))) or "nothing"
         self._print(f"\n== fork of {d.get('parent')} from stage {d.get('stage')} (changed: {changed}); "
                     f"the events above are the parent's")
 
@@ -401,9 +402,29 @@ def _one_session(store: Any, prefix: str) -> Any:
     return matches[0]
 
 
+def _fork_swaps(seats: Sequence[Any], personas: Sequence[str], models: Sequence[str], settings: Any,
+                installed: Any) -> dict[str, Any]:
+    """--persona MEMBER_ID=PERSONA and --model MEMBER_ID=MODEL_ID as the runtime's seat swaps; ValueError
+    (one line) for a malformed item, a member not at the table, an unknown persona or model."""
+    from .services.runtime import swaps_for
+
+    asked: dict[str, dict[str, str]] = {}
+    for flag, items in (("persona", personas), ("model", models)):
+        for item in items:
+            member, sep, value = item.partition("=")
+            if not sep or not member.strip() or not value.strip():
+                raise ValueError(f"--{flag} takes MEMBER_ID={'MODEL_ID' if flag == 'model' else 'PERSONA'}, "
+                                 f"not {item!r}")
+            asked.setdefault(member.strip(), {})[flag] = value.strip()
+    try:
+        return swaps_for(seats, asked, settings, installed)
+    except ValueError as exc:
+        raise ValueError(f"--persona/--model: {exc}") from exc
+
+
 def cmd_fork(args: argparse.Namespace) -> int:
     from .llm.seating import council_from_settings
-    from .services.runtime import ForkRequest
+    from .services.runtime import ForkRequest, seats_with
 
     store = _open_store(args)
     parent = _one_session(store, args.session)
@@ -421,11 +442,17 @@ def cmd_fork(args: argparse.Namespace) -> int:
             print(f"{APP_NAME}: --temperature takes MEMBER_ID=T, not {item!r}", file=sys.stderr)
             return 2
     events = store.load_events(parent.id)
-    seats = council_from_settings(_settings(), config.installed_models())
-    runtime = _runtime(seats, store, args)
+    settings, installed = _settings(), config.installed_models()
+    seats = council_from_settings(settings, installed)
+    try:
+        swaps = _fork_swaps(seats, args.persona or [], args.model or [], settings, installed)
+    except ValueError as exc:  # SeatingError included: one line for the user
+        print(f"{APP_NAME}: {exc}", file=sys.stderr)
+        return 2
+    runtime = _runtime(seats_with(seats, swaps), store, args)
     progress = TerminalProgress()
     req = ForkRequest(parent.id, events, args.stage, chair=args.chair, seed=args.seed, temperatures=temperatures,
-                      max_tokens=args.max_tokens, sinks=[progress])
+                      max_tokens=args.max_tokens, sinks=[progress], swaps=swaps)
     loop = asyncio.new_event_loop()
     try:
         task = loop.create_task(runtime.fork(req))
@@ -701,6 +728,10 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--chair", metavar="MEMBER_ID", help="who chairs the re-run")
     f.add_argument("--seed", type=int, default=None, help="a new seed for the re-run stages")
     f.add_argument("--temperature", action="append", metavar="MEMBER_ID=T", help="a member's temperature")
+    f.add_argument("--persona", action="append", metavar="MEMBER_ID=PERSONA",
+                   help="the seat speaks with another persona from the fork stage (sage, skeptic, optimist, …)")
+    f.add_argument("--model", action="append", metavar="MEMBER_ID=MODEL_ID",
+                   help="the seat runs another installed model from the fork stage (see `models list`)")
     f.add_argument("--max-tokens", type=int, default=160, help="length of each member's turn")
     f.add_argument("--ctx", type=int, default=2048, help="context tokens per seat")
     f.set_defaults(func=cmd_fork)

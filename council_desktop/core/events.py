@@ -212,7 +212,7 @@ class CompleteData(TypedDict, total=False):
 class ForkedData(TypedDict, total=False):
     parent: str
     stage: int
-    changes: dict[str, Any]  # chairman?, seed?, temperatures?: {member: t}
+    changes: dict[str, Any]  # chairman?, seed?, temperatures?: {member: t}, seats?: {member: fork.seat_change(...)}
     chairman: str
     seed: int | None
 

@@ -1,13 +1,18 @@
-"""Forks: re-run a stored session from a stage boundary with a changed chair, seed or temperature.
+"""Forks: re-run a stored session from a stage boundary with a changed chair, seat (persona or model),
+seed or temperature.
 
 The fork copies the parent's events before that stage unchanged (same seq, time and payload), says what
 changed in a ``forked`` event, and the orchestrator continues live from the stage, with its state (the
 topic, what each member said, who dropped out, the tallies) restored from the copied events.
+
+A changed seat keeps its member id, name and colour (the copied events name it so), and speaks with
+its new persona or model from the fork stage on only: its turns before the stage are the parent's, and
+every description of the change says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,3 +91,34 @@ def restore(prefix: Sequence[Event]) -> Restored:
         elif e.kind == "aggregate":
             out.bottom = [str(m) for m in d.get("bottom") or []]
     return out
+
+
+def seat_change(persona: str = "", model: str = "", was_model: str = "", model_file: str = "") -> dict[str, str]:
+    """A changed seat as the ``forked`` event records it under ``changes["seats"][member id]``: the new
+    persona's name and/or the new model's label (with the label it replaced and the file's identity)."""
+    out: dict[str, str] = {}
+    if persona:
+        out["persona"] = persona
+    if model:
+        out.update(model=model, was_model=was_model)
+        if model_file:
+            out["model_file"] = model_file
+    return out
+
+
+def describe_changes(changes: Mapping[str, Any], name: Callable[[str], str]) -> list[str]:
+    """What a fork changed, one phrase each, for the transcript, the pages, the exports and the terminal
+    (``name`` turns a member id into its display name)."""
+    parts: list[str] = []
+    if changes.get("chairman"):
+        parts.append(f"chairman {name(str(changes['chairman']))}")
+    if changes.get("seed") is not None:
+        parts.append(f"seed {changes['seed']}")
+    for mid, seat in (changes.get("seats") or {}).items():
+        now = " and ".join(x for x in (f"as {seat['persona']}" if seat.get("persona") else "",
+                                       f"on {seat['model']}" if seat.get("model") else "") if x)
+        was = f" (was {seat['was_model']})" if seat.get("was_model") else ""
+        parts.append(f"{name(str(mid))}'s seat now speaks {now}{was}; its turns before the fork stage are the parent's")
+    for mid, t in (changes.get("temperatures") or {}).items():
+        parts.append(f"{name(str(mid))} at temperature {t}")
+    return parts

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from ..core.events import ASK_STAGES, DEBATE_STAGES
+from ..core.fork import describe_changes
 from .schema import validate
 
 Tone = Literal["good", "mid", "bad", "none"]
@@ -436,16 +437,9 @@ def _parent_line(t: Mapping[str, Any], members: _Members) -> str:
     names = DEBATE_STAGES if t.get("mode", "debate") == "debate" else ASK_STAGES
     stage = parent.get("stage")
     where = f"stage {stage}" + (f" ({names[stage]})" if isinstance(stage, int) and 0 <= stage < len(names) else "")
-    changes = parent.get("changes") or {}
-    said = []
-    if changes.get("chairman"):
-        said.append(f"chair: {members.get(str(changes['chairman'])).name}")
-    if changes.get("seed") is not None:
-        said.append(f"seed: {changes['seed']}")
-    for mid, temp in (changes.get("temperatures") or {}).items():
-        said.append(f"{members.get(str(mid)).name} at temperature {temp}")
+    said = describe_changes(parent.get("changes") or {}, lambda mid: members.get(mid).name)
     return (f"session {_text(parent['session_id'])}, re-run from {where}"
-            + (f"; {', '.join(said)}" if said else ""))
+            + (f"; {'; '.join(said)}" if said else ""))
 
 
 def _viewer_lines(t: Mapping[str, Any], members: _Members) -> list[str]:

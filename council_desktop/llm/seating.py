@@ -81,26 +81,30 @@ def council_from_ids(model_ids: Sequence[str], settings: Mapping[str, Any],
     ids = [m.strip() for m in model_ids]
     if len(ids) != len(STARTER_PERSONAS) or not all(ids):
         raise SeatingError(f"--seats takes {len(STARTER_PERSONAS)} model ids separated by commas, got {len(ids)}")
+    return _distinct_names([_model_seat(persona, mid, settings, installed, None)
+                            for persona, mid in zip(STARTER_PERSONAS, ids, strict=True)])
+
+
+def _model_seat(persona: Persona, mid: str, settings: Mapping[str, Any], installed: Mapping[str, Path],
+                member_id: str | None) -> Seat:
+    """``persona`` on the model ``mid`` (catalogue, hub, local or remote); SeatingError when unknown or
+    not installed. ``member_id`` None: the usual id for that persona on that model."""
     models = {m.id: m for m in (*CHAMPIONS, STARTER, *custom_specs(settings))}
-    seats: list[Seat] = []
-    for persona, mid in zip(STARTER_PERSONAS, ids, strict=True):
-        model = models.get(mid)
-        remote = None if model is not None else find_remote(settings, mid)
-        if remote is not None:
-            seats.append(remote_seat_for(persona, remote))
-            continue
-        if model is None:
-            known = [*models, *(r.id for r in remote_specs(settings))]
-            raise SeatingError(f"unknown model {mid!r}; known: {', '.join(known)}")
-        if model.id == STARTER.id:
-            path = installed.get(model.id) or starter_model_path()
-        elif model.id in installed:
-            path = installed[model.id]
-        else:
-            raise SeatingError(f"{mid} is not installed; download it first (`council-desktop models download {mid}`)")
-        member_id = persona.id if model.id == STARTER.id else f"{persona.id}-{model.id}"
-        seats.append(seat_for(persona, model, path, member_id))
-    return _distinct_names(seats)
+    model = models.get(mid)
+    remote = None if model is not None else find_remote(settings, mid)
+    if remote is not None:
+        return remote_seat_for(persona, remote, member_id)
+    if model is None:
+        known = [*models, *(r.id for r in remote_specs(settings))]
+        raise SeatingError(f"unknown model {mid!r}; known: {', '.join(known)}")
+    if model.id == STARTER.id:
+        path = installed.get(model.id) or starter_model_path()
+    elif model.id in installed:
+        path = installed[model.id]
+    else:
+        raise SeatingError(f"{mid} is not installed; download it first (`council-desktop models download {mid}`)")
+    usual = persona.id if model.id == STARTER.id else f"{persona.id}-{model.id}"
+    return seat_for(persona, model, path, member_id or usual)
 
 
 def _distinct_names(seats: Sequence[Seat]) -> list[Seat]:
@@ -114,3 +118,20 @@ def _distinct_names(seats: Sequence[Seat]) -> list[Seat]:
             seat = Seat(replace(m, name=f"{m.name} {n}"), seat.spec, seat.remote)
         out.append(seat)
     return out
+
+
+def swapped_seat(seat: Seat, persona_id: str | None, model_id: str | None, settings: Mapping[str, Any],
+                 installed: Mapping[str, Path]) -> Seat:
+    """``seat`` with another persona and/or model (catalogue, hub, local or remote id), for a fork; the
+    member id is kept. SeatingError, in one line, for an unknown persona or an unknown or uninstalled model."""
+    m = seat.member
+    persona = Persona(m.id, m.name, m.persona, m.temperature, m.color)
+    if persona_id:
+        personas = {p.id: p for p in STARTER_PERSONAS}
+        if persona_id not in personas:
+            raise SeatingError(f"unknown persona {persona_id!r}; known: {', '.join(personas)}")
+        persona = personas[persona_id]
+    if not model_id:
+        return Seat(replace(m, name=persona.name, persona=persona.prompt, temperature=persona.temperature),
+                    seat.spec, seat.remote)
+    return _model_seat(persona, model_id, settings, installed, m.id)

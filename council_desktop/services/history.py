@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from ..core.achievements import BADGES
 from ..core.audit import Audit
 from ..core.events import Event
+from ..core.fork import describe_changes
 from ..core.personality import TRAITS
 from ..core.transcript import build_transcript
 from ..core.viewer import Agreement
@@ -89,6 +90,7 @@ class Family:
     session: str
     parent: tuple[str, int | None, str, str] | None
     children: tuple[tuple[str, int | None, str, str], ...]
+    changed: tuple[str, ...] = ()  # what a fork changed, one phrase each (core.fork.describe_changes)
 
 
 BadgeAward = queries.BadgeRow  # a badge earned, with the moment (session, event seq) that earned it
@@ -228,8 +230,13 @@ class HistoryService(QObject):
                 row = self._store.session(sid)
                 return (sid, stage, row.topic if row else "", row.started_at if row else "")
 
+            changed: list[str] = []
+            if lin.parent:
+                names = {mid: ref.name for mid, ref in self._seats(session_id).items()}
+                for e in self._store.load_events(session_id, kinds=("forked",))[:1]:
+                    changed = describe_changes(e.data.get("changes") or {}, lambda m: names.get(m, m))
             return Family(session_id, describe(lin.parent, lin.fork_stage) if lin.parent else None,
-                          tuple(describe(c, st) for c, st in lin.children))
+                          tuple(describe(c, st) for c, st in lin.children), tuple(changed))
 
     # -- badges --------------------------------------------------------------------------------------
 

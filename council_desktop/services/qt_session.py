@@ -17,7 +17,7 @@ from ..core.types import CancelToken
 from ..core.viewer import ViewerBallot, ViewerBallotError, ViewerInbox
 from ..llm.engine import Engine
 from ..llm.seating import Seat
-from .runtime import CouncilRuntime, ForkRequest, RunRequest
+from .runtime import CouncilRuntime, ForkRequest, RunRequest, seats_with
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +194,18 @@ class CouncilSession(QObject):
         fork could not start."""
         req.viewer = self.viewer
         req.max_tokens = self.max_tokens
+        if any(swap.model for swap in req.swaps.values()) and not self.running:
+            if self._loading:
+                self.session_finished.emit("", "failed", "the council's models are still loading: "
+                                                         "re-run with another model once they are in")
+                return
+            # A changed model: seat it for the fork (the session waits for it to load); the council the
+            # user chose takes its seats again when the fork ends.
+            council = list(self._pending_seats or self.runtime.seats)
+            self._take_seats(seats_with(self.runtime.seats, req.swaps), "loading")
+            self._launch(req.sinks, lambda cancel: self.runtime.fork(req, cancel))
+            self._pending_seats = council
+            return
         self._launch(req.sinks, lambda cancel: self.runtime.fork(req, cancel))
 
     def _start(self, req: RunRequest) -> None:

@@ -7,13 +7,13 @@ import asyncio
 import logging
 import threading
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
 
 from ..core.backend import CouncilBackend
 from ..core.events import Event, EventLog
-from ..core.fork import ForkStart, fork_prefix
+from ..core.fork import ForkStart, fork_prefix, seat_change
 from ..core.pipeline import Mode, Orchestrator, SessionOutcome, SessionPlan
 from ..core.types import CancelToken, CouncilError, Member
 from ..core.viewer import ViewerInbox
@@ -21,7 +21,7 @@ from ..llm.backend import EngineBackend
 from ..llm.engine import Engine
 from ..llm.remote import RemoteBackend, RemoteClient, RemoteError, SeatStats
 from ..llm.routing import RoutingBackend
-from ..llm.seating import Seat
+from ..llm.seating import Seat, swapped_seat
 from ..llm.secrets import KeyStoreError, load_key
 from . import storage_thread
 
@@ -57,10 +57,49 @@ class SessionStore(Protocol):
     def sessions(self, search: str | None = None, limit: int = 50) -> Sequence[Any]: ...
 
 
+@dataclass(frozen=True)
+class SeatSwap:
+    """A seat changed for a fork: ``seat`` sits in the member's place (the member id is kept) with the
+    persona named ``persona`` and/or the model labelled ``model`` ("" where unchanged)."""
+
+    seat: Seat
+    persona: str = ""
+    model: str = ""
+
+
+def seats_with(seats: Sequence[Seat], swaps: Mapping[str, SeatSwap]) -> list[Seat]:
+    """The council with each swapped seat's model in its member's place (what a fork that changes a
+    model must have loaded); the member id, and so the seat order, is kept."""
+    out: list[Seat] = []
+    for seat in seats:
+        swap = swaps.get(seat.member.id)
+        out.append(seat if swap is None or not swap.model else
+                   Seat(replace(swap.seat.member, id=seat.member.id), replace(swap.seat.spec, member_id=seat.member.id),
+                        swap.seat.remote))
+    return out
+
+
+def swaps_for(seats: Sequence[Seat], asked: Mapping[str, Mapping[str, str]], settings: Mapping[str, Any],
+              installed: Mapping[str, Any]) -> dict[str, SeatSwap]:
+    """Seat changes asked for a fork ({member id: {"persona"?: id, "model"?: id}}) as swaps. ValueError
+    (seating.SeatingError included), in one line, for a member not at the table, an unknown persona or
+    an unknown or uninstalled model."""
+    by_id = {s.member.id: s for s in seats}
+    swaps: dict[str, SeatSwap] = {}
+    for mid, want in asked.items():
+        if mid not in by_id:
+            raise ValueError(f"no seat {mid!r} at the table; the seats are: {', '.join(by_id)}")
+        seat = swapped_seat(by_id[mid], want.get("persona"), want.get("model"), settings, installed)
+        swaps[mid] = SeatSwap(seat, seat.member.name if want.get("persona") else "",
+                              seat.member.model if want.get("model") else "")
+    return swaps
+
+
 @dataclass
 class ForkRequest:
     """Re-run ``parent_id`` from ``stage`` (its stored events in ``parent_events``); None keeps the
-    parent's chair or seed; ``temperatures`` overrides per member id."""
+    parent's chair or seed; ``temperatures`` overrides per member id; ``swaps`` changes seats (a changed
+    model must be seated already: ``seats_with``)."""
 
     parent_id: str
     parent_events: Sequence[Event]
@@ -71,6 +110,7 @@ class ForkRequest:
     max_tokens: int = 160
     sinks: list[Callable[[Event], None]] = field(default_factory=list)
     viewer: ViewerInbox | None = None
+    swaps: dict[str, SeatSwap] = field(default_factory=dict)
 
 
 @dataclass
@@ -271,9 +311,21 @@ class CouncilRuntime:
             names = {str(m["id"]): str(m.get("name") or m["id"]) for m in roles.get("members") or []}
             raise CouncilError("the parent's seats are not all at the table now ("
                                + ", ".join(names[m] for m in missing) + "): seat that council to fork it")
+        changes: dict[str, Any] = {}
+        parent_seats = {str(m["id"]): m for m in roles.get("members") or []}
+        for mid, swap in req.swaps.items():
+            if mid not in order:
+                raise CouncilError(f"{mid!r} did not sit in that session; choose one of: {', '.join(order)}")
+            if swap.model and seated[mid].model != swap.seat.member.model:
+                raise CouncilError(f"{swap.model} is not seated in {mid}'s place: seat it before the fork")
+            was = parent_seats[mid]
+            # The seat keeps its name and colour (the copied events name it so); its voice or model is new.
+            seated[mid] = replace(swap.seat.member, id=mid, name=str(was.get("name") or mid),
+                                  color=str(was.get("color") or swap.seat.member.color))
+            changes.setdefault("seats", {})[mid] = seat_change(
+                swap.persona, swap.model, str(was.get("model") or ""), swap.seat.member.model_file)
         members = [replace(seated[m], temperature=req.temperatures[m]) if m in req.temperatures else seated[m]
                    for m in order]
-        changes: dict[str, Any] = {}
         chairman = str(roles.get("chairman") or order[0])
         if req.chair is not None:
             if req.chair not in order:

@@ -12,7 +12,7 @@ from peewee import SqliteDatabase
 
 from ..core.audit import Ballot
 from ..core.events import Event
-from .models import Session, ViewerBallot
+from .models import Session, SessionMember, ViewerBallot
 from .queries import own_rows, session_means
 
 FINISHED = "s.status = 'finished'"
@@ -58,6 +58,13 @@ def derive(db: SqliteDatabase, sid: str, ev: Event, member: Callable[[Any], str]
         if d.get("seed") is not None:
             changes["seed"] = int(d["seed"])
         Session.update(**changes).where(Session.id == sid).execute(db)
+        # A seat that changed its model counts for the new model in this session (the copied roles event
+        # names the parent's); a changed persona keeps the seat, and so its records.
+        for mid, seat in (d.get("changes") or {}).get("seats", {}).items():
+            if seat.get("model"):
+                SessionMember.update(model=str(seat["model"]), model_file=str(seat.get("model_file") or seat["model"])
+                                     ).where((SessionMember.session == sid) & (SessionMember.member == str(mid))
+                                             ).execute(db)
     elif ev.kind == "viewer_ballot":
         stage, kind, counted = int(d["stage"]), str(d["kind"]), bool(d.get("counted"))
         if kind == "alliance":

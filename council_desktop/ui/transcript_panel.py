@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QWidget
 
 from ..core import events as ev
 from ..core.events import Event
+from ..core.fork import describe_changes
 from . import theme
 from .layouts import vstack
 from .plain import plain_tooltip
@@ -257,18 +258,11 @@ class TranscriptPanel(QWidget):
         self._open.clear()
 
     def on_event_forked(self, d: ev.ForkedData) -> None:
-        changes = d.get("changes") or {}
-        parts = []
-        if "chairman" in changes:
-            parts.append(f"chairman {self.roster.name(changes.get('chairman'))}")
-        if "seed" in changes:
-            parts.append(f"seed {changes.get('seed')}")
-        for mid, t in (changes.get("temperatures") or {}).items():
-            parts.append(f"{self.roster.name(mid)} at temperature {t}")
+        parts = describe_changes(d.get("changes") or {}, self.roster.name)
         self._ensure_blank()
         self._append([(f"Forked from session {str(d.get('parent') or '')[:8]} at stage {d.get('stage')}: "
                        "everything above is the parent's; from here the council runs again", self._gold),
-                      (f" ({', '.join(parts) or 'nothing changed'})", self._dim)])
+                      (f" ({'; '.join(parts) or 'nothing changed'})", self._dim)])
 
     def on_event_viewer_open(self, d: ev.ViewerOpenData) -> None:
         what = "alliances" if d.get("kind") == "alliance" else "the anonymous answers"

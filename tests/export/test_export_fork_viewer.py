@@ -38,7 +38,7 @@ def test_a_forks_export_names_its_parent_and_the_viewers_ballots() -> None:
     assert t["seed"] == 4 and t["chairman"] == members()[1].id
     assert t["viewer"][0]["kind"] == "alliance" and len(t["viewer"][0]["agree"]) == 1
     md = to_markdown(t)
-    assert "- **Forked from:** session parent-1234, re-run from stage 3 (rebuttals); chair: Skeptic, seed: 4" in md
+    assert "- **Forked from:** session parent-1234, re-run from stage 3 (rebuttals); chairman Skeptic; seed 4" in md
     assert "## Your ballots" in md and "you agree with" in md
     html = to_html(t)
     assert "Forked from" in html and "parent-1234" in html and "<b>Robots" not in html

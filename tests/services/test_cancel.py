@@ -7,26 +7,20 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import qasync
-from PySide6.QtWidgets import QApplication
 
 from council_desktop.core.types import Cancelled, CancelToken, Completion, GenerationParams, Message
 from council_desktop.llm.backend import EngineThread
 from council_desktop.llm.engine import Engine, Job, SeatSpec
-from council_desktop.llm.seating import Seat
 from council_desktop.services.qt_session import CouncilSession
 from council_desktop.services.runtime import CouncilRuntime, RunRequest
-from tests.scripted import members
 from tests.scripted_engine import ScriptedEngine
+from tests.services.sessions import run_until, scripted_seats, session_outcome, stop_after_tokens
 
 HELLO = (Message("user", "Say hello."),)
-
-
-def scripted_seats() -> list[Seat]:
-    return [Seat(m, SeatSpec(m.id, Path("scripted.gguf"), "chatml")) for m in members()]
 
 
 def run_job(engine: Engine, member: str, cancel: CancelToken | None = None, timeout: float = 30.0) -> object:
@@ -132,50 +126,24 @@ def test_runtime_stop_during_a_session_cancels_it_and_only_it() -> None:
 # -- the window's session --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def qt_loop(qapp: QApplication):
-    loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(loop)
-    yield loop
-    loop.close()
-    asyncio.set_event_loop(None)
-
-
-def _outcome(session: CouncilSession, loop: asyncio.AbstractEventLoop) -> asyncio.Future[tuple[str, str, str]]:
-    fut: asyncio.Future[tuple[str, str, str]] = loop.create_future()
-
-    def finished(*args: str) -> None:
-        if not fut.done():
-            fut.set_result(args)  # type: ignore[arg-type]
-        session.session_finished.disconnect(finished)
-
-    session.session_finished.connect(finished)
-    return fut
-
-
 @pytest.mark.gui
-def test_window_stop_while_idle_then_convene_finishes(qt_loop: asyncio.AbstractEventLoop) -> None:
-    runtime = CouncilRuntime(scripted_seats(), engine_factory=lambda ctx: ScriptedEngine(ctx))
-    session = CouncilSession(runtime)
-    session.load()
-    try:
-        session.stop()  # Esc with nothing running
-        fut = _outcome(session, qt_loop)
-        session.convene("Should zoos exist?", seed=3)
-        _, status, reason = qt_loop.run_until_complete(asyncio.wait_for(fut, 30))
-        assert status == "finished", reason
-    finally:
-        session.shutdown(2.0)
+def test_window_stop_while_idle_then_convene_finishes(qt_loop: asyncio.AbstractEventLoop,
+                                                      scripted_session: Callable[..., CouncilSession]) -> None:
+    session = scripted_session()
+    session.stop()  # Esc with nothing running
+    fut = session_outcome(session, qt_loop)
+    session.convene("Should zoos exist?", seed=3)
+    _, status, reason = qt_loop.run_until_complete(asyncio.wait_for(fut, 30))
+    assert status == "finished", reason
 
 
 @pytest.mark.gui
 def test_window_stop_while_the_seats_load_ends_that_session_and_not_the_next(
-        qt_loop: asyncio.AbstractEventLoop) -> None:
+        qt_loop: asyncio.AbstractEventLoop, scripted_session: Callable[..., CouncilSession]) -> None:
     gate = threading.Event()
-    runtime = CouncilRuntime(scripted_seats(), engine_factory=lambda ctx: ScriptedEngine(ctx, load_gate=gate))
-    session = CouncilSession(runtime)
+    session = scripted_session(load=False, load_gate=gate)
     try:
-        fut = _outcome(session, qt_loop)
+        fut = session_outcome(session, qt_loop)
         session.convene("Should zoos exist?", seed=4)  # starts loading; the session waits for the seats
         qt_loop.run_until_complete(asyncio.sleep(0.1))
         assert session.running
@@ -183,40 +151,20 @@ def test_window_stop_while_the_seats_load_ends_that_session_and_not_the_next(
         _, status, _ = qt_loop.run_until_complete(asyncio.wait_for(fut, 5))
         assert status == "cancelled"  # at once, without waiting for the models
         gate.set()
-        deadline = time.monotonic() + 10
-        while not session._loaded and time.monotonic() < deadline:
-            qt_loop.run_until_complete(asyncio.sleep(0.02))
-        fut = _outcome(session, qt_loop)
+        run_until(qt_loop, lambda: session._loaded)
+        fut = session_outcome(session, qt_loop)
         session.convene("Should zoos exist?", seed=5)
         _, status, reason = qt_loop.run_until_complete(asyncio.wait_for(fut, 30))
         assert status == "finished", reason
     finally:
         gate.set()
-        session.shutdown(2.0)
 
 
 @pytest.mark.gui
-def test_window_stop_mid_debate_cancels_it_and_the_next_one_runs(qt_loop: asyncio.AbstractEventLoop) -> None:
-    runtime = CouncilRuntime(scripted_seats(), engine_factory=lambda ctx: ScriptedEngine(ctx, tick=0.01))
-    session = CouncilSession(runtime)
-    session.load()
-    tokens: list[object] = []
-    session.event_emitted.connect(lambda e: e.kind == "token" and tokens.append(e))
-    try:
-        fut = _outcome(session, qt_loop)
-        session.convene("Should zoos exist?", seed=6)
-        deadline = time.monotonic() + 10
-        while len(tokens) < 3 and time.monotonic() < deadline:
-            qt_loop.run_until_complete(asyncio.sleep(0.005))
-        session.stop()
-        _, status, _ = qt_loop.run_until_complete(asyncio.wait_for(fut, 5))
-        assert status == "cancelled"
-        fut = _outcome(session, qt_loop)
-        session.convene("Should zoos exist?", seed=7)
-        _, status, reason = qt_loop.run_until_complete(asyncio.wait_for(fut, 30))
-        assert status == "finished", reason
-    finally:
-        session.shutdown(2.0)
+def test_window_stop_mid_debate_cancels_it_and_the_next_one_runs(
+        qt_loop: asyncio.AbstractEventLoop, scripted_session: Callable[..., CouncilSession]) -> None:
+    session = scripted_session(tick=0.01)
+    assert stop_after_tokens(session, qt_loop, lambda: session.convene("Should zoos exist?", seed=6)) == "cancelled"
 
 
 # -- the real engine -------------------------------------------------------------------------------------

@@ -134,3 +134,19 @@ def test_a_fork_whose_seats_are_not_at_the_table_says_why_in_one_line(history: H
     assert len(history.sessions()) == 2  # nothing was stored
     window.close()
     session.shutdown(0.5)
+
+
+def test_the_rerun_dialog_changes_a_seats_persona_and_model(qtbot: Any) -> None:
+    from council_desktop.ui.replay.fork_dialog import ForkDialog
+
+    members_ = [("sage", "Sage"), ("poet", "Poet")]
+    dialog = ForkDialog([(1, "opinions"), (2, "review")], 2, members_, "sage", 3,
+                        models=[("starter", "SmolLM2 135M"), ("qwen", "Qwen2.5 0.5B")])
+    qtbot.addWidget(dialog)
+    assert dialog.changes()["seats"] == {}  # nothing chosen: every seat as it was
+    dialog.personas["sage"].setCurrentIndex(dialog.personas["sage"].findData("optimist"))
+    dialog.models["poet"].setCurrentIndex(dialog.models["poet"].findData("qwen"))
+    dialog.temperatures["poet"].setValue(1.3)
+    changes = dialog.changes()
+    assert changes["seats"] == {"sage": {"persona": "optimist"}, "poet": {"model": "qwen"}}
+    assert changes["temperatures"] == {"poet": 1.3} and changes["stage"] == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -44,7 +44,7 @@ class ReplayView(QWidget):
 
     Signals: ``session_opened(str session_id)`` — a session was loaded (``""`` for a bare event list);
     ``fork_requested(str session_id, object changes)`` — "Re-run from here": ``changes`` is {stage, chair,
-    seed, temperatures} (None: keep the session's).
+    seed, temperatures, seats} (None: keep the session's; seats: {member id: {persona?, model?}}).
     """
 
     session_opened = Signal(str)
@@ -58,6 +58,8 @@ class ReplayView(QWidget):
         self._status = ""
         self._reason = ""
         self._events: list[Event] = []  # the open session's, for "Re-run from here"
+        # The models a forked seat may move to, (id, label); the app sets it (ui/ never reads the catalogue).
+        self.fork_models: Callable[[], list[tuple[str, str]]] = list
         self.scene = ArenaScene(self)
         self.arena = ArenaView(self.scene)
         self.stepper = StageStepper()
@@ -100,8 +102,8 @@ class ReplayView(QWidget):
         family_row.addWidget(self.parent_button)
         titles.addLayout(family_row)
         self.fork_button = QPushButton("Re-run from here…")
-        self.fork_button.setToolTip("Fork this session at the current stage: change the chair, seed or "
-                                    "temperatures and run the rest live")
+        self.fork_button.setToolTip("Fork this session at the current stage: change the chair, a seat's persona "
+                                    "or model, the seed or temperatures, and run the rest live")
         self.fork_button.setVisible(self.history is not None)
         self._parent_id: str | None = None
         header = QHBoxLayout()
@@ -274,7 +276,8 @@ class ReplayView(QWidget):
                 if family.parent is not None:
                     pid, stage, topic, _ = family.parent
                     self._parent_id = pid
-                    parts.append(f"Fork of {pid[:8]} (“{topic[:50]}”) from stage {stage}")
+                    parts.append(f"Fork of {pid[:8]} (“{topic[:50]}”) from stage {stage}"
+                                 + (f" — {'; '.join(family.changed)}" if family.changed else ""))
                 if family.children:
                     parts.append("Forks: " + ", ".join(f"{c[:8]} from stage {st}" for c, st, _, _ in family.children))
         self.family_label.setText("  ·  ".join(parts))
@@ -310,7 +313,7 @@ class ReplayView(QWidget):
         stages = [(i, n) for i, n in enumerate(names) if i >= 1 and i in reached]
         members = [(str(m["id"]), str(m.get("name") or m["id"])) for m in roles.data.get("members") or []]
         dialog = ForkDialog(stages, self.fork_stage(), members, roles.data.get("chairman"),
-                            roles.data.get("seed"), self)
+                            roles.data.get("seed"), self, self.fork_models())
         if dialog.exec() == ForkDialog.DialogCode.Accepted:
             self.request_fork(dialog.changes())
 

@@ -250,7 +250,8 @@ class SessionBrowser(QWidget):
                 if family.parent is not None:
                     pid, stage, topic, _ = family.parent
                     self._family_parent = pid
-                    parts.append(f"Forked from {pid[:8]} (“{topic[:60]}”) at stage {stage}.")
+                    parts.append(f"Forked from {pid[:8]} (“{topic[:60]}”) at stage {stage}"
+                                 + (f": {'; '.join(family.changed)}." if family.changed else ", nothing changed."))
                 if family.children:
                     parts.append("Forks: " + ", ".join(f"{cid[:8]} from stage {st}" for cid, st, _, _ in
                                                        family.children) + ".")
