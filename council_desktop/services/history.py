@@ -105,8 +105,10 @@ class PersonalityPoint:
 
 
 class HistoryService(QObject):
-    """Reads the history for the window on the GUI thread (every query is bounded) and turns storage
-    rows into the plain values above, so ui/ never imports storage/. Errors come out as HistoryError.
+    """Reads the history for the window (every query is bounded) and turns storage rows into the plain
+    values above, so ui/ never imports storage/. Errors come out as HistoryError. The pages call the
+    reads off the GUI thread, on the storage thread (ui/loading.py over query_op.QueryOp): a read makes
+    no Qt object and touches no widget, and each thread has its own SQLite connection.
 
     Signals: ``changed()`` — after ``delete`` and ``notify_session_finished`` (lists and charts reload).
     """

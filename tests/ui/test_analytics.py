@@ -12,6 +12,7 @@ from council_desktop.core.achievements import BADGES
 from council_desktop.services.history import HistoryService
 from council_desktop.ui.analytics import AnalyticsView, HallOfFameView
 from tests.history_seed import LEADERBOARD, Seeded, seed_history
+from tests.ui.pages import loaded
 
 pytestmark = pytest.mark.gui
 
@@ -23,6 +24,7 @@ def analytics(seeded: Seeded, qtbot: Any) -> AnalyticsView:
     view = AnalyticsView(HistoryService(seeded.store))
     qtbot.addWidget(view)
     view.resize(1400, 800)
+    loaded(qtbot)
     return view
 
 
@@ -51,18 +53,21 @@ def test_leaderboard_bars_are_the_means_with_sessions(analytics: AnalyticsView) 
     assert {"7.00", "3 sessions"} <= texts
 
 
-def test_member_history_plots_each_session(analytics: AnalyticsView, seeded: Seeded) -> None:
+def test_member_history_plots_each_session(analytics: AnalyticsView, seeded: Seeded, qtbot: Any) -> None:
     panel = analytics.member_history
     panel.set_member("muse")
+    loaded(qtbot)
     assert panel.series() == [(1.0, 6.0), (2.0, pytest.approx(25 / 3))]
     assert "lifetime mean 7.00" in panel.summary_label.text()
     panel.set_member("qwen25-05b")
+    loaded(qtbot)
     assert [y for _x, y in panel.series()] == [3.75, pytest.approx(17 / 3)]  # the interrupted 10s do not count
 
 
-def test_head_to_head_numbers(analytics: AnalyticsView) -> None:
+def test_head_to_head_numbers(analytics: AnalyticsView, qtbot: Any) -> None:
     panel = analytics.head_to_head
     panel.set_pair("sage", "muse")
+    loaded(qtbot)
     cell = panel.cell_text
     assert (panel.a_header.text(), panel.b_header.text()) == ("Sage", "Muse")
     assert (cell("Sessions together", "a"), cell("Scores given", "a"), cell("Scores given", "b")) == (
@@ -74,16 +79,19 @@ def test_head_to_head_numbers(analytics: AnalyticsView) -> None:
     assert (cell("Ranked higher", "a"), cell("Ranked higher", "b"), cell("Ties", "a")) == ("2", "1", "0")
     assert panel.bar_values == {"a": [7.5, 2.0, 0.0, 2.0], "b": [7.0, 1.0, 1.0, 1.0]}
     panel.set_pair("rebel", "judge")
+    loaded(qtbot)
     assert (cell("Scores given", "a"), cell("Scores given", "b")) == ("6, 6", "3")  # Judge's S2 ballot was invalid
     assert (cell("Mutual disagreements", "a"), cell("Ranked higher", "a"), cell("Ranked higher", "b")) == (
         "2", "2", "1")
     panel.set_pair("rebel", "rebel")
+    loaded(qtbot)
     assert panel.result is None and panel.note.text() == "Pick two different members."
 
 
-def test_personality_lines_per_trait(analytics: AnalyticsView, seeded: Seeded) -> None:
+def test_personality_lines_per_trait(analytics: AnalyticsView, seeded: Seeded, qtbot: Any) -> None:
     panel = analytics.personality
     panel.set_member("sage")
+    loaded(qtbot)
     points = seeded.store.personality_history("sage")
     assert len(points) == 3 and set(panel.lines) == {"agreeableness", "assertiveness", "verbosity",
                                                       "contrarianism", "generosity"}
@@ -100,14 +108,17 @@ def test_everything_refreshes_when_the_history_changes(tmp_path: Path, qtbot: An
         hall = HallOfFameView(history)
         qtbot.addWidget(view)
         qtbot.addWidget(hall)
+        loaded(qtbot)
         assert view.leaderboard.cell(0, "Member") == "Muse" and len(hall.holders("Unanimous")) == 1
         history.delete(seed.s2)  # emits changed: S1 alone decides the means now
+        loaded(qtbot)
         assert [view.leaderboard.cell(r, "Member") for r in range(5)] == ["Sage", "Judge", "Muse", "Rebel", "Qwen"]
         assert [view.leaderboard.cell(r, "Mean score") for r in range(5)] == ["7.25", "6.75", "6.00", "4.25",
                                                                               "3.75"]
         assert view.leaderboard.cell(0, "Sessions") == "2"
         assert hall.holders("Unanimous") == [] and len(hall.holders("Iron Wall")) == 1
         view.member_history.set_member("muse")
+        loaded(qtbot)
         assert view.member_history.series() == [(1.0, 6.0)]
     finally:
         seed.store.close()
@@ -116,6 +127,7 @@ def test_everything_refreshes_when_the_history_changes(tmp_path: Path, qtbot: An
 def test_hall_of_fame_lists_every_badge_with_its_rule(seeded: Seeded, qtbot: Any) -> None:
     hall = HallOfFameView(HistoryService(seeded.store))
     qtbot.addWidget(hall)
+    loaded(qtbot)
     assert list(hall.cards) == list(BADGES)
     for badge, rule in BADGES.items():
         assert hall.rule_text(badge) == rule
@@ -128,6 +140,7 @@ def test_hall_of_fame_lists_every_badge_with_its_rule(seeded: Seeded, qtbot: Any
 def test_watch_the_moment_emits_the_session_and_event(seeded: Seeded, qtbot: Any) -> None:
     hall = HallOfFameView(HistoryService(seeded.store))
     qtbot.addWidget(hall)
+    loaded(qtbot)
     moments = {a.badge: (a, b) for a, b in hall.watch_buttons}
     _award, button = moments["Iron Wall"]
     assert button.text() == "▶ Watch the moment"
@@ -149,6 +162,7 @@ def test_an_empty_history_shows_empty_states(tmp_path: Path, qtbot: Any) -> None
         hall = HallOfFameView(history)
         qtbot.addWidget(view)
         qtbot.addWidget(hall)
+        loaded(qtbot)
         assert view.leaderboard.table.rowCount() == 0 and not view.leaderboard.empty_label.isHidden()
         assert view.leaderboard.chart_values() == []
         assert view.member_history.series() == [] and view.head_to_head.result is None

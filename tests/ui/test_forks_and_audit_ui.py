@@ -21,6 +21,7 @@ from council_desktop.ui.main_window import MainWindow
 from council_desktop.ui.replay import ReplayView
 from council_desktop.ui.sessions import SessionBrowser
 from tests.scripted import ScriptedBackend, members
+from tests.ui.pages import loaded
 
 pytestmark = pytest.mark.gui
 
@@ -46,11 +47,14 @@ def history(tmp_path: Path) -> Iterator[HistoryService]:
 def test_the_sessions_page_shows_a_fork_and_its_parent_linked(history: HistoryService, qtbot: Any) -> None:
     browser = SessionBrowser(history)
     qtbot.addWidget(browser)
+    loaded(qtbot)
     assert browser.family_of("fork-session") == "fork of parent-s @ 3"
     assert browser.family_of("parent-session") == "1 fork"
     assert browser.select("fork-session")
+    loaded(qtbot)
     assert "Forked from parent-s" in browser.family_label.text() and not browser.parent_button.isHidden()
     qtbot.mouseClick(browser.parent_button, Qt.MouseButton.LeftButton)
+    loaded(qtbot)
     assert browser.selected_id() == "parent-session"
     assert "Forks: fork-ses from stage 3" in browser.family_label.text() and browser.parent_button.isHidden()
 
@@ -60,8 +64,11 @@ def test_replay_shows_the_family_and_asks_for_a_fork_at_the_current_stage(histor
     view = ReplayView(history)
     qtbot.addWidget(view)
     assert view.open_session("fork-session")
+    loaded(qtbot)
     assert view.family_label.text().startswith("Fork of parent-s") and not view.parent_button.isHidden()
-    assert view.open_parent() and view.session_id == "parent-session"
+    assert view.open_parent()
+    loaded(qtbot)
+    assert view.session_id == "parent-session"
     assert "Forks: fork-ses from stage 3" in view.family_label.text()
     view.controller.jump_to_stage(4)
     assert view.fork_stage() == 4
@@ -79,6 +86,7 @@ def test_the_window_runs_a_requested_fork_on_the_arena(history: HistoryService, 
     qtbot.addWidget(window)
     window.set_history(history)
     assert window.replay_view is not None and window.open_replay("parent-session")
+    loaded(qtbot)
     with qtbot.wait_signal(window.fork_requested) as asked:
         window.replay_view.request_fork({"stage": 3, "chair": "poet", "seed": 4, "temperatures": {}})
     assert asked.args[0] == "parent-session" and asked.args[1]["chair"] == "poet"
@@ -93,6 +101,7 @@ def test_the_window_runs_a_requested_fork_on_the_arena(history: HistoryService, 
 def test_analytics_shows_by_model_and_the_audit_with_ballot_counts(history: HistoryService, qtbot: Any) -> None:
     view = AnalyticsView(history)
     qtbot.addWidget(view)
+    loaded(qtbot)
     by_model = view.by_model
     assert by_model.table.rowCount() == 1 and by_model.cell(0, "Model") == "scripted"
     # The fork re-ran from its rebuttals: its reviews are the parent's, counted once.
@@ -118,6 +127,7 @@ def test_a_fork_whose_seats_are_not_at_the_table_says_why_in_one_line(history: H
     qtbot.addWidget(window)
     _wire(window, session, history)
     assert window.replay_view is not None and window.open_replay("parent-session")
+    loaded(qtbot)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:

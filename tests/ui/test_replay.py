@@ -19,6 +19,7 @@ from council_desktop.ui.replay import MAX_GAP_S, ReplayController, ReplayView, f
 from council_desktop.ui.stage_stepper import StageStepper
 from council_desktop.ui.transcript_panel import TranscriptPanel
 from tests.history_seed import Seeded
+from tests.ui.pages import loaded
 
 pytestmark = pytest.mark.gui
 
@@ -265,6 +266,7 @@ def test_an_interrupted_session_plays_to_its_last_event_and_says_so(seeded: Seed
     replay = ReplayView(history)
     qtbot.addWidget(replay)
     assert replay.open_session(seeded.s3)
+    loaded(qtbot)
     c = replay.controller
     assert c.position == 0 and replay.end_note() == ""
     assert replay.status_chip.text() == "INTERRUPTED"
@@ -282,13 +284,17 @@ def test_open_session_at_a_moment_and_a_missing_one(seeded: Seeded, qtbot: Any) 
     replay = ReplayView(history)
     qtbot.addWidget(replay)
     assert replay.open_session(seeded.s2, 20)
+    loaded(qtbot)
     c = replay.controller
     assert c.events[c.position].seq >= 20 and c.events[c.position - 1].seq < 20
     assert replay.session_id == seeded.s2 and replay.status_chip.text() == "FINISHED"
-    assert not replay.open_session("no-such-session")
+    replay.open_session("no-such-session")
+    loaded(qtbot)
     assert replay.stack.currentWidget() is replay.placeholder
     assert "no longer" in replay.placeholder_text.text()
-    assert replay.open_latest() and replay.session_id == seeded.s4 and c.mode == "ask"
+    assert replay.open_latest()
+    loaded(qtbot)
+    assert replay.session_id == seeded.s4 and c.mode == "ask"
     replay.shutdown()
 
 

@@ -16,6 +16,7 @@ from council_desktop.services.history import HistoryService
 from council_desktop.ui.main_window import PAGES, MainWindow
 from council_desktop.ui.sessions import SessionBrowser, suggested_name
 from tests.history_seed import S2_TOPIC, Seeded
+from tests.ui.pages import loaded
 
 pytestmark = pytest.mark.gui
 
@@ -23,6 +24,8 @@ pytestmark = pytest.mark.gui
 def browser_for(seed: Seeded, qtbot: Any) -> SessionBrowser:
     browser = SessionBrowser(HistoryService(seed.store))
     qtbot.addWidget(browser)
+    assert browser.count_label.text() == "Loading…"  # the rows are read off the GUI thread
+    loaded(qtbot)
     return browser
 
 
@@ -120,6 +123,7 @@ def test_delete_asks_first_and_removes(fresh: Seeded, qtbot: Any, monkeypatch: p
     answer_dialogs(monkeypatch, QMessageBox.StandardButton.Yes)
     with qtbot.wait_signal(browser.deleted) as blocker:
         qtbot.mouseClick(browser.delete_button, Qt.MouseButton.LeftButton)
+    loaded(qtbot)
     assert blocker.args == [fresh.s2]
     assert fresh.store.session(fresh.s2) is None
     assert fresh.s2 not in [s.id for s in browser.sessions()] and browser.table.rowCount() == 3
@@ -134,6 +138,7 @@ def paged(qtbot: Any, settings: QSettings, seeded: Seeded) -> Iterator[MainWindo
     window = MainWindow(settings=settings)
     qtbot.addWidget(window)
     window.set_history(HistoryService(seeded.store))
+    loaded(qtbot)
     yield window
     window.close()
 
@@ -176,6 +181,7 @@ def test_the_sessions_page_opens_the_replay(paged: MainWindow, seeded: Seeded, q
     paged.show_page(PAGES.index("Sessions"))
     paged.sessions_view.select(seeded.s1)
     paged.sessions_view.open_selected()
+    loaded(qtbot)
     assert paged.current_page() == "Replay" and paged.replay_view.session_id == seeded.s1
     assert paged.replay_view.controller.count > 20
 
@@ -186,6 +192,7 @@ def test_watch_the_moment_opens_the_replay_at_that_event(paged: MainWindow, seed
     with qtbot.wait_signal(paged.hall_view.replay_requested) as blocker:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert blocker.args == [seeded.s2, 20]
+    loaded(qtbot)
     assert paged.current_page() == "Replay"
     c = paged.replay_view.controller
     assert paged.replay_view.session_id == seeded.s2 and c.events[c.position].seq >= 20 > c.events[c.position - 1].seq
@@ -195,6 +202,7 @@ def test_file_export_takes_the_replayed_session(paged: MainWindow, seeded: Seede
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(tmp_path / "out.json"), "JSON (*.json)"))
     assert paged.open_replay(seeded.s3, -1)
+    loaded(qtbot)
     with qtbot.assert_not_emitted(paged.export_requested):  # with a history the window exports itself
         paged.export_action.trigger()
     doc = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
@@ -216,8 +224,9 @@ def test_convening_from_another_page_returns_to_the_arena(paged: MainWindow, qtb
     assert paged.scene.snapshot()["stage"] == (5, "synthesis")
 
 
-def test_every_label_on_every_page_is_plain_text(paged: MainWindow, seeded: Seeded) -> None:
+def test_every_label_on_every_page_is_plain_text(paged: MainWindow, seeded: Seeded, qtbot: Any) -> None:
     paged.open_replay(seeded.s2, -1)
+    loaded(qtbot)
     labels = paged.findChildren(QLabel)
     assert len(labels) > 50 and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
 

@@ -20,6 +20,7 @@ from council_desktop.services.runtime import CouncilRuntime
 from council_desktop.storage import Store
 from council_desktop.ui.main_window import PAGES, MainWindow
 from tests.scripted import ScriptedBackend, members
+from tests.ui.pages import loaded
 
 pytestmark = pytest.mark.gui
 
@@ -123,6 +124,7 @@ def test_viewer_judge_ballot_cast_in_the_window_is_stored_shown_exported_and_ana
 
     # Analytics: agreement with the viewer, and the badge for the member that agrees most.
     history.notify_session_finished()
+    loaded(qtbot)
     panel = window.analytics_view.viewer  # type: ignore[union-attr]
     assert panel.rows and all(r.sessions == 1 for r in panel.rows)
     assert panel.rows[0].rho > 0.5 and panel.badge.text().startswith("★ Kindred Spirit: ")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TypeVar
 
 import pyqtgraph as pg
@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ...services.history import HistoryError
 from .. import theme
 from ..sessions.formatting import score_text
 
@@ -150,15 +149,6 @@ def side_by_side(parent: QWidget, left: QWidget, right: QWidget, stretch: tuple[
     row.setSpacing(14)
     row.addWidget(left, stretch[0])
     row.addWidget(right, stretch[1])
-
-
-def read_history(read: Callable[[], T], fallback: T, note: QLabel) -> T:
-    """What ``read`` returns from the history, or ``fallback`` with the reason shown on ``note``."""
-    try:
-        return read()
-    except HistoryError as exc:
-        note.setText(f"The history could not be read: {exc}")
-        return fallback
 
 
 def mean_score_bars(plot_widget: pg.PlotWidget, names: Sequence[str], means: Sequence[float | None],

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.history import BadgeAward, HistoryError, HistoryService
+from ...services.history import BadgeAward, HistoryService
 from .. import theme
 from ..layouts import clear_layout
+from ..loading import LOADING, Loader
 from ..plain import plain_tooltip
 from ..sessions.formatting import local_time
 from .charts import label
@@ -91,6 +92,7 @@ class HallOfFameView(QWidget):
 
     def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.loader = Loader(self)  # history reads off the GUI thread
         self.setObjectName("hallOfFame")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.history = history
@@ -130,12 +132,14 @@ class HallOfFameView(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        try:
-            self.awards = self.history.hall_of_fame()
-            error = ""
-        except HistoryError as exc:
-            self.awards = []
-            error = str(exc)
+        """Read the awards off the GUI thread; the cards fill in when they are back."""
+        if not self.cards:
+            self.subtitle.setText(LOADING)
+        self.loader.load(self.history.hall_of_fame, lambda awards: self._show(awards, ""), None,
+                         failed=lambda exc: self._show([], str(exc)))
+
+    def _show(self, awards: list[BadgeAward], error: str) -> None:
+        self.awards = awards
         clear_layout(self.grid)
         self.watch_buttons = []
         self.cards = {}

@@ -5,11 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ...services.history import HeadToHead, HistoryError, HistoryService, MemberRef
+from ...services.history import HeadToHead, HistoryService, MemberRef
 from .. import theme
 from ..layouts import clear_layout
+from ..loading import Loader
 from ..sessions.formatting import score_text
-from .charts import Card, bars, key_row, label, read_history, series_color, side_by_side, themed_plot, value_text
+from .charts import Card, bars, key_row, label, series_color, side_by_side, themed_plot, value_text
 from .member_chart import fill_members
 
 CATEGORIES = ("Mean score given", "Agreed with", "Disagreed with", "Ranked higher")
@@ -38,6 +39,7 @@ class HeadToHeadPanel(QWidget):
 
     def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.loader = Loader(self)  # history reads off the GUI thread
         self.history = history
         self.members: list[MemberRef] = []
         self.result: HeadToHead | None = None
@@ -108,8 +110,11 @@ class HeadToHeadPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
+        self.loader.load(self.history.members, self._show_members, [], self.note)
+
+    def _show_members(self, members: list[MemberRef]) -> None:
         a, b = self.pair()
-        self.members = read_history(self.history.members, [], self.note)
+        self.members = members
         fill_members(self.a_combo, self.members, a)
         fill_members(self.b_combo, self.members, b)
         if b is None and len(self.members) > 1:
@@ -128,17 +133,19 @@ class HeadToHeadPanel(QWidget):
         self.bar_values: dict[str, list[float]] = {}
         clear_layout(self.key)
         if not a or not b or a == b:
+            self.loader.drop()  # a pair asked for earlier is not shown now
             self.note.setText("Pick two different members." if self.members else "No finished sessions yet.")
             for row in self.ROWS:
                 self._set(row, "", "")
             self.a_header.setText("")
             self.b_header.setText("")
             return
-        try:
-            h = self.history.head_to_head(a, b)
-        except HistoryError as exc:
-            self.note.setText(str(exc))
-            return
+        self.loader.load(lambda: self.history.head_to_head(a, b), self._show_pair, None,
+                         failed=lambda exc: self.note.setText(str(exc)))
+
+    def _show_pair(self, h: HeadToHead) -> None:
+        a, b = h.a, h.b
+        plot = self.plot.getPlotItem()
         self.result = h
         ids = [m.id for m in self.members]
         ca = series_color(ids.index(a) if a in ids else 0, self.members[ids.index(a)].color if a in ids else "")

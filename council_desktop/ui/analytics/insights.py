@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from ...services.history import Agreement, Audit, HistoryService, ModelEntry
 from .. import theme
+from ..loading import Loader
 from ..sessions.formatting import score_text
-from .charts import Card, bars, label, mean_score_bars, read_history, series_color, themed_plot, value_text
+from .charts import Card, bars, label, mean_score_bars, series_color, themed_plot, value_text
 
 MODEL_COLUMNS = ("#", "Model", "Mean score", "Scores", "Sessions", "Seats", "Wins", "Sat as")
 JUDGE_COLUMNS = ("Judge", "Scores", "Mean", "Leniency", "Spread", "Label gap", "Length r", "Own model",
@@ -65,6 +66,7 @@ class ModelLeaderboardPanel(QWidget):
 
     def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.loader = Loader(self)  # history reads off the GUI thread
         self.history = history
         self.entries: list[ModelEntry] = []
         self.table = _table(MODEL_COLUMNS, 1)
@@ -86,7 +88,10 @@ class ModelLeaderboardPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        self.entries = read_history(self.history.leaderboard_by_model, [], self.empty_label)
+        self.loader.load(self.history.leaderboard_by_model, self._show, [], self.empty_label)
+
+    def _show(self, entries: list[ModelEntry]) -> None:
+        self.entries = entries
         self.empty_label.setVisible(not self.entries)
         _fill(self.table, [(str(i + 1), e.name, score_text(e.mean_score), str(e.scores), str(e.sessions),
                             str(e.seats), str(e.wins), ", ".join(e.personas)) for i, e in enumerate(self.entries)])
@@ -107,6 +112,7 @@ class AuditPanel(QWidget):
 
     def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.loader = Loader(self)  # history reads off the GUI thread
         self.history = history
         self.audit: Audit | None = None
         self.label_plot = themed_plot(y_range=(0, 10.6), left="mean score")
@@ -137,7 +143,10 @@ class AuditPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        self.audit = read_history(self.history.audit, None, self.summary)
+        self.loader.load(self.history.audit, self._show, None, self.summary)
+
+    def _show(self, audit: Audit | None) -> None:
+        self.audit = audit
         a = self.audit
         for plot in (self.label_plot, self.length_plot, self.judge_plot):
             plot.getPlotItem().clear()
@@ -214,6 +223,7 @@ class ViewerAgreementPanel(QWidget):
 
     def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.loader = Loader(self)  # history reads off the GUI thread
         self.history = history
         self.rows: list[Agreement] = []
         self.badge = label("", "cardTitle")
@@ -235,9 +245,12 @@ class ViewerAgreementPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
+        self.loader.load(self.history.viewer_agreement, self._show, [], self.empty_label)
+
+    def _show(self, rows: list[Agreement]) -> None:
         from ...core.viewer import KINDRED_SPIRIT, kindred_spirit
 
-        self.rows = read_history(self.history.viewer_agreement, [], self.empty_label)
+        self.rows = rows
         self.empty_label.setVisible(not self.rows)
         best = kindred_spirit(self.rows)
         self.badge.setText(f"★ {KINDRED_SPIRIT}: {best.name} (ρ {best.rho:+.2f} over {best.sessions} "

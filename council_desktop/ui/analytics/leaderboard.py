@@ -9,12 +9,12 @@ from PySide6.QtWidgets import QHeaderView, QTableWidgetItem, QWidget
 from ...services.history import HistoryService, LeaderboardEntry
 from .. import theme
 from ..layouts import read_only_table
+from ..loading import Loader
 from ..sessions.formatting import score_text
 from .charts import (
     Card,
     label,
     mean_score_bars,
-    read_history,
     series_color,
     side_by_side,
     themed_plot,
@@ -31,6 +31,7 @@ class LeaderboardPanel(QWidget):
 
     def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.loader = Loader(self)  # history reads off the GUI thread
         self.history = history
         self.entries: list[LeaderboardEntry] = []
         self.table = read_only_table(COLUMNS, selectable=False)
@@ -59,7 +60,10 @@ class LeaderboardPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        self.entries = read_history(self.history.leaderboard, [], self.empty_label)
+        self.loader.load(self.history.leaderboard, self._show, [], self.empty_label)
+
+    def _show(self, entries: list[LeaderboardEntry]) -> None:
+        self.entries = entries
         self.empty_label.setVisible(not self.entries)
         self._fill_table()
         self._draw_chart()

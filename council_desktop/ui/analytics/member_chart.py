@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from ...services.history import HistoryError, HistoryService, MemberRef
+from ...services.history import HistoryService, MemberRef
 from .. import theme
-from .charts import Card, label, read_history
-
-T = TypeVar("T")
+from ..loading import Loader
+from .charts import Card, label
 
 
 def fill_members(combo: QComboBox, members: list[MemberRef], keep: str | None) -> None:
@@ -28,14 +26,16 @@ def fill_members(combo: QComboBox, members: list[MemberRef], keep: str | None) -
 
 
 class MemberChartPanel(QWidget):
-    """Pick a member, see its chart. A subclass builds its plot, passes it in, implements ``_draw`` and
-    calls ``refresh()`` once its own state is set.
+    """Pick a member, see its chart. A subclass builds its plot, passes it in, implements ``_fetch`` and
+    ``_plot`` and calls ``refresh()`` once its own state is set. The members and the points load off the
+    GUI thread.
 
     Signals: none."""
 
     def __init__(self, history: HistoryService, title: str, note: str, plot: pg.PlotWidget,
                  extra: QWidget | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.loader = Loader(self)  # history reads off the GUI thread
         self.history = history
         self.members: list[MemberRef] = []
         self.member_combo = QComboBox()
@@ -73,20 +73,34 @@ class MemberChartPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        self.members = read_history(self.history.members, [], self.summary_label)
+        self.loader.load(self.history.members, self._show_members, [], self.summary_label)
+
+    def _show_members(self, members: list[MemberRef]) -> None:
+        self.members = members
         fill_members(self.member_combo, self.members, self.current_member())
         self._draw()
 
     def _draw(self, *_: object) -> None:
+        """Read the chosen member's points off the GUI thread (none when no member is chosen), then plot
+        them (``_plot``); the plot is cleared, and the reason shown, when the history cannot be read."""
+        member = self.current_member()
+        fetch = self._fetch
+
+        def failed(exc: Exception) -> None:
+            self.plot.getPlotItem().clear()
+            self.summary_label.setText(str(exc))
+            self._plot(None)
+
+        self.loader.load(lambda: fetch(member) if member else [], self._show_points, [], failed=failed)
+
+    def _show_points(self, points: list[Any]) -> None:
+        self.plot.getPlotItem().clear()
+        self._plot(points)
+
+    def _fetch(self, member_id: str) -> list[Any]:
+        """The chosen member's points, from the history (runs on the storage thread)."""
         raise NotImplementedError
 
-    def _read_points(self, fetch: Callable[[str], list[T]]) -> list[T] | None:
-        """Clear the plot and read the chosen member's points (none when no member is chosen); None, with
-        the reason shown, when the history cannot be read."""
-        self.plot.getPlotItem().clear()
-        member = self.current_member()
-        try:
-            return fetch(member) if member else []
-        except HistoryError as exc:
-            self.summary_label.setText(str(exc))
-            return None
+    def _plot(self, points: list[Any] | None) -> None:
+        """Draw ``points`` on the cleared plot; None: the history could not be read."""
+        raise NotImplementedError

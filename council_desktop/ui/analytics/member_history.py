@@ -27,10 +27,12 @@ class MemberHistoryPanel(MemberChartPanel):
                          themed_plot(y_range=(0, 10.6), left="mean score received", bottom="session"), parent=parent)
         self.refresh()
 
-    def _draw(self, *_: object) -> None:
+    def _fetch(self, member_id: str) -> list[HistoryPoint]:
+        return self.history.member_history(member_id)
+
+    def _plot(self, points: list[HistoryPoint] | None) -> None:
         plot = self.plot.getPlotItem()
         self.line = None
-        points = self._read_points(self.history.member_history)
         self.points = points or []
         if points is None:
             return

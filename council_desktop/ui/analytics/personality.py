@@ -30,10 +30,12 @@ class PersonalityPanel(MemberChartPanel):
                          key_row([(t, TRAIT_COLORS[t]) for t in TRAITS]), parent)
         self.refresh()
 
-    def _draw(self, *_: object) -> None:
+    def _fetch(self, member_id: str) -> list[PersonalityPoint]:
+        return self.history.personality_history(member_id)
+
+    def _plot(self, points: list[PersonalityPoint] | None) -> None:
         plot = self.plot.getPlotItem()
         self.lines = {}
-        points = self._read_points(self.history.personality_history)
         self.points = points or []
         if points is None:
             return

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
 from ...services.history import HistoryService
 from .. import theme
+from ..loading import LOADING
 from .charts import CARD_STYLE, configure, label
 from .head_to_head import HeadToHeadPanel
 from .insights import AuditPanel, ModelLeaderboardPanel, ViewerAgreementPanel
@@ -57,6 +58,8 @@ class AnalyticsView(QWidget):
         head.addSpacing(10)
         head.addWidget(label("Finished sessions only: an interrupted debate has no settled scores.", "pageSubtitle"))
         head.addStretch(1)
+        self.loading_label = label(LOADING, "pageSubtitle")  # while a panel's figures are being read
+        head.addWidget(self.loading_label)
         column = QVBoxLayout(self)
         column.setContentsMargins(24, 18, 24, 18)
         column.setSpacing(12)
@@ -67,9 +70,23 @@ class AnalyticsView(QWidget):
 
     def _connect_signals(self) -> None:
         self.history.changed.connect(self.refresh)
+        for panel in self.panels():
+            panel.loader.busy_changed.connect(self._show_loading)
+        self._show_loading()
+
+    def panels(self) -> tuple[LeaderboardPanel | MemberHistoryPanel | HeadToHeadPanel | PersonalityPanel
+                              | ModelLeaderboardPanel | AuditPanel | ViewerAgreementPanel, ...]:
+        return (self.leaderboard, self.member_history, self.head_to_head, self.personality, self.by_model,
+                self.audit, self.viewer)
+
+    def _show_loading(self, *_: object) -> None:
+        self.loading_label.setVisible(self.loading)
+
+    @property
+    def loading(self) -> bool:
+        return any(panel.loader.busy for panel in self.panels())
 
     @Slot()
     def refresh(self) -> None:
-        for panel in (self.leaderboard, self.member_history, self.head_to_head, self.personality, self.by_model,
-                      self.audit, self.viewer):
+        for panel in self.panels():
             panel.refresh()

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.events import ASK_STAGES, DEBATE_STAGES, Event
-from ...services.history import HistoryError, HistoryService, SessionSummary
+from ...services.history import Family, HistoryError, HistoryService, SessionSummary
 from .. import theme
 from ..arena import ArenaScene, ArenaView
 from ..layouts import vstack
+from ..loading import LOADING, Loader
 from ..plain import plain_label
 from ..sessions.formatting import local_time, mode_label, status_color, status_label
 from ..stage_stepper import StageStepper
@@ -58,6 +59,8 @@ class ReplayView(QWidget):
         self._status = ""
         self._reason = ""
         self._events: list[Event] = []  # the open session's, for "Re-run from here"
+        self.loader = Loader(self)  # history reads off the GUI thread: the session opened
+        self._gone_loader = Loader(self)  # whether the open session was deleted
         # The models a forked seat may move to, (id, label); the app sets it (ui/ never reads the catalogue).
         self.fork_models: Callable[[], list[tuple[str, str]]] = list
         self.scene = ArenaScene(self)
@@ -196,42 +199,56 @@ class ReplayView(QWidget):
 
     @Slot(str, int)
     def open_session(self, session_id: str, event_seq: int = -1) -> bool:
-        """Load a stored session (paused at its first event, or at ``event_seq`` when given). False, with
-        the reason shown in place of the player, if it cannot be read."""
+        """Load a stored session (paused at its first event, or at ``event_seq`` when given), read off the
+        GUI thread: the page says "Loading…" until it is back, and a session asked for later wins. If it
+        cannot be read, the reason is shown in place of the player. True: asked."""
         if self.history is None:
             raise RuntimeError("ReplayView.open_session needs a HistoryService")
-        try:
-            summary = self.history.session(session_id)
+        history = self.history
+
+        def read() -> tuple[SessionSummary, list[Event], Family]:
+            summary = history.session(session_id)
             if summary is None:
                 raise HistoryError("That session is no longer in the history.")
-            events = self.history.events(session_id)
-        except HistoryError as exc:
+            return summary, history.events(session_id), history.family(session_id)
+
+        def show(got: tuple[SessionSummary, list[Event], Family]) -> None:
+            summary, events, family = got
+            self.load_events(events, session_id=session_id, summary=summary, family=family)
+            if event_seq >= 0:
+                self.controller.seek(self.controller.index_of_seq(event_seq))
+
+        def failed(exc: Exception) -> None:
             self.clear()
             self.placeholder_title.setText("This session cannot be replayed")
             self.placeholder_text.setText(str(exc))
-            return False
-        self.load_events(events, session_id=session_id, summary=summary)
-        if event_seq >= 0:
-            self.controller.seek(self.controller.index_of_seq(event_seq))
+
+        self.position_label.setText(LOADING)
+        if not self._events:
+            self.placeholder_text.setText(LOADING)
+        self.loader.load(read, show, None, failed=failed)
         return True
 
     @Slot()
     def open_latest(self) -> bool:
+        """Open the newest stored session (read off the GUI thread). False without a history."""
         if self.history is None:
             return False
-        try:
-            latest = self.history.latest_session_id()
-        except HistoryError as exc:
-            self.placeholder_text.setText(str(exc))
-            return False
-        if latest is None:
-            self.placeholder_text.setText("The history is empty: convene the council first.")
-            return False
-        return self.open_session(latest)
+
+        def opened(latest: str | None) -> None:
+            if latest is None:
+                self.placeholder_text.setText("The history is empty: convene the council first.")
+            else:
+                self.open_session(latest)
+
+        self.loader.load(self.history.latest_session_id, opened, None,
+                         failed=lambda exc: self.placeholder_text.setText(str(exc)))
+        return True
 
     def load_events(self, events: Sequence[Event], *, session_id: str = "",
-                    summary: SessionSummary | None = None) -> None:
-        """Replay a bare event list (``summary`` adds the title line; without it the events tell)."""
+                    summary: SessionSummary | None = None, family: Family | None = None) -> None:
+        """Replay a bare event list (``summary`` adds the title line; without it the events tell;
+        ``family`` the line naming its parent and forks)."""
         self.controller.load(events)
         self._session_id = session_id
         complete = next((e for e in reversed(events) if e.kind == "complete"), None)
@@ -258,28 +275,23 @@ class ReplayView(QWidget):
                                        " padding: 1px 8px; font-size: 11px; font-weight: 700;")
         self.stack.setCurrentWidget(self.player if events else self.placeholder)
         self._events = list(events)
-        self._show_family(session_id)
+        self._show_family(session_id, family)
         self._on_position_changed(self.controller.position)
         self.session_opened.emit(session_id)
 
     # -- forks (issue 15) ----------------------------------------------------------------------------
 
-    def _show_family(self, session_id: str) -> None:
+    def _show_family(self, session_id: str, family: Family | None) -> None:
         self._parent_id = None
         parts: list[str] = []
-        if session_id and self.history is not None:
-            try:
-                family = self.history.family(session_id)
-            except HistoryError as exc:
-                parts.append(f"The family could not be read: {exc}")
-            else:
-                if family.parent is not None:
-                    pid, stage, topic, _ = family.parent
-                    self._parent_id = pid
-                    parts.append(f"Fork of {pid[:8]} (“{topic[:50]}”) from stage {stage}"
-                                 + (f" — {'; '.join(family.changed)}" if family.changed else ""))
-                if family.children:
-                    parts.append("Forks: " + ", ".join(f"{c[:8]} from stage {st}" for c, st, _, _ in family.children))
+        if family is not None:
+            if family.parent is not None:
+                pid, stage, topic, _ = family.parent
+                self._parent_id = pid
+                parts.append(f"Fork of {pid[:8]} (“{topic[:50]}”) from stage {stage}"
+                             + (f" — {'; '.join(family.changed)}" if family.changed else ""))
+            if family.children:
+                parts.append("Forks: " + ", ".join(f"{c[:8]} from stage {st}" for c, st, _, _ in family.children))
         self.family_label.setText("  ·  ".join(parts))
         self.family_label.setVisible(bool(parts))
         self.parent_button.setVisible(self._parent_id is not None)
@@ -369,10 +381,12 @@ class ReplayView(QWidget):
 
     @Slot()
     def _on_history_changed(self) -> None:
+        """The open session was deleted: clear the player (asked off the GUI thread)."""
         if self._session_id and self.history is not None:
-            try:
-                gone = self.history.session(self._session_id) is None
-            except HistoryError:
-                return
-            if gone:
-                self.clear()
+            sid, history = self._session_id, self.history
+
+            def gone(yes: bool) -> None:
+                if yes and sid == self._session_id:
+                    self.clear()
+
+            self._gone_loader.load(lambda: history.session(sid) is None, gone, False)

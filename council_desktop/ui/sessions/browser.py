@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.history import HistoryError, HistoryService, SessionSummary
+from ...services.history import Family, HistoryError, HistoryService, SessionSummary
 from .. import theme
 from ..layouts import read_only_table, vstack
+from ..loading import LOADING, Loader
 from ..plain import plain_label, plain_tooltip
 from .export import ask_export_path, suggested_name
 from .formatting import local_time, mode_label, status_color, status_label
@@ -72,6 +73,9 @@ class SessionBrowser(QWidget):
 
     def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.loader = Loader(self)  # history reads off the GUI thread: the rows
+        self.family_loader = Loader(self)  # and the selected session's family
+        self._select_after: str | None = None  # a session to select when the rows come back
         self.setObjectName("sessionBrowser")
         self.history = history
         self._rows: list[SessionSummary] = []
@@ -189,16 +193,16 @@ class SessionBrowser(QWidget):
     def refresh(self) -> None:
         """Query again with the current search text, keeping the selection when it is still listed."""
         self._debounce.stop()
-        keep = self.selected_id()
         search = self.search_edit.text().strip()
-        try:
-            rows = self.history.sessions(search)
-        except HistoryError as exc:
-            rows = []
-            self.empty_label.setText(f"The history could not be read: {exc}")
-        else:
-            self.empty_label.setText("No session matches the search." if search else
-                                     "No sessions yet. Convene the council and every debate is kept here.")
+        self.count_label.setText(LOADING)
+        self.loader.load(lambda: self.history.sessions(search), lambda rows: self._show(rows, search, ""), None,
+                         failed=lambda exc: self._show([], search, f"The history could not be read: {exc}"))
+
+    def _show(self, rows: list[SessionSummary], search: str, error: str) -> None:
+        keep = self._select_after or self.selected_id()
+        self._select_after = None
+        self.empty_label.setText(error or ("No session matches the search." if search else
+                                           "No sessions yet. Convene the council and every debate is kept here."))
         self._rows = rows
         self.table.setRowCount(len(rows))
         for r, s in enumerate(rows):
@@ -238,25 +242,27 @@ class SessionBrowser(QWidget):
         self._show_family(self.selected_id())
 
     def _show_family(self, session_id: str | None) -> None:
+        """Read the selected session's family off the GUI thread; the line fills in when it is back."""
         self._family_parent = None
-        text = ""
-        if session_id is not None:
-            try:
-                family = self.history.family(session_id)
-            except HistoryError as exc:
-                text = f"The family could not be read: {exc}"
-            else:
-                parts = []
-                if family.parent is not None:
-                    pid, stage, topic, _ = family.parent
-                    self._family_parent = pid
-                    parts.append(f"Forked from {pid[:8]} (“{topic[:60]}”) at stage {stage}"
-                                 + (f": {'; '.join(family.changed)}." if family.changed else ", nothing changed."))
-                if family.children:
-                    parts.append("Forks: " + ", ".join(f"{cid[:8]} from stage {st}" for cid, st, _, _ in
-                                                       family.children) + ".")
-                text = " ".join(parts)
-        self.family_label.setText(text)
+        self.parent_button.setVisible(False)
+        if session_id is None:
+            self.family_loader.drop()
+            self._family_read(None)
+            return
+        self.family_loader.load(lambda: self.history.family(session_id), self._family_read, None,
+                                failed=lambda exc: self.family_label.setText(f"The family could not be read: {exc}"))
+
+    def _family_read(self, family: Family | None) -> None:
+        parts = []
+        if family is not None and family.parent is not None:
+            pid, stage, topic, _ = family.parent
+            self._family_parent = pid
+            parts.append(f"Forked from {pid[:8]} (“{topic[:60]}”) at stage {stage}"
+                         + (f": {'; '.join(family.changed)}." if family.changed else ", nothing changed."))
+        if family is not None and family.children:
+            parts.append("Forks: " + ", ".join(f"{cid[:8]} from stage {st}" for cid, st, _, _ in
+                                               family.children) + ".")
+        self.family_label.setText(" ".join(parts))
         self.parent_button.setVisible(self._family_parent is not None)
 
     @Slot()
@@ -266,9 +272,9 @@ class SessionBrowser(QWidget):
         if parent is None:
             return False
         if not self.select(parent):
+            self._select_after = parent  # selected once the rows are back
             self.search_edit.clear()
             self.refresh()
-            return self.select(parent)
         return True
 
     def family_of(self, session_id: str) -> str:
