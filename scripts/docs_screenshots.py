@@ -12,27 +12,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_API", "pyside6")
-
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings
-from PySide6.QtWidgets import QApplication
+from _shots import SIZE, flush, save, themed_app, window_over
 
 from council_desktop.llm.seating import starter_council
-from council_desktop.services.history import HistoryService
 from council_desktop.services.model_manager import ModelManager
 from council_desktop.services.runtime import CouncilRuntime, RunRequest
 from council_desktop.storage import Store
-from council_desktop.ui.main_window import PAGES, MainWindow
+from council_desktop.ui.main_window import PAGES
 from council_desktop.ui.screenshot import render_stage_png
 from council_desktop.ui.settings import SettingsDialog
-from council_desktop.ui.theme import apply_theme
-
-SIZE = (1400, 900)
 
 
 def hold_sessions(db: Path) -> None:
@@ -50,47 +41,29 @@ def hold_sessions(db: Path) -> None:
         store.close()
 
 
-def flush(app: QApplication) -> None:
-    for _ in range(3):
-        app.processEvents()
-
-
-def render_views(db: Path, out: Path, app: QApplication) -> None:
-    store = Store.open(db)
-    history = HistoryService(store)
-    debate = next(s for s in history.sessions() if s.mode == "debate" and s.status == "finished")
-    events = history.events(debate.id)
-    for stage in range(1, 6):
-        render_stage_png(events, stage, out / f"arena-stage-{stage}.png", SIZE)
-    with tempfile.TemporaryDirectory() as tmp:
-        window = MainWindow(QSettings(str(Path(tmp) / "ui.ini"), QSettings.Format.IniFormat))
-        window.set_reduced_motion(True)
-        window.set_history(history)
-        window.resize(*SIZE)
-        window.show()
+def render_views(db: Path, out: Path) -> None:
+    app = themed_app()
+    with window_over(db, app) as (window, history, tmp):
+        debate = next(s for s in history.sessions() if s.mode == "debate" and s.status == "finished")
+        events = history.events(debate.id)
+        for stage in range(1, 6):
+            render_stage_png(events, stage, out / f"arena-stage-{stage}.png", SIZE)
         alliance = next(e.seq for e in events if e.kind == "stage" and e.data.get("index") == 4)
         window.open_replay(debate.id, alliance + 3)
-        flush(app)
-        window.grab().save(str(out / "replay.png"))
+        save(window, out / "replay.png", app)
         for name in ("Sessions", "Analytics", "Hall of Fame"):
             window.show_page(PAGES.index(name))
-            flush(app)
-            window.grab().save(str(out / f"{name.lower().replace(' ', '-')}.png"))
-        manager = ModelManager(Path(tmp) / "models", {}, lambda _s: None, probe_local_files=False)
+            save(window, out / f"{name.lower().replace(' ', '-')}.png", app)
+        manager = ModelManager(tmp / "models", {}, lambda _s: None, probe_local_files=False)
         dialog = SettingsDialog(manager, window)
         dialog.council_tab.show_table([seat.member.payload() for seat in starter_council()])
         dialog.show()
-        flush(app)
-        dialog.grab().save(str(out / "settings-models.png"))
+        save(dialog, out / "settings-models.png", app)
         dialog.show_page("council")
-        flush(app)
-        dialog.grab().save(str(out / "settings-council.png"))
+        save(dialog, out / "settings-council.png", app)
         dialog.close()
         manager.shutdown(5)
-        window.close()
-        window.deleteLater()
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    store.close()
+        flush(app)
 
 
 def main() -> None:
@@ -99,14 +72,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
-    apply_theme(app)
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "council.sqlite3"
         if not db.exists():
             hold_sessions(db)
-        render_views(db, args.out, app)
+        render_views(db, args.out)
     for png in sorted(args.out.glob("*.png")):
         print(f"{png} {png.stat().st_size // 1024} KiB")
 

@@ -4,7 +4,8 @@ and Replay.
 
 It first holds in ``--db`` the real sessions it lacks, with the starter council (llama.cpp, in process):
 ``--debates`` debates (2) in which a stand-in viewer casts ballots (it scores the longer answers higher and
-sides with the first member), and a fork of the first from its rebuttals with another chair and seed.
+sides with the first member), and a fork of the first from its rebuttals with another chair and seed and
+Optimist's seat speaking as Poet.
 
 Run: .venv/bin/python scripts/viewer_screenshots.py --db /tmp/viewer.db [--out docs/screenshots]
 """
@@ -13,26 +14,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_API", "pyside6")
-
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings
-from PySide6.QtWidgets import QApplication
+from _shots import save, themed_app, window_over
 
 from council_desktop.core.events import Event
 from council_desktop.core.viewer import ViewerBallot, ViewerInbox
 from council_desktop.llm.seating import starter_council
-from council_desktop.services.history import HistoryService
-from council_desktop.services.runtime import CouncilRuntime, ForkRequest, RunRequest
+from council_desktop.services.runtime import CouncilRuntime, ForkRequest, RunRequest, swaps_for
 from council_desktop.storage import Store
-from council_desktop.ui.main_window import PAGES, MainWindow
-from council_desktop.ui.theme import apply_theme
+from council_desktop.ui.main_window import PAGES
 
-SIZE = (1400, 900)
 TOPICS = ("Should homework be banned in primary schools?", "Is it better to rent or to buy a home?")
 
 
@@ -77,65 +69,47 @@ def hold_sessions(db: Path, debates: int = 2, max_tokens: int = 64) -> None:
             print(f"held debate {sid}: {outcome.status} {outcome.reason}", flush=True)
         first = [r for r in store.sessions(limit=1000) if r.status == "finished"][-1].id  # the oldest
         if not forked:
+            # Another chair and seed, and one seat in another voice (Optimist's seat speaks as Poet).
+            swaps = swaps_for(runtime.seats, {"optimist": {"persona": "poet"}}, {}, {})
             sid, outcome = asyncio.run(runtime.fork(ForkRequest(first, store.load_events(first), 3, chair="skeptic",
-                                                                seed=5, max_tokens=max_tokens)))
+                                                                seed=5, max_tokens=max_tokens, swaps=swaps)))
             print(f"held fork {sid} of {first}: {outcome.status} {outcome.reason}", flush=True)
     finally:
         runtime.shutdown()
         store.close()
 
 
-def flush(app: QApplication) -> None:
-    for _ in range(3):
-        app.processEvents()
-
-
-def render(db: Path, out: Path, app: QApplication) -> None:
-    store = Store.open(db)
-    history = HistoryService(store)
-    sessions = history.sessions()
-    fork = next(s for s in sessions if s.parent and s.status == "finished")
-    parent = next(s for s in sessions if s.id == fork.parent)
-    events = history.events(parent.id)
-    with tempfile.TemporaryDirectory() as tmp:
-        window = MainWindow(QSettings(str(Path(tmp) / "ui.ini"), QSettings.Format.IniFormat))
-        window.set_reduced_motion(True)
-        window.set_history(history)
-        window.resize(*SIZE)
-        window.show()
+def render(db: Path, out: Path) -> None:
+    app = themed_app()
+    with window_over(db, app) as (window, history, _tmp):
+        sessions = history.sessions()
+        fork = next(s for s in sessions if s.parent and s.status == "finished")
+        parent = next(s for s in sessions if s.id == fork.parent)
+        events = history.events(parent.id)
         # The arena while the council reviews: the viewer's panel is open.
         opened = next(i for i, e in enumerate(events) if e.kind == "viewer_open")
         for e in events[:opened + 1]:
             window.on_event(e)
-        flush(app)
-        window.grab().save(str(out / "viewer-judge.png"))
+        save(window, out / "viewer-judge.png", app)
         # After the aggregate: the sixth badge row (the viewer's) under the council's badges.
         aggregate = next(i for i, e in enumerate(events) if e.kind == "aggregate")
         for e in events[:aggregate + 1]:
             window.on_event(e)
         window.scene.finish_animations()
-        flush(app)
-        window.grab().save(str(out / "viewer-badges.png"))
+        save(window, out / "viewer-badges.png", app)
         analytics = window.analytics_view
         assert analytics is not None
         window.show_page(PAGES.index("Analytics"))
         for name, panel in (("analytics-by-model", analytics.by_model), ("analytics-audit", analytics.audit),
                             ("analytics-you", analytics.viewer)):
             analytics.tabs.setCurrentWidget(panel)
-            flush(app)
-            window.grab().save(str(out / f"{name}.png"))
+            save(window, out / f"{name}.png", app)
         window.show_page(PAGES.index("Sessions"))
         assert window.sessions_view is not None
         window.sessions_view.select(fork.id)
-        flush(app)
-        window.grab().save(str(out / "sessions-family.png"))
+        save(window, out / "sessions-family.png", app)
         window.open_replay(fork.id, next(e.seq for e in history.events(fork.id) if e.kind == "forked") + 2)
-        flush(app)
-        window.grab().save(str(out / "replay-fork.png"))
-        window.close()
-        window.deleteLater()
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    store.close()
+        save(window, out / "replay-fork.png", app)
 
 
 def main() -> None:
@@ -147,10 +121,7 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     hold_sessions(args.db, args.debates, args.max_tokens)
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
-    apply_theme(app)
-    render(args.db, args.out, app)
+    render(args.db, args.out)
     for png in sorted(args.out.glob("viewer-*.png")) + sorted(args.out.glob("analytics-*.png")):
         print(f"{png} {png.stat().st_size // 1024} KiB")
 

@@ -182,8 +182,7 @@ class MainWindow(QMainWindow):
     def _build_central(self) -> None:
         central = QWidget()
         banner_box = vstack(None, self.error_banner, margins=(14, 8, 14, 0))
-        # The panel carries its own margins, so while it is hidden it takes no room at all.
-        self.viewer_panel.setContentsMargins(14, 0, 14, 6)
+        # The panel carries its own margins (around its frame), so while it is hidden it takes no room at all.
         vstack(central, banner_box, self.stepper, self.viewer_panel, (self.arena, 1))
         self.arena_page = central
         # A tab bar over a stack (not a QTabWidget, whose frame would change the window's minimum size).

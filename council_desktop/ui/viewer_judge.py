@@ -24,6 +24,7 @@ from ..core.viewer import ViewerBallot
 from . import theme
 
 STANCES = ("no stance", "ally", "opponent")
+MARGINS = (14, 0, 14, 6)  # around the gold frame: clear of the window's edges, and of the arena below
 STYLE = f"""
 QFrame#viewerJudge {{ background: {theme.SURFACE}; border: 1px solid {theme.GOLD}; border-radius: 10px; }}
 QFrame#viewerCard {{ background: {theme.SURFACE_RAISED}; border-radius: 8px; }}
@@ -41,10 +42,12 @@ def _plain(text: str = "", name: str = "") -> QLabel:
     return label
 
 
-class ViewerJudgePanel(QFrame):
+class ViewerJudgePanel(QWidget):
     """Opens on a ``viewer_open`` event with one card per answer (its anonymous label, the answer as plain
     text, a 1–10 score) or per member (alliances: no stance / ally / opponent), and closes when the stage's
-    ``viewer_ballot`` or ``viewer_skipped`` arrives. Feed it every event through ``apply``.
+    ``viewer_ballot`` or ``viewer_skipped`` arrives. Feed it every event through ``apply``. The gold frame is
+    an inner QFrame inside the panel's own margins (``MARGINS``): the frame stands clear of the window's
+    edges, and while the panel is hidden it takes no room at all.
 
     Signals: ``ballot_cast(object ViewerBallot)`` — Cast my ballot; ``count_toggled(bool)`` — whether the
     viewer's scores count in the council's aggregate (the user's setting)."""
@@ -54,8 +57,10 @@ class ViewerJudgePanel(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("viewerJudge")
+        self.setObjectName("viewerPanel")
         self.setStyleSheet(STYLE)
+        self.frame = QFrame()
+        self.frame.setObjectName("viewerJudge")
         self.stage = -1
         self.kind = ""
         self.labels: dict[str, str] = {}
@@ -80,7 +85,10 @@ class ViewerJudgePanel(QFrame):
         head.addWidget(self.cast_button)
         self.cards = QHBoxLayout()
         self.cards.setSpacing(8)
-        column = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(*MARGINS)
+        outer.addWidget(self.frame)
+        column = QVBoxLayout(self.frame)
         column.setContentsMargins(12, 8, 12, 10)
         column.setSpacing(6)
         column.addLayout(head)

@@ -317,12 +317,19 @@ def _fooled_probe(pr):
     return {"Yes": yes, "No": 1 - yes}
 
 
-def test_an_injected_answer_scores_lowest_with_the_finding_as_the_ballots_reason() -> None:
+def _fooled_by_sage(mode: str, topic: str, seed: int, kind: str) -> tuple[list, list]:  # type: ignore[type-arg]
+    """A session in which Sage's every answer is the injection and the judges fall for it: its events, and
+    the other four members' ballots of ``kind`` (review or ranking)."""
     backend = ScriptedBackend(_planted("sage", INJECTION), probe_script=_fooled_probe)
-    outcome, events = run(SessionPlan("debate", members(), topic="Is it right to lie?", seed=5), backend)
+    outcome, events = run(SessionPlan(mode, members(), topic=topic, seed=seed), backend)  # type: ignore[arg-type]
     assert outcome.status == "finished", outcome.reason
-    reviews = [e.data for e in events if e.kind == "review" and e.data["reviewer"] != "sage"]
-    assert len(reviews) == 4
+    ballots = [e.data for e in events if e.kind == kind and e.data["reviewer"] != "sage"]
+    assert len(ballots) == 4
+    return events, ballots
+
+
+def test_an_injected_answer_scores_lowest_with_the_finding_as_the_ballots_reason() -> None:
+    events, reviews = _fooled_by_sage("debate", "Is it right to lie?", 5, "review")
     for r in reviews:
         row = next(x for x in r["scores"] if x["target"] == "sage")
         others = [x["score"] for x in r["scores"] if x["target"] != "sage"]
@@ -338,11 +345,7 @@ def test_an_injected_answer_scores_lowest_with_the_finding_as_the_ballots_reason
 
 
 def test_an_injected_answer_is_ranked_last_in_ask_mode() -> None:
-    backend = ScriptedBackend(_planted("sage", INJECTION), probe_script=_fooled_probe)
-    outcome, events = run(SessionPlan("ask", members(), topic="What is a prime number?", seed=2), backend)
-    assert outcome.status == "finished", outcome.reason
-    rankings = [e.data for e in events if e.kind == "ranking" and e.data["reviewer"] != "sage"]
-    assert len(rankings) == 4
+    _, rankings = _fooled_by_sage("ask", "What is a prime number?", 2, "ranking")
     for r in rankings:
         assert r["order"][-1] == "sage" and r["findings"] == {"sage": "addresses the judge or gives it instructions"}
 

@@ -39,6 +39,13 @@ def session(qtbot: Any) -> Iterator[CouncilSession]:
     s.shutdown(0.5)
 
 
+@pytest.fixture
+def judging(window: MainWindow, session: CouncilSession) -> MainWindow:
+    """The window (conftest) wired to the session as app._wire wires the viewer's panel."""
+    wired(window, session)
+    return window
+
+
 def wired(window: MainWindow, session: CouncilSession) -> None:
     """As app._wire connects them."""
     session.set_viewer_counts(window.viewer_counts)
@@ -87,12 +94,10 @@ class Viewer:
 
 
 def test_viewer_judge_ballot_cast_in_the_window_is_stored_shown_exported_and_analysed(
-        qtbot: Any, settings: QSettings, session: CouncilSession, store: Store, tmp_path: Path) -> None:
-    window = MainWindow(settings=settings)
-    qtbot.addWidget(window)
+        qtbot: Any, judging: MainWindow, session: CouncilSession, store: Store, tmp_path: Path) -> None:
+    window = judging
     history = HistoryService(store)
     window.set_history(history)
-    wired(window, session)
     # The viewer agrees with the scripted judges: the "weak" answers (optimist, poet) lowest.
     mine = {"sage": 9, "skeptic": 8, "optimist": 2, "pragmatist": 7, "poet": 3}
     viewer = Viewer(window, qtbot, mine)
@@ -133,11 +138,9 @@ def test_viewer_judge_ballot_cast_in_the_window_is_stored_shown_exported_and_ana
     window.close()
 
 
-def test_viewer_judge_never_blocks_and_a_late_ballot_is_refused(qtbot: Any, settings: QSettings,
+def test_viewer_judge_never_blocks_and_a_late_ballot_is_refused(qtbot: Any, judging: MainWindow,
                                                                   session: CouncilSession) -> None:
-    window = MainWindow(settings=settings)
-    qtbot.addWidget(window)
-    wired(window, session)
+    window = judging
     seen: list[dict[str, Any]] = []
 
     def watch(event: Event) -> None:
@@ -166,10 +169,8 @@ def test_viewer_judge_never_blocks_and_a_late_ballot_is_refused(qtbot: Any, sett
 
 
 def test_viewer_judge_scores_count_in_the_aggregate_only_when_the_setting_says_so(
-        qtbot: Any, settings: QSettings, session: CouncilSession) -> None:
-    window = MainWindow(settings=settings)
-    qtbot.addWidget(window)
-    wired(window, session)
+        qtbot: Any, settings: QSettings, judging: MainWindow, session: CouncilSession) -> None:
+    window = judging
     assert not window.viewer_counts and not session.viewer.count_in_aggregate
     with qtbot.wait_signal(window.viewer_count_toggled):
         window.viewer_panel.count_box.click()
@@ -184,11 +185,9 @@ def test_viewer_judge_scores_count_in_the_aggregate_only_when_the_setting_says_s
     again.close()
 
 
-def test_viewer_judge_ranks_the_answers_in_ask_mode(qtbot: Any, settings: QSettings,
+def test_viewer_judge_ranks_the_answers_in_ask_mode(qtbot: Any, judging: MainWindow,
                                                     session: CouncilSession) -> None:
-    window = MainWindow(settings=settings)
-    qtbot.addWidget(window)
-    wired(window, session)
+    window = judging
     viewer = Viewer(window, qtbot, {"sage": 10, "skeptic": 1})
     events = run_session(window, session, None, "s4", viewer, mode="ask")
     assert [s["kind"] for s in viewer.seen] == ["ranking"]
@@ -196,3 +195,18 @@ def test_viewer_judge_ranks_the_answers_in_ask_mode(qtbot: Any, settings: QSetti
     assert ballot["order"][0] == "sage" and ballot["order"][-1] == "skeptic"
     assert window.scene.snapshot()["members"]["sage"]["viewer"]["text"] == "You #1"
     window.close()
+
+
+def test_viewer_judge_panel_frame_stands_clear_of_the_window_edges(qtbot: Any, judging: MainWindow) -> None:
+    panel = judging.viewer_panel
+    judging.resize(1200, 800)
+    judging.show()
+    qtbot.waitExposed(judging)
+    arena_top = judging.arena.mapTo(judging, judging.arena.rect().topLeft()).y()
+    panel.apply(Event(1, "viewer_open", 0.0, "", {"stage": 2, "kind": "review",
+                                                  "labels": {"Response A": "sage", "Response B": "poet"}}))
+    qtbot.wait_until(lambda: judging.arena.mapTo(judging, judging.arena.rect().topLeft()).y() > arena_top)
+    frame = panel.frame.geometry()
+    assert frame.left() == 14 and panel.width() - frame.right() - 1 == 14  # the gold border clear of the edges
+    panel.setVisible(False)  # hidden, it takes no room
+    qtbot.wait_until(lambda: judging.arena.mapTo(judging, judging.arena.rect().topLeft()).y() == arena_top)

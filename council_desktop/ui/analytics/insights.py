@@ -60,6 +60,12 @@ def _num(value: float | None, fmt: str) -> str:
     return "–" if value is None else format(value, fmt)
 
 
+def _signed(value: float, digits: int = 1) -> str:
+    """``+0.3`` / ``−0.3``, and a plain ``0.0`` for what rounds to zero (never "-0.0")."""
+    text = f"{value:+.{digits}f}"
+    return f"{0:.{digits}f}" if float(text) == 0 else text.replace("-", "−")
+
+
 class ModelLeaderboardPanel(QWidget):
     """The leaderboard by model file: one row per file across every persona it sat under (the by-seat
     board keys a row by persona and model). Signals: none."""
@@ -206,7 +212,7 @@ class AuditPanel(QWidget):
         colors = [theme.RED if j.flags else theme.GREEN for j in a.judges]
         plot.addItem(bars(xs, [j.leniency for j in a.judges], colors, width=0.6))
         for x, j in zip(xs, a.judges, strict=True):
-            plot.addItem(value_text(f"{j.leniency:+.1f} n={j.ballots}", x, max(j.leniency, 0) + 0.05, size=10))
+            plot.addItem(value_text(f"{_signed(j.leniency)} n={j.ballots}", x, max(j.leniency, 0) + 0.05, size=10))
         plot.getAxis("bottom").setTicks([[(x, j.name[:10]) for x, j in zip(xs, a.judges, strict=True)]])
         plot.setXRange(-0.6, len(xs) - 0.4, padding=0)
         low = min([j.leniency for j in a.judges] + [-1.0])
