@@ -37,6 +37,7 @@ def _table(columns: Sequence[str], stretch: int) -> QTableWidget:
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     table.setAlternatingRowColors(True)
     table.setShowGrid(False)
+    table.setWordWrap(False)  # one line a row: a long cell is elided, never wrapped into its neighbour
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(32)
     header = table.horizontalHeader()
@@ -75,7 +76,7 @@ class ModelLeaderboardPanel(QWidget):
         self.loader = Loader(self)  # history reads off the GUI thread
         self.history = history
         self.entries: list[ModelEntry] = []
-        self.table = _table(MODEL_COLUMNS, 1)
+        self.table = _table(MODEL_COLUMNS, MODEL_COLUMNS.index("Sat as"))  # the model names in full
         self.empty_label = label("No finished sessions yet.", "emptyNote")
         self.plot = themed_plot(y_range=(0, 10.6), left="mean score received")
         self.bar_item: pg.BarGraphItem | None = None
