@@ -161,24 +161,28 @@ def _wire(window: object, session: object, history: object = None, manager: obje
         session.session_finished.connect(lambda *_: history.notify_session_finished())
 
         def fork(session_id: str, changes: dict[str, Any]) -> None:
-            from .services.history import HistoryError
+            from .services.query_op import QueryOp
             from .services.runtime import ForkRequest, swaps_for
 
-            try:
-                events = history.events(session_id)
-            except HistoryError as exc:
-                window.show_error(str(exc))
-                return
             try:
                 swaps = swaps_for(session.runtime.seats, changes.get("seats") or {}, config.load_settings(),
                                   config.installed_models())
             except ValueError as exc:  # an unknown persona, a model not installed: one line
                 window.show_error(str(exc))
                 return
-            window.set_running(True)
-            session.fork(ForkRequest(session_id, events, int(changes["stage"]), chair=changes.get("chair"),
-                                     seed=changes.get("seed"), temperatures=dict(changes.get("temperatures") or {}),
-                                     swaps=swaps))
+
+            def start(events: list[Any]) -> None:
+                session.fork(ForkRequest(session_id, events, int(changes["stage"]), chair=changes.get("chair"),
+                                         seed=changes.get("seed"), swaps=swaps,
+                                         temperatures=dict(changes.get("temperatures") or {})))
+
+            def failed(exc: Exception) -> None:  # HistoryError: the parent could not be read
+                window.set_running(False)
+                window.show_error(str(exc))
+
+            window.set_running(True)  # from the click: nothing else starts while the parent is read
+            QueryOp(parent=window, op=lambda: history.events(session_id), success=start).failure(
+                failed).run_in_background()
 
         window.fork_requested.connect(fork)
         if window.replay_view is not None:

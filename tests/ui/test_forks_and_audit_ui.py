@@ -134,6 +134,7 @@ def test_a_fork_whose_seats_are_not_at_the_table_says_why_in_one_line(history: H
         with qtbot.wait_signal(session.session_finished) as finished:
             window.replay_view.request_fork({"stage": 3, "chair": "poet", "seed": None, "temperatures": {}})
             assert window.running
+            qtbot.wait_until(lambda: session._task is not None)  # the parent's events are read off the GUI thread
             loop.run_until_complete(session._task)  # type: ignore[arg-type]
     finally:
         loop.close()
