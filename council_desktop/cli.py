@@ -203,16 +203,25 @@ def _write_export(transcript: dict[str, Any], path: str) -> Path:
 
 
 def _runtime(seats: Sequence[Any], store: Any, args: argparse.Namespace) -> Any:
-    """The council's runtime for one command. With ``--seed`` the decode thread count stays fixed:
-    llama.cpp's numbers (and so a sampled transcript) differ slightly between thread counts, and the same
-    seed must give the same transcript. Without a seed the count adapts to the machine's load."""
+    """The council's runtime for one command. ``--threads auto`` lets the decode thread count adapt to
+    the machine's load; ``--threads N`` fixes it. The default is auto, except with ``--seed``: llama.cpp's
+    numbers (and so a sampled transcript) differ slightly between thread counts, and the same seed must
+    give the same transcript, so a seeded run keeps all physical cores unless told otherwise."""
     from .llm.engine import Engine
     from .services.runtime import CouncilRuntime
 
-    if getattr(args, "seed", None) is None:
+    threads = getattr(args, "threads", None) or ("auto" if getattr(args, "seed", None) is None else "fixed")
+    if threads == "auto":
         return CouncilRuntime(seats, store, seat_ctx=args.ctx)
+    count = None if threads == "fixed" else int(threads)
     return CouncilRuntime(seats, store, seat_ctx=args.ctx,
-                          engine_factory=lambda ctx: Engine(seat_ctx=ctx, adaptive=False))
+                          engine_factory=lambda ctx: Engine(seat_ctx=ctx, n_threads=count, adaptive=False))
+
+
+def _threads(text: str) -> str:
+    if text == "auto" or (text.isdigit() and 1 <= int(text) <= 256):
+        return text
+    raise argparse.ArgumentTypeError(f"expected auto or a thread count from 1 to 256, got {text!r}")
 
 
 def _run_session(args: argparse.Namespace, mode: str, topic: str | None) -> int:
@@ -689,6 +698,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--max-tokens", type=int, default=160, help="length of each member's turn")
         sp.add_argument("--export", metavar="PATH", help="write the transcript (.json, .md or .html)")
         sp.add_argument("--ctx", type=int, default=2048, help="context tokens per seat")
+        sp.add_argument("--threads", type=_threads, default=None, metavar="auto|N",
+                        help="decode threads: auto adapts to the machine's load (the default without --seed), "
+                             "N fixes the count (with --seed: all physical cores, so the transcript repeats)")
         sp.add_argument("--no-db", action="store_true", help="do not store the session")
         sp.add_argument("--seats", metavar="ID,ID,ID,ID,ID",
                         help="five model ids (catalogue, hub, local or remote), seated with the default personas "

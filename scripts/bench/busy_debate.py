@@ -2,9 +2,12 @@
 fixed on all cores (the engine before it adapted): how much slower does a busy laptop make a debate?
 
 Each run is the command line a user would type, in a process of its own
-(`council-desktop debate --topic "Should zoos exist?" --seed 7 --max-tokens 96 --no-db`), timed from
-start to exit (model loading included); the configurations run interleaved, round after round. The
-fixed configurations set COUNCIL_DESKTOP_DECODE_THREADS; busy = one `yes > /dev/null` alongside.
+(`council-desktop debate --topic "Should zoos exist?" --seed 7 --max-tokens 96 --no-db --threads auto`),
+timed from start to exit (model loading included); the configurations run interleaved, round after round.
+`--threads auto` keeps the engine adapting although the run is seeded (a seeded run alone fixes the thread
+count so that its transcript repeats; adapting, the transcript can differ by a few tokens between runs,
+so the bench also prints the median length of each configuration's transcript, in characters). The
+fixed configurations pass `--threads N`; busy = one `yes > /dev/null` alongside.
 
 Run: .venv/bin/python scripts/bench/busy_debate.py [--rounds 3] [--fixed 2,1]
 """
@@ -23,13 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def one(threads: str, busy: bool, args: argparse.Namespace) -> float:
+def one(threads: str, busy: bool, args: argparse.Namespace) -> tuple[float, int]:
     env = dict(os.environ)
     env.pop("COUNCIL_DESKTOP_DECODE_THREADS", None)
-    if threads != "auto":
-        env["COUNCIL_DESKTOP_DECODE_THREADS"] = threads
     cmd = [sys.executable, "-m", "council_desktop.cli", "debate", "--topic", args.topic, "--seed", str(args.seed),
-           "--max-tokens", str(args.max_tokens), "--no-db"]
+           "--max-tokens", str(args.max_tokens), "--no-db", "--threads", threads]
     hog = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL) if busy else None
     try:
         t0 = time.perf_counter()
@@ -41,7 +42,7 @@ def one(threads: str, busy: bool, args: argparse.Namespace) -> float:
             hog.wait()
     if out.returncode != 0:
         raise SystemExit(f"debate failed ({threads}, busy={busy}):\n{out.stderr[-2000:]}")
-    return took
+    return took, len(out.stdout)
 
 
 def main() -> None:
@@ -60,15 +61,20 @@ def main() -> None:
     fixed = [f for f in args.fixed.split(",") if f] or [str(physical_cores())]
     configs = [(t, busy) for t in ("auto", *fixed) for busy in (False, True)]
     times: dict[tuple[str, bool], list[float]] = {}
+    chars: dict[tuple[str, bool], list[int]] = {}
     for _ in range(args.rounds):
         for threads, busy in configs:
-            times.setdefault((threads, busy), []).append(one(threads, busy, args))
+            took, length = one(threads, busy, args)
+            times.setdefault((threads, busy), []).append(took)
+            chars.setdefault((threads, busy), []).append(length)
     print(f"debate \"{args.topic}\" --seed {args.seed} --max-tokens {args.max_tokens} --no-db; median of "
           f"{args.rounds} interleaved rounds, each debate in its own process; busy = one `yes > /dev/null`")
     for threads in ("auto", *fixed):
         quiet, busy = (statistics.median(times[(threads, b)]) for b in (False, True))
+        qc, bc = (int(statistics.median(chars[(threads, b)])) for b in (False, True))
         name = "adaptive engine" if threads == "auto" else f"fixed {threads} thread(s)"
-        print(f"  {name:<20} quiet {quiet:6.1f} s   busy {busy:6.1f} s   busy/quiet {busy / quiet:4.2f}x")
+        print(f"  {name:<20} quiet {quiet:6.1f} s   busy {busy:6.1f} s   busy/quiet {busy / quiet:4.2f}x   "
+              f"transcript {qc}/{bc} chars")
 
 
 if __name__ == "__main__":

@@ -16,9 +16,16 @@ class AnimatedObject(QGraphicsObject):
     scene's reduced motion switch on, or outside a scene, the end value is set at once: the same final
     state without the motion."""
 
+    # Items that change rarely keep a pixmap of themselves (redrawn only on ``update()`` or a change of
+    # scale), so a token frame repaints the streaming bubble, not every avatar's gradients and text.
+    # Items whose content changes every frame (a streaming bubble) leave this off.
+    CACHED = False
+
     def __init__(self, parent: QGraphicsItem | None = None) -> None:
         super().__init__(parent)
         self._runs: dict[str, QSequentialAnimationGroup] = {}
+        if self.CACHED:
+            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def motion_reduced(self) -> bool:
         scene = self.scene()

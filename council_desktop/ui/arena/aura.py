@@ -17,6 +17,8 @@ class AuraItem(AnimatedObject):
     """A child of an avatar, painted behind it. ``kind`` is "glow" (a tight gold halo) or "chair" (a wide
     radiant aura with rays). Off by default; ``set_on`` fades it in or out."""
 
+    CACHED = True
+
     GLOW = "glow"
     CHAIR = "chair"
 

@@ -37,6 +37,8 @@ class AvatarItem(AnimatedObject):
     ``move_by`` (offset from its seat) and ``scale_to``. Its children (auras, badges) follow its opacity
     and scale."""
 
+    CACHED = True
+
     RADIUS = 34.0
     NAME_Y = RADIUS + 21.0
     MODEL_Y = RADIUS + 41.0

@@ -15,6 +15,8 @@ from .text import text_width
 class LegendItem(AnimatedObject):
     """Centred on ``centre``; hidden until the alliance stage shows it."""
 
+    CACHED = True
+
     ENTRIES = (("agree", "agrees with"), ("disagree", "disagrees with"))
 
     def __init__(self, centre: QPointF, parent: QGraphicsItem | None = None) -> None:

@@ -41,6 +41,8 @@ class ScoreBadgeItem(AnimatedObject):
     """Shows its back (a muted card) until ``reveal``: the ``flip`` property runs 0→1, the horizontal
     scale follows |cos(π·flip)| (1→0→1) and the face changes at the half-way point."""
 
+    CACHED = True
+
     HEIGHT = 22.0
 
     def __init__(self, text: str, color: str, *, value: int | float | None = None, source: str = "",

@@ -16,6 +16,8 @@ class TableItem(AnimatedObject):
     """A polygon through the seats. ``empty`` draws ghost seats where no member sits yet; ``invite`` a short
     invitation in the middle (both before any session; with the council seated, only the invitation)."""
 
+    CACHED = True
+
     def __init__(self, seats: list[QPointF], centre: QPointF, *, empty: bool = False, invite: bool | None = None,
                  parent: QGraphicsItem | None = None) -> None:
         super().__init__(parent)

@@ -16,6 +16,8 @@ from .text import draw_lines, elide, line_height, paint_card_frame, paint_card_t
 class TopicCardItem(AnimatedObject):
     """Hidden until ``set_topic``; dims while alliance lines cross it, hides for the synthesis."""
 
+    CACHED = True
+
     def __init__(self, rect: QRectF, parent: QGraphicsItem | None = None) -> None:
         super().__init__(parent)
         self._frame = QRectF(rect)  # the most room the card may take; it shrinks to its text
