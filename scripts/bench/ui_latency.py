@@ -166,6 +166,7 @@ def measure(args: argparse.Namespace) -> None:
     from council_desktop.app import _wire
     from council_desktop.llm.engine import Engine, physical_cores
     from council_desktop.llm.seating import starter_council
+    from council_desktop.services.main_thread_gc import MainThreadGarbage
     from council_desktop.services.qt_session import DISPLAY_FRAME_S, CouncilSession, QtLoopHost
     from council_desktop.services.runtime import CouncilRuntime
     from council_desktop.storage import Store
@@ -189,6 +190,7 @@ def measure(args: argparse.Namespace) -> None:
     window.show()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    garbage = MainThreadGarbage(app)  # as in the app: Python's garbage collected on the GUI thread
     session.load()
     probe = Probe()
 
@@ -209,6 +211,7 @@ def measure(args: argparse.Namespace) -> None:
     with loop:
         idle, busy, took = loop.run_until_complete(run())
     session.shutdown(2.0)
+    garbage.stop()
     where = "on X11 (Xvfb)" if args.x11 else "offscreen"
     load = "one background CPU hog" if args.busy else "quiet"
     engine = "legacy engine" if args.legacy else f"adaptive engine, threads {runtime.engine.tuner.summary()}"
