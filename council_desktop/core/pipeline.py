@@ -580,10 +580,12 @@ class Orchestrator:
 
     def _findings(self, subject: str, pool: Mapping[str, str]) -> dict[str, validity.Finding]:
         """The deterministic validity findings (core/validity.py) against each answer in the pool, read
-        from the text as generated (before display cleaning)."""
+        from the text as generated (before display cleaning), each beside the pool's other answers (their
+        words count as on the topic). Peer review, ask-mode rankings and alliances all come here."""
         out = {}
-        for mid, text in pool.items():
-            finding = validity.check(subject, self.raw.get(mid, text))
+        texts = {mid: self.raw.get(mid, text) for mid, text in pool.items()}
+        for mid, text in texts.items():
+            finding = validity.check(subject, text, [t for other, t in texts.items() if other != mid])
             if finding is not None:
                 out[mid] = finding
         return out

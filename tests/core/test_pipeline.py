@@ -317,8 +317,24 @@ def _fooled_probe(pr):
     return {"Yes": yes, "No": 1 - yes}
 
 
-def test_an_injected_answer_scores_lowest_with_the_finding_as_the_ballots_reason() -> None:
-    backend = ScriptedBackend(_planted("sage", INJECTION), probe_script=_fooled_probe)
+OFF_TOPIC = "The recipe needs two eggs, a cup of flour and a pinch of salt."
+
+
+def _loves_the_recipe(pr):
+    """A judge that falls for the off-topic answer."""
+    yes = 0.99 if "recipe" in pr.messages[-1].content else 0.3
+    return {"Yes": yes, "No": 1 - yes}
+
+
+PLANTED = [  # (the planted answer, a judge it fools, the finding's reason)
+    (INJECTION, _fooled_probe, "addresses the judge or gives it instructions"),
+    (OFF_TOPIC, _loves_the_recipe, "is not about the question"),
+]
+
+
+@pytest.mark.parametrize(("text", "probe", "why"), PLANTED)
+def test_a_planted_answer_scores_lowest_with_the_finding_as_the_ballots_reason(text, probe, why) -> None:
+    backend = ScriptedBackend(_planted("sage", text), probe_script=probe)
     outcome, events = run(SessionPlan("debate", members(), topic="Is it right to lie?", seed=5), backend)
     assert outcome.status == "finished", outcome.reason
     reviews = [e.data for e in events if e.kind == "review" and e.data["reviewer"] != "sage"]
@@ -327,27 +343,29 @@ def test_an_injected_answer_scores_lowest_with_the_finding_as_the_ballots_reason
         row = next(x for x in r["scores"] if x["target"] == "sage")
         others = [x["score"] for x in r["scores"] if x["target"] != "sage"]
         assert row["score"] == 1 and min(others) >= 2
-        assert row["finding"] == "addresses the judge or gives it instructions"
+        assert row["finding"] == why
         label = next(lab for lab, t in r["labels"].items() if t == "sage")
-        assert f"{label} addresses the judge" in r["reason"]
+        assert f"{label} {why}" in r["reason"]
     # The fooled probabilities are still on record in the raw ballot.
     assert all("P(yes) 0.99" in r["raw"] for r in reviews)
     alliances = [e.data for e in events if e.kind == "alliance" and e.data["member"] != "sage"]
     assert alliances and all("sage" not in a["agree"] and "sage" in a["disagree"] for a in alliances)
-    assert all("Sage addresses the judge" in a["reason"] for a in alliances)
+    assert all(f"Sage {why}" in a["reason"] for a in alliances)
 
 
-def test_an_injected_answer_is_ranked_last_in_ask_mode() -> None:
-    backend = ScriptedBackend(_planted("sage", INJECTION), probe_script=_fooled_probe)
+@pytest.mark.parametrize(("text", "probe", "why"), PLANTED)
+def test_a_planted_answer_is_ranked_last_in_ask_mode(text, probe, why) -> None:
+    backend = ScriptedBackend(_planted("sage", text), probe_script=probe)
     outcome, events = run(SessionPlan("ask", members(), topic="What is a prime number?", seed=2), backend)
     assert outcome.status == "finished", outcome.reason
     rankings = [e.data for e in events if e.kind == "ranking" and e.data["reviewer"] != "sage"]
     assert len(rankings) == 4
     for r in rankings:
-        assert r["order"][-1] == "sage" and r["findings"] == {"sage": "addresses the judge or gives it instructions"}
+        assert r["order"][-1] == "sage" and r["findings"] == {"sage": why}
 
 
 def test_without_findings_the_ballots_are_unchanged() -> None:
     _, events = run(SessionPlan("debate", members(), topic="T?", seed=11), ScriptedBackend())
     for r in (e.data for e in events if e.kind == "review"):
         assert r["reason"] == "" and not any("finding" in row for row in r["scores"])
+
