@@ -44,17 +44,20 @@ _SUFFIXES = (("ational", "ate"), ("isation", "ise"), ("ization", "ize"), ("fulne
              ("iers", "i"), ("ier", "i"), ("iest", "i"), ("ies", "i"), ("ied", "i"), ("ings", ""), ("ing", ""),
              ("edly", ""), ("ed", ""), ("ers", ""), ("er", ""), ("est", ""), ("ly", ""), ("es", ""), ("s", ""),
              ("al", ""), ("y", "i"), ("e", ""))
-# Words that take a position or weigh something: modality, polarity, evaluation, opinion. An answer to a
-# debate question uses them even when it paraphrases every word of the question ("It would suit offices
-# but not hospitals"); a sentence about something else entirely is plain description ("The train leaves
-# at nine").
+# Words that take a position or weigh something: modality, polarity, evaluation, opinion, concession.
+# An answer to a debate question uses them even when it paraphrases every word of the question ("It would
+# suit offices but not hospitals"); a sentence about something else entirely is plain description ("The
+# train leaves at nine").
 _STANCE = frozenset("""
 yes no not never nor should shouldn would wouldn could couldn must mustn ought might may can cannot
 can't won't shouldn't wouldn't couldn't mustn't isn't aren't don't doesn't didn't wasn't weren't
 better worse worst worth worthwhile fair unfair unjust right wrong good bad harm harms harmful
 benefit benefits beneficial risk risks risky dangerous useful useless important matters deserve
 deserves too unless depends depend agree disagree think believe argue opinion view favour favor
-against support oppose
+against support oppose responsible irresponsible moral immoral ethical unethical duty duties necessary
+unnecessary essential acceptable unacceptable reasonable unreasonable justified unjustified valuable
+helpful hurt hurts damage damages protect protects improve improves problem problems
+but although though however whereas even
 """.split())  # noqa: SIM905
 _MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
 

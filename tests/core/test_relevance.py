@@ -48,6 +48,8 @@ def test_description_of_something_else_is_off_topic(question: str, answer: str) 
      "Robotic missions give good value, but crewed missions to Mars are too expensive for what they teach us."),
     ("Is privacy more important than security?",
      "Neither should always win; courts should weigh them case by case with clear limits on surveillance."),
+    ("Is free will an illusion?",
+     "Even if the universe is determined, we are still responsible because our character shapes what we do."),
     # Too short to tell.
     ("Should cities ban cars?", "Trams, mostly."),
     # Hostile text is the other checks' business, not this one's.
