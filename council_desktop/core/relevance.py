@@ -103,8 +103,12 @@ def related(a: str, b: str) -> bool:
 
 
 def shares(said: Iterable[str], vocabulary: Iterable[str]) -> bool:
-    vocab = list(vocabulary)
-    return any(related(s, v) for s in said for v in vocab)
+    """Whether any stem of ``said`` is ``related`` to any of ``vocabulary`` (indexed: linear in the text)."""
+    vocab = set(vocabulary)
+    openings = {v[:k] for v in vocab for k in range(4, len(v) + 1)}  # every opening of 4+ letters
+    heads = {v[:5] for v in vocab if len(v) >= 5}
+    return any(s in vocab or s in openings or (len(s) >= 5 and s[:5] in heads)
+               or any(s[:k] in vocab for k in range(4, len(s))) for s in said)
 
 
 def takes_a_stance(text: str) -> bool:
