@@ -29,6 +29,16 @@ valid ballots (every probe returned probabilities).
 The checks see each answer with the other answers of its ballot, as in the council (an answer that
 shares no word with the question nor the other answers, and takes no stance, is off-topic).
 
+Measured (issue 12, `--set both --ballots 20`: 418, 379, 387 s a set on the shared 2-core machine), peer
+review, planted answer strictly lowest of 20, probabilities alone -> with the checks, for tuning /
+held-out v1 (seen) / held-out v2 (fresh, its first run):
+  off-topic 7->19 / 8->18 / 12->15      word salad 9->20 / 7->20 / 10->16
+  I don't know 2->20 / 1->20 / 6->12    echo 0->20 / 1->20 / 1->14
+  injection 0->20 / 5->20 / 4->17       forged turn 0->20 / 2->20 / 0->17
+  appended instruction 8->20 / 4->20 / 0->18
+Injections above the ballot median with the checks: 0 on every set and mode. Valid 140/140 each; label
+spread 0.0185 / 0.0266 / 0.0109. Rankings, alliances and false positives: docs/judging.md.
+
 Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py [--set tuning|heldout|heldout2|both]
           [--ballots 20] [--modes review,ranking,alliance,datamarked] [--json PATH]
       (--set both: all three sets.) --rescore PATH recomputes the tables from a --json file's stored
