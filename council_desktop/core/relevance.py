@@ -57,7 +57,8 @@ deserves too unless depends depend agree disagree think believe argue opinion vi
 against support oppose responsible irresponsible moral immoral ethical unethical duty duties necessary
 unnecessary essential acceptable unacceptable reasonable unreasonable justified unjustified valuable
 helpful hurt hurts damage damages protect protects improve improves problem problems
-but although though however whereas even
+but although though however whereas even absolutely definitely certainly surely indeed clearly obviously
+probably likely perhaps maybe
 """.split())  # noqa: SIM905
 _MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
 

@@ -109,6 +109,17 @@ _NO_ANSWER = re.compile(
     r"who\s+knows|no\s+comment|no\s+opinion|pass|i\s+have\s+nothing\s+to\s+say|not\s+certain|beats\s+me|"
     r"i\s+could\s+not\s+say|i\s+couldn'?t\s+say|n/?a|idk)\b", re.IGNORECASE)
 
+# The same by form: a negated verb of knowing or answering ("Don't know", "I couldn't tell you", "can't
+# answer") or a plain admission ("beyond me", "unsure"). Counts only when what is left of a short answer
+# shares no word with the question: "Can't say no to free college" engages with the question.
+_SHRUG_FORM = re.compile(
+    r"\b(?:(?:do|does|did|can|could|would|will|wo)\s*(?:n[o']?t|n’t)|cannot|can not|not)\s+"
+    r"(?:really\s+|even\s+|honestly\s+|quite\s+|possibly\s+|begin to\s+)?"
+    r"(?:know|say|tell|answer|decide|judge|comment|guess|be sure|think of|figure|work out|help you)\b"
+    r"|\bbeyond me\b|\bno (?:idea|clue|answer|opinion|comment|view)\b|\bnot (?:sure|certain)\b|\bunsure\b"
+    r"|\buncertain\b|\bdunno\b|\bidk\b|\bwho knows\b|\bhard to (?:say|tell)\b|\bbeats me\b"
+    r"|\bnothing to (?:say|add)\b|\bi give up\b|\bno way to (?:know|tell)\b", re.IGNORECASE)
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _STOP = frozenset("""
 a an the and or but if then so of to in on at by for with from as is are was were be been being am do does
@@ -145,7 +156,7 @@ def check(question: str, answer: str, others: Sequence[str] = ()) -> Finding | N
         return Finding("markup", "contains chat-template markup or a forged turn")
     if any(p.search(text) for p in _ADDRESSES_JUDGE):
         return Finding("addresses_judge", "addresses the judge or gives it instructions")
-    if len(words) <= 12 and _NO_ANSWER.search(text):
+    if len(words) <= 12 and _shrugs(question, text):
         return Finding("no_answer", "says it does not know instead of answering")
     if _is_echo(question, words):
         return Finding("echo", "restates the question without answering it")
@@ -156,8 +167,51 @@ def check(question: str, answer: str, others: Sequence[str] = ()) -> Finding | N
     return None
 
 
+def _shrugs(question: str, text: str) -> bool:
+    """An answer that says it cannot answer and, apart from that, says nothing about the question ("I
+    don't know a better game than chess" does)."""
+    if not (_NO_ANSWER.search(text) or _SHRUG_FORM.search(text)):
+        return False
+    rest = _SHRUG_FORM.sub(" ", _NO_ANSWER.sub(" ", text))
+    return not relevance.shares(relevance.content_stems(rest), relevance.content_stems(question))
+
+
+def _reads_the_question_back(question: str, words: list[str]) -> bool:
+    """The question's words in order (four or more, at least 80% of them), with no more than three content
+    words of its own around them and no stance taken: "Let me repeat it: <the question>"."""
+    asked = _words(question)
+    if len(asked) < 4:
+        return False
+    run, end = _longest_run(asked, words)
+    if run < max(4, 0.8 * len(asked)):
+        return False
+    rest = " ".join(words[:end - run] + words[end:])
+    extra = relevance.content_stems(rest) - relevance.content_stems(question)
+    return len(extra) <= 3 and not relevance.takes_a_stance(rest)
+
+
+def _longest_run(a: list[str], b: list[str]) -> tuple[int, int]:
+    """The longest run of words ``a`` and ``b`` share in order, and where it ends in ``b``."""
+    best, end = 0, 0
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0] * (len(b) + 1)
+        for j, y in enumerate(b, 1):
+            if x == y:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best:
+                    best, end = cur[j], j
+        prev = cur
+    return best, end
+
+
 def _is_echo(question: str, words: list[str]) -> bool:
     """The answer's content words are (nearly) all the question's own: it adds nothing of its own."""
+    if _reads_the_question_back(question, words):
+        return True
+    asked_words = set(_words(question))
+    if relevance.takes_a_stance(" ".join(w for w in words if w not in asked_words)):
+        return False  # "Should schools teach chess? Yes." answers it
     asked = set(_content(_words(question)))
     said = _content(words)
     if not asked or not said:
