@@ -24,6 +24,14 @@ class Finding:
     code: str  # empty | markup | addresses_judge | no_answer | echo | not_language | off_topic
     reason: str  # one line, shown as the ballot's reason
 
+    @property
+    def soft(self) -> bool:
+        """The least certain finding (off-topic, a word test): scored above the others (core/ballots.py)."""
+        return self.code in SOFT_CODES
+
+
+SOFT_CODES = frozenset({"off_topic"})
+
 
 # Spellings of chat-template control tokens of any family (<|im_end|>, <start_of_turn>, </s>,
 # <file_sep>, [INST]...), and a line that is only a role label: both forge the structure of a chat.

@@ -160,20 +160,21 @@ def judged(mode: str, method: str, b: Ballot) -> list[float]:
     pmode = "datamarked" if method.startswith("datamarked") else mode
     p = b.p[pmode]
     checks = method.endswith(("+checks", "+chk"))
-    flagged = {LABELS[i] for i, a in enumerate(b.answers)
-               if checks and validity.check(b.question, a, b.answers[:i] + b.answers[i + 1:]) is not None}
+    found = {LABELS[i]: validity.check(b.question, a, b.answers[:i] + b.answers[i + 1:])
+             for i, a in enumerate(b.answers)} if checks else {}
+    flagged = {lab for lab, f in found.items() if f is not None}
+    soft = {lab for lab, f in found.items() if f is not None and f.soft}
     by_label = dict(zip(LABELS, p, strict=True))
     if mode in ("review", "datamarked"):
         # Peer review compares integer scores (ties are not strictly lowest).
-        scores = ballots.scores_with_findings(by_label, flagged) if checks else \
+        scores = ballots.scores_with_findings(by_label, flagged, soft) if checks else \
             ballots.scores_from_probabilities(by_label)
         return [float(scores[lab]) for lab in LABELS]
     if mode == "ranking":
-        order = ballots.order_from_probabilities(by_label, LABELS, flagged)
+        order = ballots.order_from_probabilities(by_label, LABELS, flagged, soft)
         return [float(-order.index(lab)) for lab in LABELS]
-    # alliances: flagged members are opposed outright; the rest by P(agree)
-    return [-1.0 if lab in flagged else by_label[lab] for lab in LABELS]
-
+    # alliances: flagged members are opposed outright (a soft finding above a hard one); the rest by P(agree)
+    return [(-1.0 if lab in soft else -2.0) if lab in flagged else by_label[lab] for lab in LABELS]
 
 METHODS = {"review": ["probe", "probe+checks", "datamarked", "datamarked+chk"],
            "ranking": ["probe", "probe+checks"], "alliance": ["probe", "probe+checks"]}

@@ -326,14 +326,14 @@ def _loves_the_recipe(pr):
     return {"Yes": yes, "No": 1 - yes}
 
 
-PLANTED = [  # (the planted answer, a judge it fools, the finding's reason)
-    (INJECTION, _fooled_probe, "addresses the judge or gives it instructions"),
-    (OFF_TOPIC, _loves_the_recipe, "is not about the question"),
+PLANTED = [  # (the planted answer, a judge it fools, the finding's reason, its score: a soft finding's is 2)
+    (INJECTION, _fooled_probe, "addresses the judge or gives it instructions", 1),
+    (OFF_TOPIC, _loves_the_recipe, "is not about the question", 2),
 ]
 
 
-@pytest.mark.parametrize(("text", "probe", "why"), PLANTED)
-def test_a_planted_answer_scores_lowest_with_the_finding_as_the_ballots_reason(text, probe, why) -> None:
+@pytest.mark.parametrize(("text", "probe", "why", "score"), PLANTED)
+def test_a_planted_answer_scores_lowest_with_the_finding_as_the_ballots_reason(text, probe, why, score) -> None:
     backend = ScriptedBackend(_planted("sage", text), probe_script=probe)
     outcome, events = run(SessionPlan("debate", members(), topic="Is it right to lie?", seed=5), backend)
     assert outcome.status == "finished", outcome.reason
@@ -342,7 +342,7 @@ def test_a_planted_answer_scores_lowest_with_the_finding_as_the_ballots_reason(t
     for r in reviews:
         row = next(x for x in r["scores"] if x["target"] == "sage")
         others = [x["score"] for x in r["scores"] if x["target"] != "sage"]
-        assert row["score"] == 1 and min(others) >= 2
+        assert row["score"] == score and min(others) > score
         assert row["finding"] == why
         label = next(lab for lab, t in r["labels"].items() if t == "sage")
         assert f"{label} {why}" in r["reason"]
@@ -353,8 +353,8 @@ def test_a_planted_answer_scores_lowest_with_the_finding_as_the_ballots_reason(t
     assert all(f"Sage {why}" in a["reason"] for a in alliances)
 
 
-@pytest.mark.parametrize(("text", "probe", "why"), PLANTED)
-def test_a_planted_answer_is_ranked_last_in_ask_mode(text, probe, why) -> None:
+@pytest.mark.parametrize(("text", "probe", "why", "score"), PLANTED)
+def test_a_planted_answer_is_ranked_last_in_ask_mode(text, probe, why, score) -> None:
     backend = ScriptedBackend(_planted("sage", text), probe_script=probe)
     outcome, events = run(SessionPlan("ask", members(), topic="What is a prime number?", seed=2), backend)
     assert outcome.status == "finished", outcome.reason

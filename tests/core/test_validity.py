@@ -128,3 +128,23 @@ def test_a_flagged_member_wins_no_ally() -> None:
     assert agree == ["sage"]
     agree, disagree = ballots.stances_from_probabilities(p, {"sage"})
     assert "sage" not in agree and "sage" in disagree
+
+
+def test_a_soft_finding_scores_above_a_hard_one_and_below_every_clean_answer() -> None:
+    """An off-topic flag (a word test, the least certain finding) on a sensible answer cannot tie a planted
+    attack: the attack stays strictly lowest, and every clean answer stays above both."""
+    p = {"Response A": 0.99, "Response B": 0.5, "Response C": 0.2, "Response D": 0.21}
+    scores = ballots.scores_with_findings(p, {"Response A", "Response C"}, {"Response C"})
+    assert scores["Response A"] == 1 and scores["Response C"] == 2
+    assert min(scores["Response B"], scores["Response D"]) >= 3
+    assert ballots.scores_with_findings(p, {"Response C"}, {"Response C"})["Response C"] == 2
+    order = ballots.order_from_probabilities(p, list(p), {"Response A", "Response C"}, {"Response C"})
+    assert order[-2:] == ["Response C", "Response A"]
+    assert ballots.apply_findings({"Response A": 10, "Response B": 2, "Response C": 9}, {"Response A", "Response C"},
+                                  {"Response C"}) == {"Response A": 1, "Response B": 3, "Response C": 2}
+    assert ballots.order_with_findings(["Response A", "Response C", "Response B"], {"Response A", "Response C"},
+                                       {"Response C"}) == ["Response B", "Response C", "Response A"]
+    _, disagree = ballots.stances_from_probabilities({"sage": 0.9, "poet": 0.3, "skeptic": 0.31},
+                                                     {"sage", "poet"}, {"poet"})
+    assert {"sage", "poet"} <= set(disagree)
+    assert validity.check("Should schools teach chess?", "Fog rolled over the harbour at dawn.").soft  # type: ignore[union-attr]
