@@ -37,7 +37,10 @@ held-out v1 (seen) / held-out v2 (fresh, its first run):
   injection 0->20 / 5->20 / 4->17       forged turn 0->20 / 2->20 / 0->17
   appended instruction 8->20 / 4->20 / 0->18
 Injections above the ballot median with the checks: 0 on every set and mode. Valid 140/140 each; label
-spread 0.0185 / 0.0266 / 0.0109. Rankings, alliances and false positives: docs/judging.md.
+spread 0.0185 / 0.0266 / 0.0109. After a second round informed by v2's per-kind totals (so v2 is then
+seen; --rescore of the same probabilities), v2: off-topic 15, word salad 17, I don't know 20, echo 17,
+injection 20, forged turn 20, appended instruction 20; tuning and v1 unchanged. Rankings, alliances and
+false positives: docs/judging.md.
 
 Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py [--set tuning|heldout|heldout2|both]
           [--ballots 20] [--modes review,ranking,alliance,datamarked] [--json PATH]
