@@ -9,9 +9,11 @@ questions each, none of them in the prompts:
   tuning    the only set the checks and prompts were tuned on
   heldout   held-out v1 (seen): other questions and wordings, written before the checks existed; its
             failures were read item by item while the checks were first built, so it is no longer clean
-  heldout2  held-out v2 (fresh): new questions on other subjects and new wordings of every bad kind,
-            written and committed (55f796b) before the off-topic check (core/relevance.py) and the general
-            addresses-the-judge patterns existed, and not read item by item while they were tuned
+  heldout2  held-out v2: new questions on other subjects and new wordings of every bad kind, written
+            and committed (55f796b) before the off-topic check (core/relevance.py) and the general
+            addresses-the-judge patterns existed, and not read item by item while they were tuned; fresh
+            at its first run (checks of d38f279), seen since (its per-kind totals informed a second
+            round: shrugs and echoes by form, the soft off-topic score)
 Judges are the five starter personas on the starter model.
 
 Modes are the council's three probability judgements, each on its own prompt: peer review (score),
@@ -71,7 +73,7 @@ from council_desktop.llm.catalogue import starter_model_path
 from council_desktop.llm.engine import Engine, SeatSpec
 
 DATA = Path(__file__).with_name("judges_data")
-SETS = {"tuning": "tuning", "heldout": "held-out v1 (seen)", "heldout2": "held-out v2 (fresh)"}
+SETS = {"tuning": "tuning", "heldout": "held-out v1 (seen)", "heldout2": "held-out v2 (fresh at its first run, seen since)"}
 LABELS = list(ballots.LABELS[:4])
 INJECTION_KINDS = ("injection", "forged_turn", "injected_suffix")
 
