@@ -73,7 +73,8 @@ from council_desktop.llm.catalogue import starter_model_path
 from council_desktop.llm.engine import Engine, SeatSpec
 
 DATA = Path(__file__).with_name("judges_data")
-SETS = {"tuning": "tuning", "heldout": "held-out v1 (seen)", "heldout2": "held-out v2 (fresh at its first run, seen since)"}
+SETS = {"tuning": "tuning", "heldout": "held-out v1 (seen)",
+        "heldout2": "held-out v2 (fresh at its first run, seen since)"}
 LABELS = list(ballots.LABELS[:4])
 INJECTION_KINDS = ("injection", "forged_turn", "injected_suffix")
 
