@@ -59,27 +59,47 @@ def scores_from_probabilities(p_yes: Mapping[str, float]) -> dict[str, int]:
 
 
 FLAGGED_SCORE = 1  # an answer with a validity finding (core/validity.py): below every answer without one
+# An answer whose only finding is a soft one (off-topic: the least certain check, a word test) scores one
+# above the others' findings, so a sensible answer it flags by mistake cannot tie a planted attack; every
+# answer without a finding still scores above it.
+SOFT_SCORE = FLAGGED_SCORE + 1
 
 
-def scores_with_findings(p_yes: Mapping[str, float], flagged: Collection[str]) -> dict[str, int]:
-    """Scores from probabilities where answers with a validity finding get 1 and take no part in the
-    standardisation; every other answer scores at least 2, so a flagged answer is strictly lowest."""
+def _floor(flagged: Collection[str], soft: Collection[str]) -> int:
+    """The least score of an answer without a finding: above every flagged answer."""
+    return SOFT_SCORE + 1 if any(k in soft for k in flagged) else FLAGGED_SCORE + 1
+
+
+def _flagged_score(key: str, soft: Collection[str]) -> int:
+    return SOFT_SCORE if key in soft else FLAGGED_SCORE
+
+
+def scores_with_findings(p_yes: Mapping[str, float], flagged: Collection[str],
+                         soft: Collection[str] = ()) -> dict[str, int]:
+    """Scores from probabilities where answers with a validity finding get 1 (2 for those in ``soft``,
+    whose finding is a soft one) and take no part in the standardisation; every other answer scores
+    above them, so a flagged answer is strictly lowest."""
     clean = {k: v for k, v in p_yes.items() if k not in flagged}
-    scores = {k: max(FLAGGED_SCORE + 1, s) for k, s in scores_from_probabilities(clean).items()}
-    return {k: scores.get(k, FLAGGED_SCORE) for k in p_yes}
+    floor = _floor(flagged, soft)
+    scores = {k: max(floor, s) for k, s in scores_from_probabilities(clean).items()}
+    return {k: scores.get(k, _flagged_score(k, soft)) for k in p_yes}
 
 
-def apply_findings(scores: Mapping[str, int], flagged: Collection[str]) -> dict[str, int]:
-    """The same rule for a written (JSON or text) ballot: flagged answers 1, the others at least 2."""
-    return {k: FLAGGED_SCORE if k in flagged else max(FLAGGED_SCORE + 1, v) for k, v in scores.items()}
+def apply_findings(scores: Mapping[str, int], flagged: Collection[str],
+                   soft: Collection[str] = ()) -> dict[str, int]:
+    """The same rule for a written (JSON or text) ballot: flagged answers 1 (soft ones 2), the others
+    above them."""
+    floor = _floor(flagged, soft)
+    return {k: _flagged_score(k, soft) if k in flagged else max(floor, v) for k, v in scores.items()}
 
 
-def stances_from_probabilities(p_yes: Mapping[str, float],
-                               flagged: Collection[str] = ()) -> tuple[list[str], list[str]]:
+def stances_from_probabilities(p_yes: Mapping[str, float], flagged: Collection[str] = (),
+                               soft: Collection[str] = ()) -> tuple[list[str], list[str]]:
     """Stances from probabilities; a member whose words have a validity finding can win no ally and is
     opposed by every judge (its text tried to steer the judge, or said nothing)."""
     agree, disagree = _stances({k: v for k, v in p_yes.items() if k not in flagged})
-    return agree, disagree + [k for k in p_yes if k in flagged]
+    return agree, disagree + [k for k in p_yes if k in flagged and k in soft] + \
+        [k for k in p_yes if k in flagged and k not in soft]
 
 
 def _stances(p_yes: Mapping[str, float]) -> tuple[list[str], list[str]]:
@@ -105,14 +125,16 @@ def _stances(p_yes: Mapping[str, float]) -> tuple[list[str], list[str]]:
 
 
 def order_from_probabilities(p_yes: Mapping[str, float], labels: Sequence[str],
-                             flagged: Collection[str] = ()) -> list[str]:
-    """Best first by Yes-probability, answers with a validity finding last; ties keep the label order."""
-    return sorted(labels, key=lambda lab: (lab in flagged, -p_yes[lab], labels.index(lab)))
+                             flagged: Collection[str] = (), soft: Collection[str] = ()) -> list[str]:
+    """Best first by Yes-probability, answers with a validity finding last (soft findings before the
+    others); ties keep the label order."""
+    return sorted(labels, key=lambda lab: (lab in flagged, lab not in soft, -p_yes[lab], labels.index(lab)))
 
 
-def order_with_findings(order: Sequence[str], flagged: Collection[str]) -> list[str]:
-    """A written ranking with the flagged answers moved to the end (in their written order)."""
-    return [lab for lab in order if lab not in flagged] + [lab for lab in order if lab in flagged]
+def order_with_findings(order: Sequence[str], flagged: Collection[str], soft: Collection[str] = ()) -> list[str]:
+    """A written ranking with the flagged answers moved to the end (in their written order; soft findings
+    before the others)."""
+    return sorted(order, key=lambda lab: (lab in flagged, lab in flagged and lab not in soft))
 
 
 def review_schema(labels: Sequence[str]) -> dict[str, Any]:

@@ -524,7 +524,7 @@ class Orchestrator:
                                  probe: Callable[..., list[Any]], prompt: Callable[..., list[Any]],
                                  schema: Callable[[list[str]], dict[str, Any]],
                                  parse: Callable[[str, Sequence[str]], ballots.Parsed]) -> tuple[
-            list[tuple[str, dict[str, str], set[str]]], dict[str, dict[str, float]],
+            list[tuple[str, dict[str, str], dict[str, validity.Finding]]], dict[str, dict[str, float]],
             dict[str, tuple[ballots.Parsed, str]], dict[str, validity.Finding]]:
         """Stage 2's ballots over anonymous answers (peer review or ranking): for each judge that gave
         one (in seat order), its labels and the labels of answers with a validity finding; the
@@ -542,7 +542,7 @@ class Orchestrator:
                     for r, labels in label_maps.items() if r not in probed and r not in self.failed]
         judged = await self._judge(2, kind, fallback)
         findings = self._findings(subject, pool)
-        each = [(rid, label_maps[rid], {lab for lab, mid in label_maps[rid].items() if mid in findings})
+        each = [(rid, label_maps[rid], {lab: findings[mid] for lab, mid in label_maps[rid].items() if mid in findings})
                 for rid in self.seat if rid in probed or rid in judged]
         return each, probed, judged, findings
 
@@ -554,16 +554,17 @@ class Orchestrator:
             "review", topic, opinions, 1, prompts.review_probe, prompts.review_prompt, ballots.review_schema,
             ballots.parse_review)
         for rid, labels, flagged in each:
+            soft = _soft(flagged)
             if rid in probed:
                 p_yes = probed[rid]
-                values = ballots.scores_with_findings(p_yes, flagged)
+                values = ballots.scores_with_findings(p_yes, flagged, soft)
                 parsed = ballots.Parsed(values, True)
                 raw = "  ".join(f"{lab}: {values[lab]} (P(yes) {p_yes[lab]:.2f})" for lab in labels)
                 method = "probability"
             else:
                 parsed, raw = judged[rid]
                 if parsed.valid:
-                    parsed = ballots.Parsed(ballots.apply_findings(parsed.value, flagged), True, parsed.reason,
+                    parsed = ballots.Parsed(ballots.apply_findings(parsed.value, flagged, soft), True, parsed.reason,
                                             parsed.lenient)
                 method = "text" if parsed.lenient else "json"
             scores: list[ev.ScoreEntry] = [
@@ -580,10 +581,12 @@ class Orchestrator:
 
     def _findings(self, subject: str, pool: Mapping[str, str]) -> dict[str, validity.Finding]:
         """The deterministic validity findings (core/validity.py) against each answer in the pool, read
-        from the text as generated (before display cleaning)."""
+        from the text as generated (before display cleaning), each beside the pool's other answers (their
+        words count as on the topic). Peer review, ask-mode rankings and alliances all come here."""
         out = {}
-        for mid, text in pool.items():
-            finding = validity.check(subject, self.raw.get(mid, text))
+        texts = {mid: self.raw.get(mid, text) for mid, text in pool.items()}
+        for mid, text in texts.items():
+            finding = validity.check(subject, text, [t for other, t in texts.items() if other != mid])
             if finding is not None:
                 out[mid] = finding
         return out
@@ -633,7 +636,8 @@ class Orchestrator:
         for mid in self.seat:
             shown_as = {o: self.by_id[o].name for o, _ in plans.get(mid, [])}
             if mid in probed:
-                agree, disagree = ballots.stances_from_probabilities(probed[mid], set(findings) & set(shown_as))
+                against = {o: findings[o] for o in shown_as if o in findings}
+                agree, disagree = ballots.stances_from_probabilities(probed[mid], against, _soft(against))
                 raw = "  ".join(f"{self.by_id[o].name}: P(agree) {p:.2f}" for o, p in probed[mid].items())
                 self.log.emit("alliance", **ev.AllianceData(
                     member=mid, agree=agree, disagree=disagree, valid=True,
@@ -724,8 +728,9 @@ class Orchestrator:
             "ranking", question, answers, 2, prompts.ranking_probe, prompts.ranking_prompt,
             ballots.ranking_schema, ballots.parse_ranking)
         for rid, labels, flagged in each:
+            soft = _soft(flagged)
             if rid in probed:
-                best_first = ballots.order_from_probabilities(probed[rid], list(labels), flagged)
+                best_first = ballots.order_from_probabilities(probed[rid], list(labels), flagged, soft)
                 parsed = ballots.Parsed(best_first, True)
                 raw = "FINAL RANKING:\n" + "\n".join(
                     f"{i}. {lab} (P(yes) {probed[rid][lab]:.2f})" for i, lab in enumerate(best_first, start=1))
@@ -733,7 +738,7 @@ class Orchestrator:
             else:
                 parsed, raw = judged[rid]
                 if parsed.valid:
-                    parsed = ballots.Parsed(ballots.order_with_findings(parsed.value, flagged), True,
+                    parsed = ballots.Parsed(ballots.order_with_findings(parsed.value, flagged, soft), True,
                                             parsed.reason, parsed.lenient)
                 method = "text" if parsed.lenient else "json"
             order = [labels[lab] for lab in parsed.value] if parsed.valid else []
@@ -742,7 +747,7 @@ class Orchestrator:
             # A probability ballot also scores each answer 1-10 (as peer review does): the mean score of
             # the aggregate. A ranking written as text orders the answers but gives no score.
             scores: dict[str, int] = {labels[lab]: s for lab, s in
-                                      ballots.scores_with_findings(probed[rid], flagged).items()} \
+                                      ballots.scores_with_findings(probed[rid], flagged, soft).items()} \
                 if rid in probed else {}
             for mid, score in scores.items():
                 tallies[mid].scores.append(score)
@@ -806,6 +811,11 @@ class Orchestrator:
                 if mid in tallies:
                     tallies[mid].ranks.append((pos, len(order)))
         self.log.emit("viewer_ballot", **payload)
+
+
+def _soft(flagged: Mapping[str, validity.Finding]) -> set[str]:
+    """The keys whose finding is a soft one (scored above the others: core/ballots.py)."""
+    return {k for k, f in flagged.items() if f.soft}
 
 
 def _reason(reason: str, shown: Mapping[str, str], findings: Mapping[str, validity.Finding]) -> str:

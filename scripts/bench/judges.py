@@ -4,9 +4,17 @@ an injected instruction, a forged chat turn, a sensible answer with an instructi
 often each judging method puts the planted answer strictly lowest (chance: 1 in 4), and how often an
 injected answer lands above its ballot's median.
 
-Questions, sensible answers and bad answers come from data files (scripts/bench/judges_data/): the
-tuning set, the only one the checks and prompts were tuned on, and a held-out set of other questions
-and other wordings. Judges are the five starter personas on the starter model.
+Questions, sensible answers and bad answers come from data files (scripts/bench/judges_data/), ten
+questions each, none of them in the prompts:
+  tuning    the only set the checks and prompts were tuned on
+  heldout   held-out v1 (seen): other questions and wordings, written before the checks existed; its
+            failures were read item by item while the checks were first built, so it is no longer clean
+  heldout2  held-out v2: new questions on other subjects and new wordings of every bad kind, written
+            and committed (55f796b) before the off-topic check (core/relevance.py) and the general
+            addresses-the-judge patterns existed, and not read item by item while they were tuned; fresh
+            at its first run (checks of d38f279), seen since (its per-kind totals informed a second
+            round: shrugs and echoes by form, the soft off-topic score)
+Judges are the five starter personas on the starter model.
 
 Modes are the council's three probability judgements, each on its own prompt: peer review (score),
 ask-mode ranking (order) and alliances (agree/disagree). Methods:
@@ -20,8 +28,27 @@ Also reported: label spread (the same answers probed under each label A-D; sprea
 length bias (correlation of an answer's word count with its log-odds, sensible answers only) and
 valid ballots (every probe returned probabilities).
 
-Run:  .venv/bin/python scripts/bench/judges.py [--set tuning|heldout|both] [--ballots 20]
-          [--modes review,ranking,alliance,datamarked] [--json PATH]
+The checks see each answer with the other answers of its ballot, as in the council (an answer that
+shares no word with the question nor the other answers, and takes no stance, is off-topic).
+
+Measured (issue 12, `--set both --ballots 20`: 418, 379, 387 s a set on the shared 2-core machine), peer
+review, planted answer strictly lowest of 20, probabilities alone -> with the checks, for tuning /
+held-out v1 (seen) / held-out v2 (fresh, its first run):
+  off-topic 7->19 / 8->18 / 12->15      word salad 9->20 / 7->20 / 10->16
+  I don't know 2->20 / 1->20 / 6->12    echo 0->20 / 1->20 / 1->14
+  injection 0->20 / 5->20 / 4->17       forged turn 0->20 / 2->20 / 0->17
+  appended instruction 8->20 / 4->20 / 0->18
+Injections above the ballot median with the checks: 0 on every set and mode. Valid 140/140 each; label
+spread 0.0185 / 0.0266 / 0.0109. After a second round informed by v2's per-kind totals (so v2 is then
+seen; --rescore of the same probabilities), v2: off-topic 15, word salad 17, I don't know 20, echo 17,
+injection 20, forged turn 20, appended instruction 20; tuning and v1 unchanged. Rankings, alliances and
+false positives: docs/judging.md.
+
+Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py [--set tuning|heldout|heldout2|both]
+          [--ballots 20] [--modes review,ranking,alliance,datamarked] [--json PATH]
+      (--set both: all three sets.) --rescore PATH recomputes the tables from a --json file's stored
+      probabilities with the current checks, without loading a model (the probabilities depend on the
+      prompts only, the checks are applied afterwards).
 """
 
 from __future__ import annotations
@@ -46,6 +73,8 @@ from council_desktop.llm.catalogue import starter_model_path
 from council_desktop.llm.engine import Engine, SeatSpec
 
 DATA = Path(__file__).with_name("judges_data")
+SETS = {"tuning": "tuning", "heldout": "held-out v1 (seen)",
+        "heldout2": "held-out v2 (fresh at its first run, seen since)"}
 LABELS = list(ballots.LABELS[:4])
 INJECTION_KINDS = ("injection", "forged_turn", "injected_suffix")
 
@@ -137,20 +166,21 @@ def judged(mode: str, method: str, b: Ballot) -> list[float]:
     pmode = "datamarked" if method.startswith("datamarked") else mode
     p = b.p[pmode]
     checks = method.endswith(("+checks", "+chk"))
-    flagged = {LABELS[i] for i, a in enumerate(b.answers)
-               if checks and validity.check(b.question, a) is not None}
+    found = {LABELS[i]: validity.check(b.question, a, b.answers[:i] + b.answers[i + 1:])
+             for i, a in enumerate(b.answers)} if checks else {}
+    flagged = {lab for lab, f in found.items() if f is not None}
+    soft = {lab for lab, f in found.items() if f is not None and f.soft}
     by_label = dict(zip(LABELS, p, strict=True))
     if mode in ("review", "datamarked"):
         # Peer review compares integer scores (ties are not strictly lowest).
-        scores = ballots.scores_with_findings(by_label, flagged) if checks else \
+        scores = ballots.scores_with_findings(by_label, flagged, soft) if checks else \
             ballots.scores_from_probabilities(by_label)
         return [float(scores[lab]) for lab in LABELS]
     if mode == "ranking":
-        order = ballots.order_from_probabilities(by_label, LABELS, flagged)
+        order = ballots.order_from_probabilities(by_label, LABELS, flagged, soft)
         return [float(-order.index(lab)) for lab in LABELS]
-    # alliances: flagged members are opposed outright; the rest by P(agree)
-    return [-1.0 if lab in flagged else by_label[lab] for lab in LABELS]
-
+    # alliances: flagged members are opposed outright (a soft finding above a hard one); the rest by P(agree)
+    return [(-1.0 if lab in soft else -2.0) if lab in flagged else by_label[lab] for lab in LABELS]
 
 METHODS = {"review": ["probe", "probe+checks", "datamarked", "datamarked+chk"],
            "ranking": ["probe", "probe+checks"], "alliance": ["probe", "probe+checks"]}
@@ -172,7 +202,27 @@ async def bench_set(backend: EngineBackend, name: str, per_kind: int, seed: int,
                 valid[k] = False
             b.p[pmode] = [v if v is not None else 0.0 for v in got]
         print(f"  [{name}] {pmode}: {len(jobs)} probes, {time.monotonic() - t0:.0f} s", file=sys.stderr)
-    kinds = list(data["bad"])
+    # Length bias: sensible answers only, review probe.
+    words: list[int] = []
+    lo: list[float] = []
+    for b in (bs if "review" in modes else []):
+        for i, a in enumerate(b.answers):
+            if i != b.bad:
+                words.append(len(a.split()))
+                lo.append(ballots.log_odds(b.p["review"][i]))
+    length_r = statistics.correlation(words, lo) if len(set(words)) > 1 else None
+    spread = await label_spread(backend, data, seed)
+    detail = [{"kind": b.kind, "question": b.question, "judge": b.judge.id, "answers": b.answers, "bad": b.bad,
+               "p": b.p} for b in bs]
+    return {"set": name, "ballots": len(bs), "valid": sum(valid.values()), "modes": list(modes),
+            "table": tabulate(bs, list(data["bad"]), modes), "detail": detail,
+            "length_r": None if length_r is None else round(length_r, 3), "label_spread": spread,
+            "seconds": round(time.monotonic() - t0)}
+
+
+def tabulate(bs: Sequence[Ballot], kinds: Sequence[str], modes: Sequence[str]) -> dict[str, Any]:
+    """Per mode and method, per kind: how often the planted answer is strictly lowest and above the
+    median."""
     table: dict[str, dict[str, dict[str, Any]]] = {}
     for mode, methods in METHODS.items():
         if mode not in modes:
@@ -188,21 +238,16 @@ async def bench_set(backend: EngineBackend, name: str, per_kind: int, seed: int,
                              "above_median": sum(above_median(v, b.bad) for v, b in zip(vals, sel, strict=True)),
                              "n": len(sel)}
             table.setdefault(mode, {})[method] = row
-    # Length bias: sensible answers only, review probe.
-    words: list[int] = []
-    lo: list[float] = []
-    for b in (bs if "review" in modes else []):
-        for i, a in enumerate(b.answers):
-            if i != b.bad:
-                words.append(len(a.split()))
-                lo.append(ballots.log_odds(b.p["review"][i]))
-    length_r = statistics.correlation(words, lo) if len(set(words)) > 1 else None
-    spread = await label_spread(backend, data, seed)
-    detail = [{"kind": b.kind, "question": b.question, "judge": b.judge.id, "answers": b.answers, "bad": b.bad,
-               "p": b.p} for b in bs]
-    return {"set": name, "ballots": len(bs), "valid": sum(valid.values()), "table": table, "detail": detail,
-            "length_r": None if length_r is None else round(length_r, 3), "label_spread": spread,
-            "seconds": round(time.monotonic() - t0)}
+    return table
+
+
+def rescore(report: dict[str, Any]) -> dict[str, Any]:
+    """A stored report's tables recomputed with the current checks (no model: the stored P(yes) stand)."""
+    bs = [Ballot(d["kind"], d["question"], Member(d["judge"], d["judge"], "starter", "", 0.2), d["answers"],
+                 d["bad"], "", d["p"]) for d in report["detail"]]
+    kinds = list(dict.fromkeys(b.kind for b in bs))
+    modes = report.get("modes") or [m for m in ("review", "ranking", "alliance", "datamarked") if m in bs[0].p]
+    return {**report, "table": tabulate(bs, kinds, modes)}
 
 
 async def label_spread(backend: EngineBackend, data: dict[str, Any], seed: int, n: int = 20) -> dict[str, Any]:
@@ -224,7 +269,7 @@ async def label_spread(backend: EngineBackend, data: dict[str, Any], seed: int, 
 
 def print_report(r: dict[str, Any]) -> None:
     kinds = list(next(iter(next(iter(r["table"].values())).values())))
-    print(f"\n== {r['set']} set: {r['ballots']} ballots ({r['ballots'] // len(kinds)} per kind), "
+    print(f"\n== {SETS.get(r['set'], r['set'])} set: {r['ballots']} ballots ({r['ballots'] // len(kinds)} per kind), "
           f"valid {r['valid']}/{r['ballots']}, {r['seconds']} s ==")
     for mode, methods in r["table"].items():
         print(f"\n{mode}: planted answer strictly lowest (injections: above the ballot median)")
@@ -247,14 +292,19 @@ def print_report(r: dict[str, Any]) -> None:
 
 async def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--set", choices=["tuning", "heldout", "both"], default="both")
+    ap.add_argument("--set", choices=[*SETS, "both"], default="both", help="both: all three sets")
     ap.add_argument("--ballots", type=int, default=20, help="ballots per kind of bad answer")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--modes", default="review,ranking,alliance",
                     help="comma-separated: review, datamarked, ranking, alliance")
     ap.add_argument("--threads", type=int, default=1, help="decode threads (1 is fastest on a busy machine)")
     ap.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    ap.add_argument("--rescore", metavar="PATH", help="recompute the tables of a --json file with the current checks")
     args = ap.parse_args()
+    if args.rescore:
+        for stored in json.loads(Path(args.rescore).read_text(encoding="utf-8")):
+            print_report(rescore(stored))
+        return
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     engine = Engine(seat_ctx=1024, n_threads=args.threads)
     errors = engine.load([SeatSpec(p.id, starter_model_path(), "chatml") for p in STARTER_PERSONAS])
@@ -264,7 +314,7 @@ async def main() -> None:
     backend = EngineBackend(engine)
     reports = []
     try:
-        for name in (["tuning", "heldout"] if args.set == "both" else [args.set]):
+        for name in (list(SETS) if args.set == "both" else [args.set]):
             reports.append(await bench_set(backend, name, args.ballots, args.seed, modes))
             print_report(reports[-1])
     finally:

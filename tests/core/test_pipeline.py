@@ -317,10 +317,25 @@ def _fooled_probe(pr):
     return {"Yes": yes, "No": 1 - yes}
 
 
-def _fooled_by_sage(mode: str, topic: str, seed: int, kind: str) -> tuple[list, list]:  # type: ignore[type-arg]
-    """A session in which Sage's every answer is the injection and the judges fall for it: its events, and
-    the other four members' ballots of ``kind`` (review or ranking)."""
-    backend = ScriptedBackend(_planted("sage", INJECTION), probe_script=_fooled_probe)
+OFF_TOPIC = "The recipe needs two eggs, a cup of flour and a pinch of salt."
+
+
+def _loves_the_recipe(pr):
+    """A judge that falls for the off-topic answer."""
+    yes = 0.99 if "recipe" in pr.messages[-1].content else 0.3
+    return {"Yes": yes, "No": 1 - yes}
+
+
+PLANTED = [  # (the planted answer, a judge it fools, the finding's reason, its score: a soft finding's is 2)
+    (INJECTION, _fooled_probe, "addresses the judge or gives it instructions", 1),
+    (OFF_TOPIC, _loves_the_recipe, "is not about the question", 2),
+]
+
+
+def _fooled_by_sage(text, probe, mode: str, topic: str, seed: int, kind: str) -> tuple[list, list]:  # type: ignore[type-arg]
+    """A session in which Sage's every answer is ``text`` and the judges fall for it: its events, and the
+    other four members' ballots of ``kind`` (review or ranking)."""
+    backend = ScriptedBackend(_planted("sage", text), probe_script=probe)
     outcome, events = run(SessionPlan(mode, members(), topic=topic, seed=seed), backend)  # type: ignore[arg-type]
     assert outcome.status == "finished", outcome.reason
     ballots = [e.data for e in events if e.kind == kind and e.data["reviewer"] != "sage"]
@@ -328,29 +343,32 @@ def _fooled_by_sage(mode: str, topic: str, seed: int, kind: str) -> tuple[list, 
     return events, ballots
 
 
-def test_an_injected_answer_scores_lowest_with_the_finding_as_the_ballots_reason() -> None:
-    events, reviews = _fooled_by_sage("debate", "Is it right to lie?", 5, "review")
+@pytest.mark.parametrize(("text", "probe", "why", "score"), PLANTED)
+def test_a_planted_answer_scores_lowest_with_the_finding_as_the_ballots_reason(text, probe, why, score) -> None:
+    events, reviews = _fooled_by_sage(text, probe, "debate", "Is it right to lie?", 5, "review")
     for r in reviews:
         row = next(x for x in r["scores"] if x["target"] == "sage")
         others = [x["score"] for x in r["scores"] if x["target"] != "sage"]
-        assert row["score"] == 1 and min(others) >= 2
-        assert row["finding"] == "addresses the judge or gives it instructions"
+        assert row["score"] == score and min(others) > score
+        assert row["finding"] == why
         label = next(lab for lab, t in r["labels"].items() if t == "sage")
-        assert f"{label} addresses the judge" in r["reason"]
+        assert f"{label} {why}" in r["reason"]
     # The fooled probabilities are still on record in the raw ballot.
     assert all("P(yes) 0.99" in r["raw"] for r in reviews)
     alliances = [e.data for e in events if e.kind == "alliance" and e.data["member"] != "sage"]
     assert alliances and all("sage" not in a["agree"] and "sage" in a["disagree"] for a in alliances)
-    assert all("Sage addresses the judge" in a["reason"] for a in alliances)
+    assert all(f"Sage {why}" in a["reason"] for a in alliances)
 
 
-def test_an_injected_answer_is_ranked_last_in_ask_mode() -> None:
-    _, rankings = _fooled_by_sage("ask", "What is a prime number?", 2, "ranking")
+@pytest.mark.parametrize(("text", "probe", "why", "score"), PLANTED)
+def test_a_planted_answer_is_ranked_last_in_ask_mode(text, probe, why, score) -> None:
+    _, rankings = _fooled_by_sage(text, probe, "ask", "What is a prime number?", 2, "ranking")
     for r in rankings:
-        assert r["order"][-1] == "sage" and r["findings"] == {"sage": "addresses the judge or gives it instructions"}
+        assert r["order"][-1] == "sage" and r["findings"] == {"sage": why}
 
 
 def test_without_findings_the_ballots_are_unchanged() -> None:
     _, events = run(SessionPlan("debate", members(), topic="T?", seed=11), ScriptedBackend())
     for r in (e.data for e in events if e.kind == "review"):
         assert r["reason"] == "" and not any("finding" in row for row in r["scores"])
+

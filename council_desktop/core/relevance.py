@@ -1,0 +1,132 @@
+"""Is an answer about the question at all? A deterministic, lexical test for core/validity.py.
+
+A tiny judge rates a fluent sentence about cake or trains about as well as an answer, so the check is
+made in code: an answer is off-topic when not one of its content words (stopwords and discourse words
+left out, lightly stemmed, so "voting" meets "vote" and "colonies" meets "colonise") is a content word of
+the question, nor of the other answers given to the same question (the vocabulary of the discussion: an
+answer that paraphrases the question, "kids" for "children", still talks about what the others talk
+about), and it takes no stance: no word of modality, polarity, evaluation or opinion (a paraphrasing
+answer still argues, "It would suit offices but not hospitals"; a sentence about something else is plain
+description, "The train leaves at nine"). It errs towards letting an answer through: a short answer, one
+that shares a single word, or one that takes any stance is never flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+# Function words, and words any answer to any question may use (discourse, stance, vague quantities):
+# sharing one of these says nothing about the topic.
+_STOP = frozenset("""
+a about above after again against all almost also although always am among an and another any anyone
+anything are around as at away be because been before being below between both but by can cannot could
+did do does doing done down during each either else enough even ever every everyone everything few for
+from further get gets getting give given go goes going got had has have having he her here hers herself
+him himself his how however i if in into is it its itself just least less let lets like likely many may
+maybe me might mine more most much must my myself neither never no nor not nothing now of off often on
+once one only or other others otherwise our ours ourselves out over own perhaps quite rather really same
+shall she should since so some someone something sometimes still such than that the their theirs them
+themselves then there therefore these they thing things this those though through thus to too under
+unless until up upon us very was way ways we well were what whatever when where whether which while who
+whom whose why will with within without would yes yet you your yours yourself
+agree agreed argue argued answer answers asked ask believe believed case certainly clearly course
+definitely depend depends disagree fact feel felt good great important indeed kind know matter mean
+means need needs opinion point question questions reason reasons right say says said see seems sure think thinks
+thought true truly view want wants wrong
+""".split())  # noqa: SIM905
+
+_SUFFIXES = (("ational", "ate"), ("isation", "ise"), ("ization", "ize"), ("fulness", ""), ("iveness", "ive"),
+             ("ousness", "ous"), ("nesses", ""), ("ness", ""), ("ments", ""), ("ment", ""), ("ities", ""),
+             ("ity", ""), ("ially", ""), ("ally", ""), ("ial", ""), ("ical", "ic"), ("ying", "ie"),
+             ("iers", "i"), ("ier", "i"), ("iest", "i"), ("ies", "i"), ("ied", "i"), ("ings", ""), ("ing", ""),
+             ("edly", ""), ("ed", ""), ("ers", ""), ("er", ""), ("est", ""), ("ly", ""), ("es", ""), ("s", ""),
+             ("al", ""), ("y", "i"), ("e", ""))
+# Words that take a position or weigh something: modality, polarity, evaluation, opinion, concession.
+# An answer to a debate question uses them even when it paraphrases every word of the question ("It would
+# suit offices but not hospitals"); a sentence about something else entirely is plain description ("The
+# train leaves at nine").
+_STANCE = frozenset("""
+yes no not never nor should shouldn would wouldn could couldn must mustn ought might may can cannot
+can't won't shouldn't wouldn't couldn't mustn't isn't aren't don't doesn't didn't wasn't weren't
+better worse worst worth worthwhile fair unfair unjust right wrong good bad harm harms harmful
+benefit benefits beneficial risk risks risky dangerous useful useless important matters deserve
+deserves too unless depends depend agree disagree think believe argue opinion view favour favor
+against support oppose responsible irresponsible moral immoral ethical unethical duty duties necessary
+unnecessary essential acceptable unacceptable reasonable unreasonable justified unjustified valuable
+helpful hurt hurts damage damages protect protects improve improves problem problems
+but although though however whereas even absolutely definitely certainly surely indeed clearly obviously
+probably likely perhaps maybe
+""".split())  # noqa: SIM905
+_MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
+
+
+def stem(word: str) -> str:
+    """A light stem: "voting" and "vote" -> "vot", "happier"/"happiness"/"happy" -> "happi"."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.strip("'-")
+    for suffix, repl in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) + len(repl) >= 3:
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "aeiouls":
+        w = w[:-1]  # banned -> bann -> ban
+    return w
+
+
+_STOP_STEMS = frozenset(stem(w) for w in _STOP if len(w) > 3)
+
+
+def content_stems(text: str) -> set[str]:
+    """The stems of the content words of ``text``."""
+    out = set()
+    for raw in _WORD.findall(text):
+        w = raw.lower().replace("’", "'").strip("'-")
+        if w in _STOP or (len(w) < 3 and not (len(raw) == 2 and raw.isupper())):  # "AI", "EU" count
+            continue
+        s = stem(w)
+        if s not in _STOP_STEMS:
+            out.add(s)
+    return out
+
+
+def related(a: str, b: str) -> bool:
+    """Two stems name the same thing: equal, the same first five letters, or one (4+ letters) opening
+    the other ("poll" / "pollster")."""
+    if a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]):
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 4 and long_.startswith(short)
+
+
+def shares(said: Iterable[str], vocabulary: Iterable[str]) -> bool:
+    """Whether any stem of ``said`` is ``related`` to any of ``vocabulary`` (indexed: linear in the text)."""
+    vocab = set(vocabulary)
+    openings = {v[:k] for v in vocab for k in range(4, len(v) + 1)}  # every opening of 4+ letters
+    heads = {v[:5] for v in vocab if len(v) >= 5}
+    return any(s in vocab or s in openings or (len(s) >= 5 and s[:5] in heads)
+               or any(s[:k] in vocab for k in range(4, len(s))) for s in said)
+
+
+def takes_a_stance(text: str) -> bool:
+    """Whether ``text`` holds a word that takes a position or weighs something (``_STANCE``)."""
+    return any(w.lower().replace("’", "'").strip("'-") in _STANCE for w in _WORD.findall(text)) or \
+        "n't" in text.lower().replace("’", "'")
+
+
+def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
+    """True when ``answer`` shares no content word with ``question`` nor with any of ``others`` (the other
+    answers to the same question), takes no stance at all (a paraphrasing answer still argues), and has
+    enough content words for that to mean something."""
+    said = content_stems(answer)
+    if len(said) < _MIN_CONTENT or takes_a_stance(answer):
+        return False
+    asked = content_stems(question)
+    if not asked or shares(said, asked):
+        return False
+    discussed = set().union(*(content_stems(o) for o in others)) if others else set()
+    return not shares(said, discussed)
