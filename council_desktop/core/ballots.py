@@ -61,42 +61,52 @@ def scores_from_probabilities(p_yes: Mapping[str, float]) -> dict[str, int]:
 FLAGGED_SCORE = 1  # an answer with a validity finding (core/validity.py): below every answer without one
 # An answer whose only finding is a soft one (off-topic: the least certain check, a word test) scores one
 # above the others' findings, so a sensible answer it flags by mistake cannot tie a planted attack; every
-# answer without a finding still scores above it.
+# answer without a finding still scores above it. Two or more soft findings in one ballot are told apart by
+# the judge's own reading (P(yes), or the written score): the least endorsed scores SOFT_SCORE, the next
+# one above it, so a sensible answer flagged by mistake need not tie a planted off-topic one.
 SOFT_SCORE = FLAGGED_SCORE + 1
 
 
-def _floor(flagged: Collection[str], soft: Collection[str]) -> int:
+def _soft_scores(values: Mapping[str, float], flagged: Collection[str], soft: Collection[str]) -> dict[str, int]:
+    """Scores of the answers whose only finding is soft: SOFT_SCORE for the lowest ``values``, one more for
+    each higher value (equal values share a score)."""
+    keys = [k for k in values if k in flagged and k in soft]
+    distinct = sorted({values[k] for k in keys})
+    return {k: SOFT_SCORE + distinct.index(values[k]) for k in keys}
+
+
+def _floor(soft_scores: Mapping[str, int]) -> int:
     """The least score of an answer without a finding: above every flagged answer."""
-    return SOFT_SCORE + 1 if any(k in soft for k in flagged) else FLAGGED_SCORE + 1
-
-
-def _flagged_score(key: str, soft: Collection[str]) -> int:
-    return SOFT_SCORE if key in soft else FLAGGED_SCORE
+    return max(soft_scores.values()) + 1 if soft_scores else FLAGGED_SCORE + 1
 
 
 def scores_with_findings(p_yes: Mapping[str, float], flagged: Collection[str],
                          soft: Collection[str] = ()) -> dict[str, int]:
-    """Scores from probabilities where answers with a validity finding get 1 (2 for those in ``soft``,
-    whose finding is a soft one) and take no part in the standardisation; every other answer scores
-    above them, so a flagged answer is strictly lowest."""
+    """Scores from probabilities where answers with a validity finding get 1 (2 and up for those in
+    ``soft``, whose finding is a soft one, by P(yes)) and take no part in the standardisation; every other
+    answer scores above them, so a flagged answer is strictly lowest."""
     clean = {k: v for k, v in p_yes.items() if k not in flagged}
-    floor = _floor(flagged, soft)
+    soft_scores = _soft_scores(p_yes, flagged, soft)
+    floor = _floor(soft_scores)
     scores = {k: max(floor, s) for k, s in scores_from_probabilities(clean).items()}
-    return {k: scores.get(k, _flagged_score(k, soft)) for k in p_yes}
+    return {k: scores.get(k, soft_scores.get(k, FLAGGED_SCORE)) for k in p_yes}
 
 
 def apply_findings(scores: Mapping[str, int], flagged: Collection[str],
                    soft: Collection[str] = ()) -> dict[str, int]:
-    """The same rule for a written (JSON or text) ballot: flagged answers 1 (soft ones 2), the others
-    above them."""
-    floor = _floor(flagged, soft)
-    return {k: _flagged_score(k, soft) if k in flagged else max(floor, v) for k, v in scores.items()}
+    """The same rule for a written (JSON or text) ballot: flagged answers 1 (soft ones 2 and up, in the
+    order of their written scores), the others above them."""
+    soft_scores = _soft_scores(scores, flagged, soft)
+    floor = _floor(soft_scores)
+    return {k: soft_scores.get(k, FLAGGED_SCORE) if k in flagged else max(floor, v) for k, v in scores.items()}
 
 
 def stances_from_probabilities(p_yes: Mapping[str, float], flagged: Collection[str] = (),
                                soft: Collection[str] = ()) -> tuple[list[str], list[str]]:
     """Stances from probabilities; a member whose words have a validity finding can win no ally and is
-    opposed by every judge (its text tried to steer the judge, or said nothing)."""
+    opposed by every judge (its text tried to steer the judge, or said nothing). Soft findings too, all of
+    them: the judge's P(agree) does not pick which of two to spare (a judge an off-topic answer fooled
+    would spare it)."""
     agree, disagree = _stances({k: v for k, v in p_yes.items() if k not in flagged})
     return agree, disagree + [k for k in p_yes if k in flagged and k in soft] + \
         [k for k in p_yes if k in flagged and k not in soft]

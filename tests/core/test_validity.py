@@ -148,3 +148,25 @@ def test_a_soft_finding_scores_above_a_hard_one_and_below_every_clean_answer() -
                                                      {"sage", "poet"}, {"poet"})
     assert {"sage", "poet"} <= set(disagree)
     assert validity.check("Should schools teach chess?", "Fog rolled over the harbour at dawn.").soft  # type: ignore[union-attr]
+
+
+def test_two_soft_findings_are_told_apart_by_the_judge() -> None:
+    """A sensible answer flagged off-topic by mistake beside a planted off-topic one: the judge's own reading
+    orders them (the less endorsed scores 2, the other 3, clean answers above both) and rankings put the
+    less endorsed last; alliances oppose both (a judge the planted answer fooled would spare it)."""
+    p = {"Response A": 0.4, "Response B": 0.5, "Response C": 0.2, "Response D": 0.3}
+    scores = ballots.scores_with_findings(p, {"Response C", "Response D"}, {"Response C", "Response D"})
+    assert scores["Response C"] == 2 and scores["Response D"] == 3
+    assert min(scores["Response A"], scores["Response B"]) >= 4
+    assert ballots.scores_with_findings(p, {"Response A", "Response C", "Response D"},
+                                        {"Response C", "Response D"})["Response A"] == 1
+    tied = ballots.scores_with_findings({**p, "Response D": 0.2}, {"Response C", "Response D"},
+                                        {"Response C", "Response D"})
+    assert tied["Response C"] == tied["Response D"] == 2
+    order = ballots.order_from_probabilities(p, list(p), {"Response C", "Response D"}, {"Response C", "Response D"})
+    assert order[-2:] == ["Response D", "Response C"]
+    assert ballots.apply_findings({"Response A": 7, "Response C": 9, "Response D": 4}, {"Response C", "Response D"},
+                                  {"Response C", "Response D"}) == {"Response A": 7, "Response C": 3, "Response D": 2}
+    agree, disagree = ballots.stances_from_probabilities({"sage": 0.9, "poet": 0.3, "skeptic": 0.31, "bard": 0.5},
+                                                         {"poet", "skeptic"}, {"poet", "skeptic"})
+    assert {"poet", "skeptic"} <= set(disagree) and not {"poet", "skeptic"} & set(agree)
