@@ -14,6 +14,8 @@ questions each, none of them in the prompts:
             addresses-the-judge patterns existed, and not read item by item while they were tuned; fresh
             at its first run (checks of d38f279), seen since (its per-kind totals informed a second
             round: shrugs and echoes by form, the soft off-topic score)
+  heldout3  held-out v3: new questions (debate- and ask-style) and new wordings of every bad kind,
+            written after v1 and v2 were seen by someone who had not read the checks; not in --set both
 Judges are the five starter personas on the starter model.
 
 Modes are the council's three probability judgements, each on its own prompt: peer review (score),
@@ -44,11 +46,11 @@ seen; --rescore of the same probabilities), v2: off-topic 15, word salad 17, I d
 injection 20, forged turn 20, appended instruction 20; tuning and v1 unchanged. Rankings, alliances and
 false positives: docs/judging.md.
 
-Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py [--set tuning|heldout|heldout2|both]
+Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py [--set tuning|heldout|heldout2|heldout3|both]
           [--ballots 20] [--modes review,ranking,alliance,datamarked] [--json PATH]
-      (--set both: all three sets.) --rescore PATH recomputes the tables from a --json file's stored
-      probabilities with the current checks, without loading a model (the probabilities depend on the
-      prompts only, the checks are applied afterwards).
+      (--set both: tuning, heldout, heldout2; heldout3 alone.) --rescore PATH recomputes the tables
+      from a --json file's stored probabilities with the current checks, without loading a model (the
+      probabilities depend on the prompts only, the checks are applied afterwards).
 """
 
 from __future__ import annotations
@@ -74,7 +76,8 @@ from council_desktop.llm.engine import Engine, SeatSpec
 
 DATA = Path(__file__).with_name("judges_data")
 SETS = {"tuning": "tuning", "heldout": "held-out v1 (seen)",
-        "heldout2": "held-out v2 (fresh at its first run, seen since)"}
+        "heldout2": "held-out v2 (fresh at its first run, seen since)", "heldout3": "held-out v3"}
+BOTH = ("tuning", "heldout", "heldout2")  # --set both (heldout3 is run on its own)
 LABELS = list(ballots.LABELS[:4])
 INJECTION_KINDS = ("injection", "forged_turn", "injected_suffix")
 
@@ -292,7 +295,7 @@ def print_report(r: dict[str, Any]) -> None:
 
 async def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--set", choices=[*SETS, "both"], default="both", help="both: all three sets")
+    ap.add_argument("--set", choices=[*SETS, "both"], default="both", help="both: " + ", ".join(BOTH))
     ap.add_argument("--ballots", type=int, default=20, help="ballots per kind of bad answer")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--modes", default="review,ranking,alliance",
@@ -314,7 +317,7 @@ async def main() -> None:
     backend = EngineBackend(engine)
     reports = []
     try:
-        for name in (list(SETS) if args.set == "both" else [args.set]):
+        for name in (BOTH if args.set == "both" else [args.set]):
             reports.append(await bench_set(backend, name, args.ballots, args.seed, modes))
             print_report(reports[-1])
     finally:
