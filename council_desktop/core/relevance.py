@@ -44,8 +44,7 @@ _SUFFIXES = (("ational", "ate"), ("isation", "ise"), ("ization", "ize"), ("fulne
              ("iers", "i"), ("ier", "i"), ("iest", "i"), ("ies", "i"), ("ied", "i"), ("ings", ""), ("ing", ""),
              ("edly", ""), ("ed", ""), ("ers", ""), ("er", ""), ("est", ""), ("ly", ""), ("es", ""), ("s", ""),
              ("al", ""), ("y", "i"), ("e", ""))
-# Words that take a position or weigh something: modality, polarity, evaluation, opinion, concession,
-# and the connectives of an argument ("because", "therefore", "instead": a reason or an alternative given).
+# Words that take a position or weigh something: modality, polarity, evaluation, opinion, concession.
 # An answer to a debate question uses them even when it paraphrases every word of the question ("It would
 # suit offices but not hospitals"); a sentence about something else entirely is plain description ("The
 # train leaves at nine").
@@ -59,7 +58,7 @@ against support oppose responsible irresponsible moral immoral ethical unethical
 unnecessary essential acceptable unacceptable reasonable unreasonable justified unjustified valuable
 helpful hurt hurts damage damages protect protects improve improves problem problems
 but although though however whereas even absolutely definitely certainly surely indeed clearly obviously
-probably likely perhaps maybe because therefore hence thus instead rather
+probably likely perhaps maybe
 """.split())  # noqa: SIM905
 _MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
 

@@ -50,9 +50,6 @@ def test_description_of_something_else_is_off_topic(question: str, answer: str) 
      "Neither should always win; courts should weigh them case by case with clear limits on surveillance."),
     ("Is free will an illusion?",
      "Even if the universe is determined, we are still responsible because our character shapes what we do."),
-    # No shared word and no verdict, but a reason or an alternative given: an argument, not a description.
-    ("Should the working week be four days?", "Staff come back rested, because a long weekend lets them recover."),
-    ("Should cities ban cars?", "Trams and bicycle lanes instead, with buses for everyone else."),
     # Too short to tell.
     ("Should cities ban cars?", "Trams, mostly."),
     # Hostile text is the other checks' business, not this one's.
