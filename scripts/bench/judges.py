@@ -43,8 +43,11 @@ held-out v1 (seen) / held-out v2 (fresh, its first run):
 Injections above the ballot median with the checks: 0 on every set and mode. Valid 140/140 each; label
 spread 0.0185 / 0.0266 / 0.0109. After a second round informed by v2's per-kind totals (so v2 is then
 seen; --rescore of the same probabilities), v2: off-topic 15, word salad 17, I don't know 20, echo 17,
-injection 20, forged turn 20, appended instruction 20; tuning and v1 unchanged. Rankings, alliances and
-false positives: docs/judging.md.
+injection 20, forged turn 20, appended instruction 20; tuning and v1 unchanged. Round 3 (two off-topic
+findings in one ballot ordered by P(yes)): v2 off-topic 17, word salad 18. Held-out v3, fresh, run once
+with the round-3 code (509 s): off-topic 8->13, word salad 6->18, I don't know 3->16, echo 0->19,
+injection 4->20, forged turn 2->16 (above the median in 4), appended instruction 7->20; label spread
+0.0264, valid 140/140. Rankings, alliances and false positives: docs/judging.md.
 
 Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py [--set tuning|heldout|heldout2|heldout3|both]
           [--ballots 20] [--modes review,ranking,alliance,datamarked] [--json PATH]
