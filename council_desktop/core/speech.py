@@ -58,6 +58,8 @@ _COUNCIL_TALK = re.compile(
     r"\b(?:council|fellow members|other members|the members|my fellow|rebuttal"
     r"|response [a-h]\b|the question (?:i was|we were) asked|my (?:earlier|previous|first) answer)",
     re.IGNORECASE)
+# A parenthesis after a speaker's label, as in "Sage (opinion):" (copied from an old synthesis prompt).
+_ASIDE = r"(?:\s*\([A-Za-z ]{1,20}\))?"
 _SENTENCE_END = ("." , "!", "?", "\"", "”", "’", "'", ")", "*")
 
 
@@ -206,11 +208,11 @@ def _role_label(text: str, ctx: TurnContext) -> str:
     head = text.lstrip(" *#_\"'“>")
     names = [n for n in ctx.names if n]
     labels = [*(n.lower() for n in names), *_GENERIC_LABELS]
-    m = re.match(r"([A-Za-z][A-Za-z .'-]{0,30}?)\s*\**\s*[:\-–]\s", head)
+    m = re.match(rf"([A-Za-z][A-Za-z .'-]{{0,30}}?){_ASIDE}\s*\**\s*[:\-–]\s", head)
     if m and m.group(1).strip().lower() in labels:
         return f"opens with the label {m.group(1).strip()!r}"
     for line in text.splitlines()[1:]:
-        lm = re.match(r"\s*\**([A-Za-z][A-Za-z .'-]{0,30}?)\**\s*:\s", line)
+        lm = re.match(rf"\s*\**([A-Za-z][A-Za-z .'-]{{0,30}}?)\**{_ASIDE}\s*:\s", line)
         if lm and lm.group(1).strip().lower() in labels:
             return f"a line speaks as {lm.group(1).strip()!r}"
     for name in names:
@@ -350,7 +352,7 @@ def strip_leading_label(text: str, names: Sequence[str]) -> str:
     """Drop a speaker label the model put before its words ("Optimist: …", "**Sage**: …"); such a label
     is never part of what the member says."""
     labels = {n.lower() for n in names if n} | set(_GENERIC_LABELS)
-    m = re.match(r"\s*[*#_]*\s*([A-Za-z][A-Za-z .'-]{0,30}?)\s*[*_]*\s*:\s*[*_]*\s*", text)
+    m = re.match(rf"\s*[*#_]*\s*([A-Za-z][A-Za-z .'-]{{0,30}}?)\s*[*_]*{_ASIDE}\s*[*_]*\s*:\s*[*_]*\s*", text)
     if m and m.group(1).strip().lower() in labels and len(text) > m.end():
         return text[m.end():].lstrip()
     return text

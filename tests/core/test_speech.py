@@ -313,3 +313,28 @@ def test_a_user_topic_is_shown_exactly_as_typed() -> None:
     typed = 'A: "should we?  maybe… <b>not</b>'
     _, events = _run(SessionPlan("debate", members(), topic=typed), ScriptedBackend())
     assert next(e for e in events if e.kind == "topic").data["text"] == typed
+
+
+def test_a_label_with_an_aside_is_a_role_label_and_is_stripped() -> None:
+    # A real synthesis opening, copied from the old synthesis prompt's "Sage (opinion):" headings.
+    text = "Sage (opinion): Zoos give endangered animals a safe home, but a cage is still a cage."
+    assert "role_label" in kinds(text, kind="synthesis", speaker="Pragmatist", topic="Should zoos exist?")
+    assert speech.strip_leading_label(text, NAMES).startswith("Zoos give")
+    assert speech.strip_leading_label("**Skeptic (rebuttal)**: Not so fast.", NAMES) == "Not so fast."
+    assert speech.strip_leading_label("Zoos (in cities): a home or a cage?", NAMES).startswith("Zoos (in")
+
+
+def test_speech_prompts_give_no_label_to_copy_and_no_council_to_talk_about() -> None:
+    from council_desktop.core.personas import STARTER_PERSONAS
+
+    assert not any("council" in p.prompt.lower() for p in STARTER_PERSONAS)
+    topic = "Should zoos exist?"
+    turns = [("Sage", "opinion", "Zoos protect animals."), ("Poet", "rebuttal", "A cage is a cage.")]
+    synthesis = prompts.synthesis_prompt(SAGE, {}, topic, turns, {"Sage": 7.0, "Poet": 4.0}, [])[-1].content
+    assert "Sage argued:" in synthesis and "Poet then added:" in synthesis
+    assert "(opinion)" not in synthesis and "council" not in synthesis.lower()
+    chair = prompts.chairman_answer_prompt(SAGE, {}, "Why is the sky blue?", [("Poet", "Light scatters.")],
+                                           "Poet")[-1].content
+    assert "Poet answered:" in chair and "council" not in chair.lower() and "ranking" not in chair.lower()
+    rebuttal = prompts.rebuttal_prompt(SAGE, {}, topic, "Zoos protect animals.")[-1].content
+    assert "council" not in rebuttal.lower()
