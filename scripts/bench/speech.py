@@ -3,7 +3,8 @@ topics) and ask-mode questions, every opinion, rebuttal, synthesis and answer ru
 checker (council_desktop/core/speech.py).
 
 Prints the clean-turn rate per kind, the defects by class with one example each, the proposed-topic
-rate (clean standalone questions that neither repeat nor recombine the run's recent topics), the
+rate (clean standalone questions that neither repeat nor recombine the run's recent topics; besides the
+debates' own, ``--topics K`` proposals alone, the topic stage of a debate, five by default), the
 regenerated turns and the wall time of a debate and of an ask session. Topics and questions come from
 files under scripts/bench/ (``--set tuning`` is what the levers were tuned on; ``--set heldout`` was
 never looked at while tuning), never from the code.
