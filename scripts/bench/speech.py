@@ -120,7 +120,10 @@ def worker(spec: dict[str, Any]) -> None:
             print(json.dumps(out), flush=True)
         for i, question in asks:
             _ask(engine, spec, i, question)
-        for j in range(spec.get("topics", 0)):  # proposals alone: more proposed topics for little time
+        # Proposals alone: more proposed topics for little time. With no debate before them (--n 0) they
+        # start from the set's user topics as the recent ones, so freshness is always tested.
+        recent = recent or list(spec.get("recent", []))
+        for j in range(spec.get("topics", 0)):
             out = asyncio.run(_proposal(engine, spec["seed"] + 1000 + j, j % 5, list(recent[-5:]), spec["config"]))
             if out is None:
                 break
@@ -314,7 +317,7 @@ def main() -> None:
     # Even debates: a user topic from the list; odd ones: the proposer's own question.
     debates = [topics[(i // 2) % len(topics)] if i % 2 == 0 else None for i in range(args.n)]
     spec = {"debates": debates, "asks": questions[: args.asks], "seed": args.seed, "max_tokens": args.max_tokens,
-            "threads": args.threads, "topics": args.topics}
+            "threads": args.threads, "topics": args.topics, "recent": topics[:5]}
     print(f"speech bench, {args.set} set: {args.n} debates ({sum(t is None for t in debates)} on proposed "
           f"topics), {len(spec['asks'])} ask questions, {args.topics} proposals alone, seed {args.seed}, "
           f"max_tokens {args.max_tokens}")
