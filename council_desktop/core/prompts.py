@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Mapping, Sequence
 
@@ -91,9 +92,30 @@ CLASSIC_TOPICS = (
 )
 
 
-def topic_prompt(member: Member, nudges: Mapping[str, Sequence[str]]) -> list[Message]:
+# A subject for each topic candidate, drawn in code: asked for "a question about ethics, society, science
+# or daily life", the tiny proposer wrote vague ones ("What would they choose?") or echoed the list ("Can you
+# provide a scenario beyond the realm of ethics, society, or science?"); one concrete subject each gives
+# concrete questions, and different subjects make the candidates differ.
+TOPIC_AREAS = (
+    "schools", "work", "cities", "food", "animals", "technology", "sport", "money", "health", "travel", "art",
+    "families", "the environment", "science", "friendship", "the internet", "law", "music", "space", "cars",
+    "books", "games", "clothes", "neighbours", "holidays", "shops", "farming", "museums", "homework", "robots",
+)
+
+
+def topic_areas(seed: int, k: int) -> list[str]:
+    """``k`` different subjects for one try's topic candidates, the same for the same seed."""
+    return random.Random(seed).sample(TOPIC_AREAS, min(k, len(TOPIC_AREAS)))
+
+
+def topic_prompt(member: Member, nudges: Mapping[str, Sequence[str]], area: str = "") -> list[Message]:
     """No list of recent topics: a tiny proposer shown them copies and recombines them. Freshness is
-    checked in code on the candidates (speech.topic_novelty)."""
+    checked in code on the candidates (speech.topic_novelty). ``area``: the subject drawn for this
+    candidate (topic_areas); without one, the open prompt of a single-candidate proposal."""
+    if area:
+        return [_system(member, nudges), Message("user", (
+            f"Propose one short question about {area} that people disagree on. Write only the question, in "
+            "one sentence ending with a question mark."))]
     return [_system(member, nudges), Message("user", (
         "Propose one short, open question about ethics, society, science or daily life that people could "
         "argue about. Write only the question, in one sentence ending with a question mark."))]

@@ -252,6 +252,17 @@ _TOPIC_JUNK = re.compile(
     r"(?:question|topic|proposal|debate|prompt)\b[^?]*?(?:is|was|:)\s*", re.IGNORECASE)
 
 
+_OPENERS = ("should is are can could would will do does did must was were has have what why how which who whom "
+            "when where")
+_QUESTION_OPENERS = frozenset(_OPENERS.split())
+# "Can you provide a hypothetical scenario…?": a request to the listener, not a question to take sides on.
+_REQUEST = re.compile(r"(?:can|could|would|will) you (?:please )?(?:provide|give|tell|describe|explain|imagine"
+                      r"|think of|name|list|share|write|suggest|propose|help)\b", re.IGNORECASE)
+# "What would they choose?", "Is this right?": a pronoun that stands for something the question never names.
+_DANGLING = re.compile(r"(?:\w+\s+){0,2}?(?:they|he|she|this|that|these|those|them)\s+\w+\W*$"
+                       r"|(?:is|are|was|were|does|do)\s+(?:this|that|these|those|they)\b", re.IGNORECASE)
+
+
 def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
     """Why a proposed topic is not a clean, standalone, fresh debate question (empty when it is)."""
     why = []
@@ -269,8 +280,15 @@ def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
         why.append("quotes, labels or markup")
     if re.match(r"^[A-Za-z][\w ]{0,20}:", t) or _TOPIC_JUNK.match(t):
         why.append("a label or preamble before the question")
-    if re.search(r"\b(?:council|debate|this question|the question|propos|topic)\b", t, re.IGNORECASE):
+    if re.search(r"\b(?:council|debat\w*|this question|the question|propos\w*|topic|argue about|could argue)\b",
+                 t, re.IGNORECASE):
         why.append("talks about the debate instead of asking")
+    if ws and ws[0] not in _QUESTION_OPENERS:
+        why.append(f"not a question (opens with {ws[0]!r})")
+    if _REQUEST.match(t):
+        why.append("asks for something instead of asking a question")
+    if len(content_stems(t)) < 2 or _DANGLING.match(t):
+        why.append("too vague to argue about")
     if re.search(r"\b(?:I|me|my|we|us)\b", t):
         why.append("speaks about itself")
     recombined = recombines(t, recent)
@@ -321,7 +339,7 @@ class SpeechPolicy:
         "topic": 1.0, "opinion": 0.85, "answer": 0.7, "rebuttal": 0.8, "synthesis": 0.6})
     max_temperature: float = 0.8
     regenerate: bool = True
-    topic_candidates: int = 4
+    topic_candidates: int = 5
     role_stops: bool = True
 
     @classmethod
