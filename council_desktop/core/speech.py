@@ -283,7 +283,7 @@ def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
     if re.search(r"\b(?:council|debat\w*|this question|the question|propos\w*|topic|argue about|could argue)\b",
                  t, re.IGNORECASE):
         why.append("talks about the debate instead of asking")
-    if ws and ws[0] not in _QUESTION_OPENERS:
+    if ws and ws[0].split("'")[0] not in _QUESTION_OPENERS:  # "what's" opens as "what"
         why.append(f"not a question (opens with {ws[0]!r})")
     if _REQUEST.match(t):
         why.append("asks for something instead of asking a question")

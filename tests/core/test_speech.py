@@ -360,6 +360,7 @@ def test_vague_or_non_questions_are_not_clean_topics(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "Is science a good thing for society?", "Would you break a promise to save a stranger?",
     "Is it ever right to lie?", "Should schools ban homework?", "Are zoos cruel to animals?",
+    "What's the best way to live in harmony with yourself?",
 ])
 def test_concrete_questions_are_clean_topics(text: str) -> None:
     assert topic_defects(text) == []
