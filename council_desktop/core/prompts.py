@@ -95,7 +95,9 @@ CLASSIC_TOPICS = (
 # A subject for each topic candidate, drawn in code: asked for "a question about ethics, society, science
 # or daily life", the tiny proposer wrote vague ones ("What would they choose?") or echoed the list ("Can you
 # provide a scenario beyond the realm of ethics, society, or science?"); one concrete subject each gives
-# concrete questions, and different subjects make the candidates differ.
+# concrete questions, and different subjects make the candidates differ. Asked to start with "Should", it
+# writes a question to take sides on ("Should schools ban homework?"), not a fragment ("Have any legal
+# implications?") or a question about questions.
 TOPIC_AREAS = (
     "schools", "work", "cities", "food", "animals", "technology", "sport", "money", "health", "travel", "art",
     "families", "the environment", "science", "friendship", "the internet", "law", "music", "space", "cars",
@@ -114,8 +116,8 @@ def topic_prompt(member: Member, nudges: Mapping[str, Sequence[str]], area: str 
     candidate (topic_areas); without one, the open prompt of a single-candidate proposal."""
     if area:
         return [_system(member, nudges), Message("user", (
-            f"Propose one short question about {area} that people disagree on. Write only the question, in "
-            "one sentence ending with a question mark."))]
+            f"Propose one short question about {area} that people disagree on, starting with \"Should\". "
+            "Write only the question, in one sentence ending with a question mark."))]
     return [_system(member, nudges), Message("user", (
         "Propose one short, open question about ethics, society, science or daily life that people could "
         "argue about. Write only the question, in one sentence ending with a question mark."))]

@@ -280,7 +280,7 @@ def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
         why.append("quotes, labels or markup")
     if re.match(r"^[A-Za-z][\w ]{0,20}:", t) or _TOPIC_JUNK.match(t):
         why.append("a label or preamble before the question")
-    if re.search(r"\b(?:council|debat\w*|this question|the question|propos\w*|topic|argue about|could argue)\b",
+    if re.search(r"\b(?:council|debat\w*|questions?|propos\w*|topic|argue about|could argue|disagree (?:on|about))\b",
                  t, re.IGNORECASE):
         why.append("talks about the debate instead of asking")
     if ws and ws[0].split("'")[0] not in _QUESTION_OPENERS:  # "what's" opens as "what"

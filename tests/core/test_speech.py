@@ -352,6 +352,8 @@ def test_speech_prompts_give_no_label_to_copy_and_no_council_to_talk_about() -> 
     "Can you provide a hypothetical scenario that goes beyond the realm of ethics, society, or science and argue "
     "about what it is?",
     "What one could argue about?",
+    "What is one question that people disagree about?",
+    "What do you call a question that goes beyond the obvious, one that challenges our assumptions?",
 ])
 def test_vague_or_non_questions_are_not_clean_topics(text: str) -> None:
     assert topic_defects(text) != []
@@ -370,4 +372,4 @@ def test_topic_subjects_are_drawn_in_code_and_differ() -> None:
     areas = prompts.topic_areas(7, 5)
     assert len(set(areas)) == 5 and areas == prompts.topic_areas(7, 5)
     prompt = prompts.topic_prompt(SAGE, {}, areas[0])[-1].content
-    assert areas[0] in prompt and "ethics, society" not in prompt
+    assert areas[0] in prompt and "ethics, society" not in prompt and '"Should"' in prompt
