@@ -256,8 +256,9 @@ _OPENERS = ("should is are can could would will do does did must was were has ha
             "when where")
 _QUESTION_OPENERS = frozenset(_OPENERS.split())
 # "Can you provide a hypothetical scenario…?": a request to the listener, not a question to take sides on.
-_REQUEST = re.compile(r"(?:can|could|would|will) you (?:please )?(?:provide|give|tell|describe|explain|imagine"
-                      r"|think of|name|list|share|write|suggest|propose|help)\b", re.IGNORECASE)
+_REQUEST = re.compile(r"(?:(?:can|could|would|will) you (?:please )?(?:provide|give|tell|describe|explain|imagine"
+                      r"|think of|name|list|share|write|suggest|propose|help)\b"
+                      r"|(?:what )?(?:would|do) you (?:like|want) to (?:know|ask|hear|discuss|talk)\b)", re.IGNORECASE)
 # "What would they choose?", "Is this right?": a pronoun that stands for something the question never names.
 _DANGLING = re.compile(r"(?:\w+\s+){0,2}?(?:they|he|she|this|that|these|those|them)\s+\w+\W*$"
                        r"|(?:is|are|was|were|does|do)\s+(?:this|that|these|those|they)\b", re.IGNORECASE)
@@ -289,7 +290,8 @@ def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
         why.append("asks for something instead of asking a question")
     if len(content_stems(t)) < 2 or _DANGLING.match(t):
         why.append("too vague to argue about")
-    if re.search(r"\b(?:I|me|my|we|us)\b", t):
+    # "Should we colonise other planets?" asks about everyone; "Should I wear a helmet?" about the speaker.
+    if re.search(r"\b(?:I|me|my|mine|myself)\b", t):
         why.append("speaks about itself")
     recombined = recombines(t, recent)
     if recombined:

@@ -354,6 +354,8 @@ def test_speech_prompts_give_no_label_to_copy_and_no_council_to_talk_about() -> 
     "What one could argue about?",
     "What is one question that people disagree about?",
     "What do you call a question that goes beyond the obvious, one that challenges our assumptions?",
+    "What would you like to know about travel?",
+    "Should I wear a helmet?",
 ])
 def test_vague_or_non_questions_are_not_clean_topics(text: str) -> None:
     assert topic_defects(text) != []
@@ -363,6 +365,7 @@ def test_vague_or_non_questions_are_not_clean_topics(text: str) -> None:
     "Is science a good thing for society?", "Would you break a promise to save a stranger?",
     "Is it ever right to lie?", "Should schools ban homework?", "Are zoos cruel to animals?",
     "What's the best way to live in harmony with yourself?",
+    "Should we take care of the planet?", "Should the internet be left alone to govern itself?",
 ])
 def test_concrete_questions_are_clean_topics(text: str) -> None:
     assert topic_defects(text) == []
