@@ -365,7 +365,10 @@ def role_stops(names: Sequence[str]) -> tuple[str, ...]:
     someone else's part."""
     labels = [*names, "User", "Assistant", "Question", "Answer", "Council", "Chairman", "Response A",
               "Response B"]
-    return tuple(f"\n{label}:" for label in labels) + tuple(f"\n**{label}" for label in names)
+    # The phrases the synthesis and chairman prompts introduce members' turns with: a chairman that writes
+    # "\n\nSkeptic answered:" has started quoting the prompt (seen on the held-out set).
+    phrases = tuple(f"\n{name} {verb}:" for name in names for verb in ("argued", "then added", "answered"))
+    return tuple(f"\n{label}:" for label in labels) + tuple(f"\n**{label}" for label in names) + phrases
 
 
 def strip_leading_label(text: str, names: Sequence[str]) -> str:

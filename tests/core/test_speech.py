@@ -148,6 +148,7 @@ def test_leading_labels_are_stripped_and_role_stops_name_every_member() -> None:
     assert speech.strip_leading_label("Zoos: a home or a cage?", NAMES) == "Zoos: a home or a cage?"
     stops = speech.role_stops(NAMES)
     assert "\nSkeptic:" in stops and "\nUser:" in stops
+    assert "\nSkeptic answered:" in stops and "\nSage argued:" in stops  # the prompts' own phrases
 
 
 def test_policy_off_turns_every_lever_off() -> None:
