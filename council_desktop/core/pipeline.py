@@ -424,15 +424,17 @@ class Orchestrator:
     async def _topic_try(self, member: Member, attempt: int, recent: Sequence[str],
                          ) -> tuple[str, Completion, list[dict[str, Any]]] | None:
         policy = self.plan.speech
-        msgs = prompts.topic_prompt(member, self.plan.nudges)
-        # Idle seats on the proposer's model file decode its candidates alongside it, in the same batch.
+        # Idle seats on the proposer's model file decode its candidates alongside it, in the same batch,
+        # each on a subject drawn in code (one candidate alone gets the open prompt).
         slots = [member] + [m for m in self.active if m.id != member.id and m.model == member.model]
         slots = slots[: max(1, policy.topic_candidates)]
+        areas = prompts.topic_areas(self._seed(0, member.id, attempt), len(slots)) if len(slots) > 1 else [""]
+        msgs_of = [prompts.topic_prompt(member, self.plan.nudges, area) for area in areas]
         self.log.emit("turn_started", **ev.TurnStartedData(member=member.id, kind="topic", stage=0))
         futures = self.backend.submit([
             Request(slot.id, tuple(msgs), replace(
                 self._speech_params(member, 0, "topic", attempt * 16 + i, 60, msgs), stop=("\n\n",)), None)
-            for i, slot in enumerate(slots)])
+            for i, (slot, msgs) in enumerate(zip(slots, msgs_of, strict=True))])
         results = await asyncio.gather(*futures, return_exceptions=True)
         candidates: list[dict[str, Any]] = []
         comps: list[Completion] = []

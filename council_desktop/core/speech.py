@@ -58,6 +58,8 @@ _COUNCIL_TALK = re.compile(
     r"\b(?:council|fellow members|other members|the members|my fellow|rebuttal"
     r"|response [a-h]\b|the question (?:i was|we were) asked|my (?:earlier|previous|first) answer)",
     re.IGNORECASE)
+# A parenthesis after a speaker's label, as in "Sage (opinion):" (copied from an old synthesis prompt).
+_ASIDE = r"(?:\s*\([A-Za-z ]{1,20}\))?"
 _SENTENCE_END = ("." , "!", "?", "\"", "”", "’", "'", ")", "*")
 
 
@@ -206,11 +208,11 @@ def _role_label(text: str, ctx: TurnContext) -> str:
     head = text.lstrip(" *#_\"'“>")
     names = [n for n in ctx.names if n]
     labels = [*(n.lower() for n in names), *_GENERIC_LABELS]
-    m = re.match(r"([A-Za-z][A-Za-z .'-]{0,30}?)\s*\**\s*[:\-–]\s", head)
+    m = re.match(rf"([A-Za-z][A-Za-z .'-]{{0,30}}?){_ASIDE}\s*\**\s*[:\-–]\s", head)
     if m and m.group(1).strip().lower() in labels:
         return f"opens with the label {m.group(1).strip()!r}"
     for line in text.splitlines()[1:]:
-        lm = re.match(r"\s*\**([A-Za-z][A-Za-z .'-]{0,30}?)\**\s*:\s", line)
+        lm = re.match(rf"\s*\**([A-Za-z][A-Za-z .'-]{{0,30}}?)\**{_ASIDE}\s*:\s", line)
         if lm and lm.group(1).strip().lower() in labels:
             return f"a line speaks as {lm.group(1).strip()!r}"
     for name in names:
@@ -250,6 +252,18 @@ _TOPIC_JUNK = re.compile(
     r"(?:question|topic|proposal|debate|prompt)\b[^?]*?(?:is|was|:)\s*", re.IGNORECASE)
 
 
+_OPENERS = ("should is are can could would will do does did must was were has have what why how which who whom "
+            "when where")
+_QUESTION_OPENERS = frozenset(_OPENERS.split())
+# "Can you provide a hypothetical scenario…?": a request to the listener, not a question to take sides on.
+_REQUEST = re.compile(r"(?:(?:can|could|would|will) you (?:please )?(?:provide|give|tell|describe|explain|imagine"
+                      r"|think of|name|list|share|write|suggest|propose|help)\b"
+                      r"|(?:what )?(?:would|do) you (?:like|want) to (?:know|ask|hear|discuss|talk)\b)", re.IGNORECASE)
+# "What would they choose?", "Is this right?": a pronoun that stands for something the question never names.
+_DANGLING = re.compile(r"(?:\w+\s+){0,2}?(?:they|he|she|this|that|these|those|them)\s+\w+\W*$"
+                       r"|(?:is|are|was|were|does|do)\s+(?:this|that|these|those|they)\b", re.IGNORECASE)
+
+
 def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
     """Why a proposed topic is not a clean, standalone, fresh debate question (empty when it is)."""
     why = []
@@ -267,9 +281,17 @@ def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
         why.append("quotes, labels or markup")
     if re.match(r"^[A-Za-z][\w ]{0,20}:", t) or _TOPIC_JUNK.match(t):
         why.append("a label or preamble before the question")
-    if re.search(r"\b(?:council|debate|this question|the question|propos|topic)\b", t, re.IGNORECASE):
+    if re.search(r"\b(?:council|debat\w*|questions?|propos\w*|topic|argue about|could argue|disagree (?:on|about))\b",
+                 t, re.IGNORECASE):
         why.append("talks about the debate instead of asking")
-    if re.search(r"\b(?:I|me|my|we|us)\b", t):
+    if ws and ws[0].split("'")[0] not in _QUESTION_OPENERS:  # "what's" opens as "what"
+        why.append(f"not a question (opens with {ws[0]!r})")
+    if _REQUEST.match(t):
+        why.append("asks for something instead of asking a question")
+    if len(content_stems(t)) < 2 or _DANGLING.match(t):
+        why.append("too vague to argue about")
+    # "Should we colonise other planets?" asks about everyone; "Should I wear a helmet?" about the speaker.
+    if re.search(r"\b(?:I|me|my|mine|myself)\b", t):
         why.append("speaks about itself")
     recombined = recombines(t, recent)
     if recombined:
@@ -319,7 +341,7 @@ class SpeechPolicy:
         "topic": 1.0, "opinion": 0.85, "answer": 0.7, "rebuttal": 0.8, "synthesis": 0.6})
     max_temperature: float = 0.8
     regenerate: bool = True
-    topic_candidates: int = 4
+    topic_candidates: int = 5
     role_stops: bool = True
 
     @classmethod
@@ -343,14 +365,17 @@ def role_stops(names: Sequence[str]) -> tuple[str, ...]:
     someone else's part."""
     labels = [*names, "User", "Assistant", "Question", "Answer", "Council", "Chairman", "Response A",
               "Response B"]
-    return tuple(f"\n{label}:" for label in labels) + tuple(f"\n**{label}" for label in names)
+    # The phrases the synthesis and chairman prompts introduce members' turns with: a chairman that writes
+    # "\n\nSkeptic answered:" has started quoting the prompt (seen on the held-out set).
+    phrases = tuple(f"\n{name} {verb}:" for name in names for verb in ("argued", "then added", "answered"))
+    return tuple(f"\n{label}:" for label in labels) + tuple(f"\n**{label}" for label in names) + phrases
 
 
 def strip_leading_label(text: str, names: Sequence[str]) -> str:
     """Drop a speaker label the model put before its words ("Optimist: …", "**Sage**: …"); such a label
     is never part of what the member says."""
     labels = {n.lower() for n in names if n} | set(_GENERIC_LABELS)
-    m = re.match(r"\s*[*#_]*\s*([A-Za-z][A-Za-z .'-]{0,30}?)\s*[*_]*\s*:\s*[*_]*\s*", text)
+    m = re.match(rf"\s*[*#_]*\s*([A-Za-z][A-Za-z .'-]{{0,30}}?)\s*[*_]*{_ASIDE}\s*[*_]*\s*:\s*[*_]*\s*", text)
     if m and m.group(1).strip().lower() in labels and len(text) > m.end():
         return text[m.end():].lstrip()
     return text

@@ -3,7 +3,8 @@ topics) and ask-mode questions, every opinion, rebuttal, synthesis and answer ru
 checker (council_desktop/core/speech.py).
 
 Prints the clean-turn rate per kind, the defects by class with one example each, the proposed-topic
-rate (clean standalone questions that neither repeat nor recombine the run's recent topics), the
+rate (clean standalone questions that neither repeat nor recombine the run's recent topics; besides the
+debates' own, ``--topics K`` proposals alone, the topic stage of a debate, five by default), the
 regenerated turns and the wall time of a debate and of an ask session. Topics and questions come from
 files under scripts/bench/ (``--set tuning`` is what the levers were tuned on; ``--set heldout`` was
 never looked at while tuning), never from the code.
@@ -119,8 +120,40 @@ def worker(spec: dict[str, Any]) -> None:
             print(json.dumps(out), flush=True)
         for i, question in asks:
             _ask(engine, spec, i, question)
+        # Proposals alone: more proposed topics for little time. With no debate before them (--n 0) they
+        # start from the set's user topics as the recent ones, so freshness is always tested.
+        recent = recent or list(spec.get("recent", []))
+        for j in range(spec.get("topics", 0)):
+            out = asyncio.run(_proposal(engine, spec["seed"] + 1000 + j, j % 5, list(recent[-5:]), spec["config"]))
+            if out is None:
+                break
+            recent.append(next(e["data"]["text"] for e in out["events"] if e["kind"] == "topic"))
+            print(json.dumps(out), flush=True)
     finally:
         host.stop()
+
+
+async def _proposal(engine: Any, seed: int, proposer: int, recent: list[str], config: str) -> dict[str, Any] | None:
+    """Only the topic stage of a debate (the proposer's candidates, the checks, the probe), as a session
+    with a member-proposed topic opens; None for a revision without that stage of its own."""
+    from council_desktop.core.events import EventLog
+    from council_desktop.core.pipeline import Orchestrator, SessionPlan
+    from council_desktop.llm.backend import EngineBackend
+    from council_desktop.llm.seating import starter_council
+
+    seats = starter_council()
+    kw: dict[str, Any] = {"mode": "debate", "topic": None, "seed": seed, "proposer": proposer,
+                          "recent_topics": recent}
+    if not config.startswith("rev:"):
+        kw["speech"] = _policy(config)
+    orch = Orchestrator(SessionPlan(members=[s.member for s in seats], **kw), EngineBackend(engine), EventLog())
+    if not hasattr(orch, "_propose_topic"):
+        return None
+    t0 = time.monotonic()
+    await orch._propose_topic()
+    return {"wall": time.monotonic() - t0, "status": "finished", "reason": "", "kind": "topic", "recent": recent,
+            "user_topic": None, "events": [e.to_dict() for e in orch.log.events], "prompts": {},
+            "names": {s.member.id: s.member.name for s in seats}}
 
 
 def _ask(engine: Any, spec: dict[str, Any], i: int, question: str) -> None:
@@ -179,7 +212,7 @@ def analyse(config: str, sessions: list[dict[str, Any]]) -> dict[str, Any]:
         events, names, prompts = s["events"], s["names"], s["prompts"]
         topic = next((e["data"]["text"] for e in events if e["kind"] == "topic"), "")
         topic_ev = next((e for e in events if e["kind"] == "topic"), None)
-        if s["kind"] == "debate" and s["user_topic"] is None and topic_ev is not None:
+        if s["kind"] in ("debate", "topic") and s["user_topic"] is None and topic_ev is not None:
             why = speech.topic_defects(topic, s["recent"]) if topic_ev["data"].get("member") else []
             if topic_ev["data"].get("note"):
                 why.append("taken from the book of classics")
@@ -254,6 +287,8 @@ def main() -> None:
     ap.add_argument("--set", default="tuning", choices=("tuning", "heldout"))
     ap.add_argument("--n", type=int, default=10, help="debates (about half on member-proposed topics)")
     ap.add_argument("--asks", type=int, default=4, help="ask-mode questions")
+    ap.add_argument("--topics", type=int, default=5,
+                    help="topic proposals alone after the sessions (each also counts as a proposed topic)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-tokens", type=int, default=160)
     ap.add_argument("--configs", default="on", help="comma-separated: on, off, no-LEVER, rev:REV")
@@ -282,9 +317,10 @@ def main() -> None:
     # Even debates: a user topic from the list; odd ones: the proposer's own question.
     debates = [topics[(i // 2) % len(topics)] if i % 2 == 0 else None for i in range(args.n)]
     spec = {"debates": debates, "asks": questions[: args.asks], "seed": args.seed, "max_tokens": args.max_tokens,
-            "threads": args.threads}
+            "threads": args.threads, "topics": args.topics, "recent": topics[:5]}
     print(f"speech bench, {args.set} set: {args.n} debates ({sum(t is None for t in debates)} on proposed "
-          f"topics), {len(spec['asks'])} ask questions, seed {args.seed}, max_tokens {args.max_tokens}")
+          f"topics), {len(spec['asks'])} ask questions, {args.topics} proposals alone, seed {args.seed}, "
+          f"max_tokens {args.max_tokens}")
     results = []
     for config in args.configs.split(","):
         t0 = time.monotonic()

@@ -181,11 +181,11 @@ def test_ask_mode_ranks_anonymously_and_the_chairman_answers() -> None:
     assert max(means["optimist"], means["poet"]) < min(means["sage"], means["skeptic"], means["pragmatist"])
     synthesis = next(e for e in events if e.kind == "synthesis")
     assert synthesis.data["member"] == "poet"
-    chair_prompt = next(r for r in backend.calls if "Peer ranking" in r.messages[-1].content).messages[-1].content
+    chair_prompt = next(r for r in backend.calls if "best first" in r.messages[-1].content).messages[-1].content
     # The answers arrive best first, named in rank order, with no figures for the chairman to copy.
     order = [r["member"] for r in agg]
     names = {m.id: m.name for m in members()}
-    assert chair_prompt.index(f"{names[order[0]]}:") < chair_prompt.index(f"{names[order[-1]]}:")
+    assert chair_prompt.index(f"{names[order[0]]} answered:") < chair_prompt.index(f"{names[order[-1]]} answered:")
     assert "mean score" not in chair_prompt and "average rank" not in chair_prompt
     t = build_transcript(events, "a1")
     assert t["mode"] == "ask" and len(t["rankings"]) == 5 and t["synthesis"]["member"] == "poet"

@@ -148,6 +148,7 @@ def test_leading_labels_are_stripped_and_role_stops_name_every_member() -> None:
     assert speech.strip_leading_label("Zoos: a home or a cage?", NAMES) == "Zoos: a home or a cage?"
     stops = speech.role_stops(NAMES)
     assert "\nSkeptic:" in stops and "\nUser:" in stops
+    assert "\nSkeptic answered:" in stops and "\nSage argued:" in stops  # the prompts' own phrases
 
 
 def test_policy_off_turns_every_lever_off() -> None:
@@ -280,7 +281,7 @@ def test_proposal_writes_candidates_in_one_batch_rejects_recombinations_and_the_
     recent = ["Is it fair to pay students for good grades?", "Would you break a promise to save a stranger?"]
     replies = iter(['Would it be better to pay for good grades, or break a promise to save a stranger?',
                     'The question I was asked was "Should museums charge for entry?"',
-                    "Should robots pay taxes?", "Here you go"])
+                    "Should robots pay taxes?", "Here you go", "What would they choose?"])
 
     def script(member_id, messages, req):  # type: ignore[no-untyped-def]
         if "Propose one short" in messages[-1].content:
@@ -297,12 +298,15 @@ def test_proposal_writes_candidates_in_one_batch_rejects_recombinations_and_the_
     backend = ScriptedBackend(script, probe_script=probe)
     batches = _Batches(backend)
     _, events = _run(SessionPlan("debate", members(), proposer=1, recent_topics=recent), backend)
-    assert len(batches.batches[0]) == 4  # four candidates in one batch
+    assert len(batches.batches[0]) == 5  # five candidates in one batch, each on its own subject
+    subjects = {r.messages[-1].content for r in backend.calls if "Propose one short" in r.messages[-1].content}
+    assert len(subjects) == 5 and all(any(a in c for a in prompts.TOPIC_AREAS) for c in subjects)
     topic = next(e for e in events if e.kind == "topic")
     assert topic.data["member"] == "skeptic" and topic.data["text"] == "Should robots pay taxes?"
     cands = {c["text"]: c for c in topic.data["candidates"]}
     assert "rejected" in cands["Would it be better to pay for good grades, or break a promise to save a stranger?"]
     assert "Should museums charge for entry?" in cands  # cleaned of its preamble and quotes
+    assert "vague" in cands["What would they choose?"]["rejected"]
     assert cands["Should robots pay taxes?"]["chosen"] and cands["Should robots pay taxes?"]["p_yes"] == 0.9
 
 
@@ -313,3 +317,63 @@ def test_a_user_topic_is_shown_exactly_as_typed() -> None:
     typed = 'A: "should we?  maybe… <b>not</b>'
     _, events = _run(SessionPlan("debate", members(), topic=typed), ScriptedBackend())
     assert next(e for e in events if e.kind == "topic").data["text"] == typed
+
+
+def test_a_label_with_an_aside_is_a_role_label_and_is_stripped() -> None:
+    # A real synthesis opening, copied from the old synthesis prompt's "Sage (opinion):" headings.
+    text = "Sage (opinion): Zoos give endangered animals a safe home, but a cage is still a cage."
+    assert "role_label" in kinds(text, kind="synthesis", speaker="Pragmatist", topic="Should zoos exist?")
+    assert speech.strip_leading_label(text, NAMES).startswith("Zoos give")
+    assert speech.strip_leading_label("**Skeptic (rebuttal)**: Not so fast.", NAMES) == "Not so fast."
+    assert speech.strip_leading_label("Zoos (in cities): a home or a cage?", NAMES).startswith("Zoos (in")
+
+
+def test_speech_prompts_give_no_label_to_copy_and_no_council_to_talk_about() -> None:
+    from council_desktop.core.personas import STARTER_PERSONAS
+
+    assert not any("council" in p.prompt.lower() for p in STARTER_PERSONAS)
+    topic = "Should zoos exist?"
+    turns = [("Sage", "opinion", "Zoos protect animals."), ("Poet", "rebuttal", "A cage is a cage.")]
+    synthesis = prompts.synthesis_prompt(SAGE, {}, topic, turns, {"Sage": 7.0, "Poet": 4.0}, [])[-1].content
+    assert "Sage argued:" in synthesis and "Poet then added:" in synthesis
+    assert "(opinion)" not in synthesis and "council" not in synthesis.lower()
+    chair = prompts.chairman_answer_prompt(SAGE, {}, "Why is the sky blue?", [("Poet", "Light scatters.")],
+                                           "Poet")[-1].content
+    assert "Poet answered:" in chair and "council" not in chair.lower() and "ranking" not in chair.lower()
+    rebuttal = prompts.rebuttal_prompt(SAGE, {}, topic, "Zoos protect animals.")[-1].content
+    assert "council" not in rebuttal.lower()
+
+
+@pytest.mark.parametrize("text", [
+    # Real proposals of the starter council, asked for "a question about ethics, society, science or daily
+    # life": vague, not a question, a request to the listener, an echo of the prompt.
+    "What would they choose?",
+    "What is the answer?",
+    "Escape to the edge of this infinite?",
+    "Can you provide a hypothetical scenario that goes beyond the realm of ethics, society, or science and argue "
+    "about what it is?",
+    "What one could argue about?",
+    "What is one question that people disagree about?",
+    "What do you call a question that goes beyond the obvious, one that challenges our assumptions?",
+    "What would you like to know about travel?",
+    "Should I wear a helmet?",
+])
+def test_vague_or_non_questions_are_not_clean_topics(text: str) -> None:
+    assert topic_defects(text) != []
+
+
+@pytest.mark.parametrize("text", [
+    "Is science a good thing for society?", "Would you break a promise to save a stranger?",
+    "Is it ever right to lie?", "Should schools ban homework?", "Are zoos cruel to animals?",
+    "What's the best way to live in harmony with yourself?",
+    "Should we take care of the planet?", "Should the internet be left alone to govern itself?",
+])
+def test_concrete_questions_are_clean_topics(text: str) -> None:
+    assert topic_defects(text) == []
+
+
+def test_topic_subjects_are_drawn_in_code_and_differ() -> None:
+    areas = prompts.topic_areas(7, 5)
+    assert len(set(areas)) == 5 and areas == prompts.topic_areas(7, 5)
+    prompt = prompts.topic_prompt(SAGE, {}, areas[0])[-1].content
+    assert areas[0] in prompt and "ethics, society" not in prompt and '"Should"' in prompt
