@@ -6,8 +6,8 @@ Each run is the command line a user would type, in a process of its own
 timed from start to exit (model loading included); the configurations run interleaved, round after round.
 `--threads auto` keeps the engine adapting although the run is seeded (a seeded run alone fixes the thread
 count so that its transcript repeats; adapting, the transcript can differ by a few tokens between runs,
-so the bench also prints the median length of each configuration's transcript, in characters). The
-fixed configurations pass `--threads N`; busy = one `yes > /dev/null` alongside.
+so the bench also prints the median length, in characters, of the transcript each configuration
+printed). The fixed configurations pass `--threads N`; busy = one `yes > /dev/null` alongside.
 
 Run: .venv/bin/python scripts/bench/busy_debate.py [--rounds 3] [--fixed 2,1]
 """
@@ -42,7 +42,7 @@ def one(threads: str, busy: bool, args: argparse.Namespace) -> tuple[float, int]
             hog.wait()
     if out.returncode != 0:
         raise SystemExit(f"debate failed ({threads}, busy={busy}):\n{out.stderr[-2000:]}")
-    return took, len(out.stdout)
+    return took, len(out.stderr)  # the command prints its transcript on stderr
 
 
 def main() -> None:
