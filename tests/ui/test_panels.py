@@ -37,13 +37,19 @@ def test_roster_keeps_a_failed_member_failed(failed_debate_events: list[Event]) 
     assert (roster.ok, roster.total) == (4, 5)
 
 
-def test_interleaved_streams_each_grow_in_their_own_place(qtbot: Any) -> None:
+def _ann_and_bob_at_opinions(qtbot: Any) -> tuple[TranscriptPanel, EventLog]:
+    """A transcript panel fed by a log that has seated Ann and Bob and opened the opinions stage."""
     panel = TranscriptPanel()
     qtbot.addWidget(panel)
     log = EventLog(sinks=[panel.apply])
     log.emit("roles", mode="debate", seed=1, members=[{"id": "a", "name": "Ann"}, {"id": "b", "name": "Bob"}],
              proposer="a", chairman="b", nudges={})
     log.emit("stage", index=1, name="opinions")
+    return panel, log
+
+
+def test_interleaved_streams_each_grow_in_their_own_place(qtbot: Any) -> None:
+    panel, log = _ann_and_bob_at_opinions(qtbot)
     log.emit("turn_started", member="a", kind="opinion", stage=1)
     log.emit("turn_started", member="b", kind="opinion", stage=1)
     for a, b in zip(["one", " two", " three"], ["uno", " dos", " tres"], strict=True):
@@ -61,12 +67,7 @@ def test_interleaved_streams_each_grow_in_their_own_place(qtbot: Any) -> None:
 
 
 def test_a_regenerated_turn_replaces_its_first_try_and_says_so(qtbot: Any) -> None:
-    panel = TranscriptPanel()
-    qtbot.addWidget(panel)
-    log = EventLog(sinks=[panel.apply])
-    log.emit("roles", mode="debate", seed=1, members=[{"id": "a", "name": "Ann"}, {"id": "b", "name": "Bob"}],
-             proposer="a", chairman="b", nudges={})
-    log.emit("stage", index=1, name="opinions")
+    panel, log = _ann_and_bob_at_opinions(qtbot)
     log.emit("turn_started", member="a", kind="opinion", stage=1)
     for tok in ["Zoos are cages.", " Zoos are cages.", " Zoos are cages."]:
         log.emit("token", member="a", kind="opinion", text=tok)
