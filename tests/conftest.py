@@ -29,6 +29,16 @@ def _qt_garbage_on_the_main_thread() -> Iterator[None]:
         gc.collect()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_copies_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The engine's Q8_0 copies of small Q4_1 files (llm/fast_copy.py) go to a folder of this run, made
+    once and shared by its tests, never to the user's cache."""
+    folder = tmp_path_factory.mktemp("fast-models")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COUNCIL_DESKTOP_FAST_COPY_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path_factory.mktemp("home")

@@ -32,6 +32,7 @@ from typing import Any
 from ..core.gguf import GGUFError, read_gguf
 from ..core.text import refusal_reason
 from ..core.types import Cancelled, CancelToken, Completion, GenerationParams, MemberError, Message
+from . import fast_copy
 from .chat_formats import ChatFormat, Segment, get_format
 from .tuning import ThreadTuner
 
@@ -156,13 +157,15 @@ class _Seq:
 class _ModelGroup:
     """A GGUF file loaded once, with one context holding one sequence per seat on it."""
 
-    def __init__(self, path: Path, n_threads: int, seat_ctx: int, n_seqs: int, kv_unified: bool = False) -> None:
+    def __init__(self, path: Path, n_threads: int, seat_ctx: int, n_seqs: int, kv_unified: bool = False,
+                 load_from: Path | None = None) -> None:
         lib = _lib()
-        self.path = path
+        self.path = path  # the file the seats name; ``load_from`` is its fast copy, when there is one
+        self.loaded_from = load_from or path
         params = lib.llama_model_default_params()
         params.use_mmap = True  # seats and processes share the weights through the page cache
         _recent_log.clear()
-        self.model = lib.llama_model_load_from_file(str(path).encode(), params)
+        self.model = lib.llama_model_load_from_file(str(self.loaded_from).encode(), params)
         if not self.model:
             why = refusal_reason(_recent_log) or "not a model it can load"
             raise MemberError("", f"llama.cpp refused the model file {path.name} ({why})")
@@ -305,7 +308,7 @@ class Engine:
 
     def __init__(self, seat_ctx: int = 2048, n_threads: int | None = None, prefill_chunk: int = 128,
                  kv_unified: bool = False, step_tokens: int = 128, adaptive: bool = True,
-                 nice: int = DECODE_NICE) -> None:
+                 nice: int = DECODE_NICE, fast_copies: bool = True) -> None:
         # At most step_tokens prompt tokens per decode step: bounds how long a cancel or another
         # seat's next token can wait behind a prefill.
         self.step_tokens = min(step_tokens, 512)
@@ -324,6 +327,7 @@ class Engine:
         self.nice = int(forced_nice) if forced_nice.lstrip("-").isdigit() else nice
         self.step_log: deque[tuple[str, int, float, int]] | None = None  # (kind file, threads, s, tokens)
         self.prefill_chunk = prefill_chunk
+        self.fast_copies = fast_copies  # load a small Q4_1 file through a Q8_0 copy (llm/fast_copy.py)
         self.groups: dict[Path, _ModelGroup] = {}
         self.seat_group: dict[str, _ModelGroup] = {}
         self.errors: dict[str, str] = {}  # member id -> why its seat could not load
@@ -349,7 +353,7 @@ class Engine:
             try:
                 read_gguf(path)
                 fmts = [get_format(s.chat_format) for s in group_seats]
-                group = _ModelGroup(path, self.n_threads, self.seat_ctx, len(group_seats), self.kv_unified)
+                group = self._open_group(path, len(group_seats))
             except (MemberError, GGUFError, ValueError, OSError) as exc:
                 reason = exc.reason if isinstance(exc, MemberError) else str(exc)
                 for seat in group_seats:
@@ -365,6 +369,17 @@ class Engine:
                 if progress:
                     progress(seat.member_id, "ready")
         return dict(self.errors)
+
+    def _open_group(self, path: Path, n_seqs: int) -> _ModelGroup:
+        """Load ``path`` through its fast copy when it gets one (llm/fast_copy.py), else as it is."""
+        copy = fast_copy.fast_path(path, _lib()) if self.fast_copies else None
+        if copy is not None:
+            try:
+                return _ModelGroup(path, self.n_threads, self.seat_ctx, n_seqs, self.kv_unified, load_from=copy)
+            except MemberError as exc:
+                log.warning("the fast copy of %s did not load (%s); loading the file itself", path.name, exc.reason)
+                fast_copy.discard(copy)
+        return _ModelGroup(path, self.n_threads, self.seat_ctx, n_seqs, self.kv_unified)
 
     # -- submitting -----------------------------------------------------------------------------
 

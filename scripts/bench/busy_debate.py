@@ -9,7 +9,10 @@ count so that its transcript repeats; adapting, the transcript can differ by a f
 so the bench also prints the median length, in characters, of the transcript each configuration
 printed). The fixed configurations pass `--threads N`; busy = one `yes > /dev/null` alongside.
 
-Run: .venv/bin/python scripts/bench/busy_debate.py [--rounds 3] [--fixed 2,1]
+The starter loads through its Q8_0 copy (llm/fast_copy.py), as in the app; `--layouts copy,file` also
+runs every configuration with the file as it is.
+
+Run: .venv/bin/python scripts/bench/busy_debate.py [--rounds 3] [--fixed 2,1|none] [--layouts copy,file]
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def one(threads: str, busy: bool, args: argparse.Namespace) -> tuple[float, int]:
-    env = dict(os.environ)
+def one(threads: str, busy: bool, args: argparse.Namespace, layout: str = "copy") -> tuple[float, int]:
+    env = dict(os.environ, COUNCIL_DESKTOP_FAST_COPY="1" if layout == "copy" else "0")
     env.pop("COUNCIL_DESKTOP_DECODE_THREADS", None)
     cmd = [sys.executable, "-m", "council_desktop.cli", "debate", "--topic", args.topic, "--seed", str(args.seed),
            "--max-tokens", str(args.max_tokens), "--no-db", "--threads", threads]
@@ -48,7 +51,9 @@ def one(threads: str, busy: bool, args: argparse.Namespace) -> tuple[float, int]
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--fixed", default="", help="fixed thread counts to compare (default: all cores)")
+    ap.add_argument("--fixed", default="", help="fixed thread counts to compare (default: all cores; none: none)")
+    ap.add_argument("--layouts", default="copy", help="copy,file: also compare loading the starter as it is "
+                    "instead of through its Q8_0 copy (llm/fast_copy.py)")
     ap.add_argument("--topic", default="Should zoos exist?")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--max-tokens", type=int, default=96)
@@ -56,24 +61,30 @@ def main() -> None:
     # A kill ends the run through its `finally`s: no hog or X server is left behind.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sys.path.insert(0, str(ROOT))
-    from council_desktop.llm.engine import physical_cores
+    from council_desktop.llm import fast_copy
+    from council_desktop.llm.catalogue import starter_model_path
+    from council_desktop.llm.engine import _lib, physical_cores
 
-    fixed = [f for f in args.fixed.split(",") if f] or [str(physical_cores())]
-    configs = [(t, busy) for t in ("auto", *fixed) for busy in (False, True)]
-    times: dict[tuple[str, bool], list[float]] = {}
-    chars: dict[tuple[str, bool], list[int]] = {}
+    fixed = [] if args.fixed == "none" else [f for f in args.fixed.split(",") if f] or [str(physical_cores())]
+    layouts = [x for x in args.layouts.split(",") if x in ("copy", "file")] or ["copy"]
+    if "copy" in layouts:
+        fast_copy.fast_path(starter_model_path(), _lib())  # made now, not while a debate is timed
+    configs = [(t, busy, lay) for lay in layouts for t in ("auto", *fixed) for busy in (False, True)]
+    times: dict[tuple[str, bool, str], list[float]] = {}
+    chars: dict[tuple[str, bool, str], list[int]] = {}
     for _ in range(args.rounds):
-        for threads, busy in configs:
-            took, length = one(threads, busy, args)
-            times.setdefault((threads, busy), []).append(took)
-            chars.setdefault((threads, busy), []).append(length)
+        for threads, busy, layout in configs:
+            took, length = one(threads, busy, args, layout)
+            times.setdefault((threads, busy, layout), []).append(took)
+            chars.setdefault((threads, busy, layout), []).append(length)
     print(f"debate \"{args.topic}\" --seed {args.seed} --max-tokens {args.max_tokens} --no-db; median of "
           f"{args.rounds} interleaved rounds, each debate in its own process; busy = one `yes > /dev/null`")
-    for threads in ("auto", *fixed):
-        quiet, busy = (statistics.median(times[(threads, b)]) for b in (False, True))
-        qc, bc = (int(statistics.median(chars[(threads, b)])) for b in (False, True))
+    for threads, layout in [(t, lay) for lay in layouts for t in ("auto", *fixed)]:
+        quiet, busy = (statistics.median(times[(threads, b, layout)]) for b in (False, True))
+        qc, bc = (int(statistics.median(chars[(threads, b, layout)])) for b in (False, True))
         name = "adaptive engine" if threads == "auto" else f"fixed {threads} thread(s)"
-        print(f"  {name:<20} quiet {quiet:6.1f} s   busy {busy:6.1f} s   busy/quiet {busy / quiet:4.2f}x   "
+        name += ", Q8_0 copy" if layout == "copy" else ", file as is"
+        print(f"  {name:<34} quiet {quiet:6.1f} s   busy {busy:6.1f} s   busy/quiet {busy / quiet:4.2f}x   "
               f"transcript {qc}/{bc} chars")
 
 

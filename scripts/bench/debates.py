@@ -1,19 +1,25 @@
 """Ten seeded debates with the starter council: valid ballots and alliance declarations, the wall time
 of each stage, and tokens per second.
 
-Run: .venv/bin/python scripts/bench/debates.py [--n 10] [--busy]
+Run: .venv/bin/python scripts/bench/debates.py [--n 10] [--busy] [--layouts copy,file]
 (--busy: one background CPU hog, `yes > /dev/null`, runs throughout; COUNCIL_DESKTOP_DECODE_THREADS=N
-fixes the engine's thread count instead of letting it adapt.)"""
+fixes the engine's thread count instead of letting it adapt; --layouts copy,file runs each seed twice, each
+debate in a process of its own, alternately loading the starter through its Q8_0 copy and as it is.)"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
+from typing import Any
 
 from council_desktop.core.events import DEBATE_STAGES, Event, EventLog
 from council_desktop.core.pipeline import Orchestrator, SessionPlan
@@ -22,7 +28,7 @@ from council_desktop.llm.engine import Engine
 from council_desktop.llm.seating import starter_council
 
 
-async def one(engine: Engine, seed: int, max_tokens: int) -> dict[str, object]:
+async def one(engine: Engine, seed: int, max_tokens: int) -> dict[str, Any]:
     seats = starter_council()
     events: list[Event] = []
     tokens = [0]
@@ -52,41 +58,86 @@ async def one(engine: Engine, seed: int, max_tokens: int) -> dict[str, object]:
             "generated": generated}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=10)
-    ap.add_argument("--max-tokens", type=int, default=160)
-    ap.add_argument("--busy", action="store_true", help="one background CPU hog throughout")
-    args = ap.parse_args()
-    # A kill ends the run through its `finally`s: no hog or X server is left behind.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+def report(runs: list[dict[str, Any]], n: int, max_tokens: int, heading: str) -> None:
+    print(heading)
+    rv = sum(r["reviews"][0] for r in runs), sum(r["reviews"][1] for r in runs)
+    al = sum(r["alliances"][0] for r in runs), sum(r["alliances"][1] for r in runs)
+    declared = sum(int(r["declared"]) for r in runs)
+    print(f"{n} debates, max_tokens {max_tokens}: {sum(r['status'] == 'finished' for r in runs)} finished")
+    print(f"valid review ballots: {rv[0]} of {rv[1]}; valid alliance declarations: {al[0]} of {al[1]} "
+          f"({declared} name at least one ally or opponent)")
+    for i, name in enumerate(DEBATE_STAGES):
+        times = [float(r["stages"][str(i)]) for r in runs if str(i) in r["stages"]]
+        if times:
+            print(f"  stage {i} {name:<10} median {statistics.median(times):5.1f} s  max {max(times):5.1f} s")
+    walls = [float(r["wall"]) for r in runs]
+    gen = sum(int(r["generated"]) for r in runs)
+    print(f"debate wall time median {statistics.median(walls):.1f} s; generated {gen} tokens in "
+          f"{sum(walls):.0f} s of debate ({gen / sum(walls):.1f} tok/s of spoken text, all stages included)")
+
+
+def run_here(args: argparse.Namespace) -> list[dict[str, Any]]:
     engine = Engine()
     engine.load([s.spec for s in starter_council()])
     host = EngineThread(engine).start()
+    loaded = {g.loaded_from.name for g in engine.groups.values()}
     hog = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL) if args.busy else None
     try:
-        runs = [asyncio.run(one(engine, seed, args.max_tokens)) for seed in range(1, args.n + 1)]
+        runs = [asyncio.run(one(engine, seed, args.max_tokens))
+                for seed in range(args.first_seed, args.first_seed + args.n)]
     finally:
         if hog is not None:
             hog.kill()
             hog.wait()
     host.stop()
     threads = f"fixed {engine.n_threads}" if engine.tuner.fixed else f"adaptive, last chosen {engine.tuner.summary()}"
-    print(f"{'busy (one `yes > /dev/null`)' if args.busy else 'quiet'}; engine threads {threads}")
-    rv = sum(r["reviews"][0] for r in runs), sum(r["reviews"][1] for r in runs)  # type: ignore[index]
-    al = sum(r["alliances"][0] for r in runs), sum(r["alliances"][1] for r in runs)  # type: ignore[index]
-    declared = sum(int(r["declared"]) for r in runs)  # type: ignore[call-overload]
-    print(f"{args.n} debates, max_tokens {args.max_tokens}: "
-          f"{sum(r['status'] == 'finished' for r in runs)} finished")
-    print(f"valid review ballots: {rv[0]} of {rv[1]}; valid alliance declarations: {al[0]} of {al[1]} "
-          f"({declared} name at least one ally or opponent)")
-    for i, name in enumerate(DEBATE_STAGES):
-        times = [float(r["stages"][i]) for r in runs if i in r["stages"]]  # type: ignore[index]
-        print(f"  stage {i} {name:<10} median {statistics.median(times):5.1f} s  max {max(times):5.1f} s")
-    walls = [float(r["wall"]) for r in runs]  # type: ignore[arg-type]
-    gen = sum(int(r["generated"]) for r in runs)  # type: ignore[call-overload]
-    print(f"debate wall time median {statistics.median(walls):.1f} s; generated {gen} tokens in "
-          f"{sum(walls):.0f} s of debate ({gen / sum(walls):.1f} tok/s of spoken text, all stages included)")
+    for r in runs:
+        r["stages"] = {str(i): t for i, t in r["stages"].items()}
+        r["threads"], r["loaded"] = threads, sorted(loaded)
+    return runs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=10)
+    ap.add_argument("--first-seed", type=int, default=1)
+    ap.add_argument("--max-tokens", type=int, default=160)
+    ap.add_argument("--busy", action="store_true", help="one background CPU hog throughout")
+    ap.add_argument("--layouts", default="", help="copy,file: compare loading the starter through its Q8_0 "
+                    "copy (llm/fast_copy.py) and as it is, seed by seed alternately, each debate in its own process")
+    ap.add_argument("--json", help=argparse.SUPPRESS)  # a child's runs, for --layouts
+    args = ap.parse_args()
+    # A kill ends the run through its `finally`s: no hog or X server is left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    busy = "busy (one `yes > /dev/null`)" if args.busy else "quiet"
+    if not args.layouts:
+        runs = run_here(args)
+        if args.json:
+            Path(args.json).write_text(json.dumps(runs), encoding="utf-8")
+            return
+        report(runs, args.n, args.max_tokens,
+               f"{busy}; engine threads {runs[0]['threads']}; loaded {runs[0]['loaded']}")
+        return
+    layouts = [x.strip() for x in args.layouts.split(",") if x.strip()]
+    if any(x not in ("copy", "file") for x in layouts):
+        raise SystemExit("--layouts takes copy and/or file")
+    got: dict[str, list[dict[str, Any]]] = {x: [] for x in layouts}
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in range(args.first_seed, args.first_seed + args.n):
+            for layout in layouts:
+                out = Path(tmp) / f"{layout}-{seed}.json"
+                env = dict(os.environ, COUNCIL_DESKTOP_FAST_COPY="1" if layout == "copy" else "0")
+                cmd = [sys.executable, __file__, "--n", "1", "--first-seed", str(seed), "--max-tokens",
+                       str(args.max_tokens), "--json", str(out), *(["--busy"] if args.busy else [])]
+                subprocess.run(cmd, check=True, env=env)
+                got[layout] += json.loads(out.read_text(encoding="utf-8"))
+    for layout in layouts:
+        runs = got[layout]
+        report(runs, args.n, args.max_tokens, f"\n== {layout}: {busy}; engine threads {runs[-1]['threads']}; "
+                                              f"loaded {runs[-1]['loaded']}")
+    if len(layouts) == 2:
+        a, b = (statistics.median(float(r["wall"]) for r in got[x]) for x in layouts)
+        print(f"\ndebate wall time median: {layouts[0]} {a:.1f} s, {layouts[1]} {b:.1f} s ({a / b:.2f}x)")
 
 
 if __name__ == "__main__":

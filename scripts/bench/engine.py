@@ -81,7 +81,8 @@ def engine_decode(path: Path, n_tokens: int, seats: int, threads: str) -> tuple[
     from council_desktop.llm.engine import Engine, SeatSpec, physical_cores
 
     fixed = None if threads == "auto" else int(threads)
-    engine = Engine(seat_ctx=1024, n_threads=fixed or physical_cores(), adaptive=fixed is None)
+    engine = Engine(seat_ctx=1024, n_threads=fixed or physical_cores(), adaptive=fixed is None,
+                    fast_copies=False)  # the driver chose the file (--layout)
     ids = [f"seat{i}" for i in range(seats)]
     engine.load([SeatSpec(i, path, "chatml") for i in ids])
     host = EngineThread(engine).start()
@@ -165,6 +166,9 @@ def main() -> None:
     ap.add_argument("--scenarios", default="quiet,busy")
     ap.add_argument("--no-native", action="store_true", help="leave llama-bench out (no compiler at hand)")
     ap.add_argument("--model", type=Path, default=None)
+    ap.add_argument("--layout", choices=("copy", "file"), default="copy",
+                    help="copy (default): every configuration, native ones included, reads the Q8_0 copy the "
+                         "engine loads the starter through (llm/fast_copy.py); file: the starter file as it is")
     ap.add_argument("--only", default="", help="a check of the script: these configurations alone "
                                                "(e.g. engine:1:auto,engine:1:1); no ratios")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
@@ -174,8 +178,14 @@ def main() -> None:
     if args.child:
         child(args)
         return
-    from council_desktop.llm.engine import physical_cores
+    from council_desktop.llm import fast_copy
+    from council_desktop.llm.catalogue import starter_model_path
+    from council_desktop.llm.engine import _lib, physical_cores
 
+    # Every configuration reads the same file: the one the engine would load (made now, not while timed).
+    source = args.model or starter_model_path()
+    copy = fast_copy.fast_path(source, _lib()) if args.layout == "copy" else None
+    args.model = copy or source
     cores = physical_cores()
     counts = list(range(1, cores + 1))
     configs = ([] if args.no_native else [f"native:{t}" for t in counts]) + [f"bare:{cores}"] + \
@@ -189,6 +199,7 @@ def main() -> None:
     scenarios = [s for s in args.scenarios.split(",") if s]
     print(f"{cores} physical cores; {args.tokens} tokens per seat; median of {args.rounds} interleaved rounds; "
           f"each configuration in its own process; busy = one `yes > /dev/null` running alongside")
+    print(f"model file: {args.model}")
     results: dict[tuple[str, str], list[float]] = {}
     chosen: dict[tuple[str, str], list[dict[str, int]]] = {}
     for _ in range(args.rounds):
