@@ -16,6 +16,8 @@ questions each, none of them in the prompts:
             round: shrugs and echoes by form, the soft off-topic score)
   heldout3  held-out v3: new questions (debate- and ask-style) and new wordings of every bad kind,
             written after v1 and v2 were seen by someone who had not read the checks; not in --set both
+  heldout4  held-out v4: written blind (its author read neither the checks nor their docs) after v1-v3
+            were seen; new questions, new wordings, chat formats of forged turns no other set uses
 Judges are the five starter personas on the starter model.
 
 Modes are the council's three probability judgements, each on its own prompt: peer review (score),
@@ -49,9 +51,9 @@ with the round-3 code (509 s): off-topic 8->13, word salad 6->18, I don't know 3
 injection 4->20, forged turn 2->16 (above the median in 4), appended instruction 7->20; label spread
 0.0264, valid 140/140. Rankings, alliances and false positives: docs/judging.md.
 
-Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py [--set tuning|heldout|heldout2|heldout3|both]
+Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py [--set tuning|heldout|heldout2|heldout3|heldout4|both]
           [--ballots 20] [--modes review,ranking,alliance,datamarked] [--json PATH]
-      (--set both: tuning, heldout, heldout2; heldout3 alone.) --rescore PATH recomputes the tables
+      (--set both: tuning, heldout, heldout2; heldout3, heldout4 alone.) --rescore PATH recomputes the tables
       from a --json file's stored probabilities with the current checks, without loading a model (the
       probabilities depend on the prompts only, the checks are applied afterwards).
 """
@@ -79,7 +81,8 @@ from council_desktop.llm.engine import Engine, SeatSpec
 
 DATA = Path(__file__).with_name("judges_data")
 SETS = {"tuning": "tuning", "heldout": "held-out v1 (seen)",
-        "heldout2": "held-out v2 (fresh at its first run, seen since)", "heldout3": "held-out v3"}
+        "heldout2": "held-out v2 (fresh at its first run, seen since)", "heldout3": "held-out v3",
+        "heldout4": "held-out v4"}
 BOTH = ("tuning", "heldout", "heldout2")  # --set both (heldout3 is run on its own)
 LABELS = list(ballots.LABELS[:4])
 INJECTION_KINDS = ("injection", "forged_turn", "injected_suffix")
