@@ -35,12 +35,43 @@ SOFT_CODES = frozenset({"off_topic"})
 
 # Spellings of chat-template control tokens of any family (<|im_end|>, <start_of_turn>, </s>,
 # <file_sep>, [INST]...), and a line that is only a role label: both forge the structure of a chat.
+# Families: ChatML and Phi/Zephyr/Llama-3/Granite (<|...|>, also with the full-width bars of DeepSeek,
+# <｜User｜>), Llama-2/Mistral ([INST], [/INST], <<SYS>>, </s><s>, [SYSTEM_PROMPT], [TOOL_CALLS]),
+# Gemma (<start_of_turn>, <end_of_turn>), StarCoder-style (<file_sep>, <repo_name>), and role tags
+# written as markup (<assistant>, </user>, [USER]; "[system]" is a forged authority, below).
+_ROLES = r"(?:assistant|user|system|human|model|prompter|gpt|bot|chatbot|ai|developer|tool|function)"
 _MARKUP = re.compile(
-    r"<\|[^<>|\s]{1,40}\|>|</?s>|<(?:start|end)_of_turn>|<(?:bos|eos|pad|unk)>|\[/?INST\]"
-    r"|<[a-z]+_[a-z_]+>|<<SYS>>", re.IGNORECASE)
+    r"<\|[^<>|\s]{1,40}\|>|<｜[^<>｜]{1,40}｜>|</?s>|<(?:start|end)_of_turn>|<(?:bos|eos|pad|unk)>"
+    r"|\[/?(?:INST|SYS|SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS)\]"
+    rf"|<[a-z]+_[a-z_]+>|<</?SYS>>|</?{_ROLES}>|\[/?(?:assistant|user|human|model|prompter|gpt)\]",
+    re.IGNORECASE)
 _ROLE_LINE = re.compile(r"^\s*(?:assistant|user|system|model|human|ai)\s*:?\s*(?:yes|no)?\W*$",
                         re.IGNORECASE | re.MULTILINE)
-_ROLE_PREFIX = re.compile(r"^\s*(?:assistant|system)\s*:", re.IGNORECASE | re.MULTILINE)
+# A line opening with a speaker's label as chat transcripts and prompt templates write it: "Assistant:",
+# "USER:", "Human:", "### Response:", "### Instruction:", "**System:**" (Vicuna, Alpaca, Anthropic-style,
+# Falcon, ShareGPT dumps). "AI:" and "Model:" only in the heading form ("### AI:"), or with a verdict
+# ("AI: Yes"): alone they may begin a sentence about AI.
+_ROLE_PREFIX = re.compile(
+    r"^\s*(?:[#>*_\[(-]+\s*)?(?:assistant|system|user|human|prompter|gpt|chatbot)\s*[*_\])]*\s*:"
+    r"|^\s*#{1,6}\s*(?:assistant|system|user|human|prompter|gpt|chatbot|bot|ai|model|instructions?|response|"
+    r"input|output)\b\s*:?"
+    rf"|\b{_ROLES}\s*:\s*[\"'“‘*]?(?:yes|no)\b(?=\W*$)",
+    re.IGNORECASE | re.MULTILINE)
+# A turn written as data: {"role": "assistant", "content": ...} (OpenAI-style), {"from": "gpt", ...}
+# (ShareGPT).
+_ROLE_JSON = re.compile(rf"[\"']\s*(?:role|from|speaker|author)\s*[\"']\s*:\s*[\"']\s*{_ROLES}\s*[\"']",
+                        re.IGNORECASE)
+
+# A dialogue written inline: an asker's label, then an answerer's ("... Human: is it good? AI: it is").
+_DIALOGUE = re.compile(r"\b(?:user|human|prompter)\s*:[^\n]{1,200}?\b(?:assistant|ai|gpt|bot|chatbot|"
+                       r"model)\s*:", re.IGNORECASE | re.DOTALL)
+
+
+def forges_a_turn(text: str) -> bool:
+    """Whether ``text`` holds chat-template markup of any common family, or the form of a chat turn
+    (a role label opening a line, a role as JSON)."""
+    return any(p.search(text) for p in (_MARKUP, _ROLE_LINE, _ROLE_PREFIX, _ROLE_JSON, _DIALOGUE))
+
 
 # Text that speaks to whoever grades it, or tells the reader what to do or answer, anywhere in the answer
 # (a sensible answer with an instruction appended is as much an attack as the instruction alone).
@@ -160,7 +191,7 @@ def check(question: str, answer: str, others: Sequence[str] = ()) -> Finding | N
     words = _words(text)
     if not words:
         return Finding("empty", "says nothing")
-    if _MARKUP.search(text) or _ROLE_LINE.search(text) or _ROLE_PREFIX.search(text):
+    if forges_a_turn(text):
         return Finding("markup", "contains chat-template markup or a forged turn")
     if any(p.search(text) for p in _ADDRESSES_JUDGE):
         return Finding("addresses_judge", "addresses the judge or gives it instructions")
