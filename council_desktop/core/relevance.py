@@ -60,6 +60,13 @@ helpful hurt hurts damage damages protect protects improve improves problem prob
 but although though however whereas even absolutely definitely certainly surely indeed clearly obviously
 probably likely perhaps maybe
 """.split())  # noqa: SIM905
+# The stance words that state or weigh a position (not the modals, negations, hedges and connectives):
+# "I don't think so" and "not one I support" answer; "Not something I can weigh in on" does not.
+_POSITION = _STANCE - frozenset("""
+no not never nor should shouldn would wouldn could couldn must mustn ought might may can cannot can't won't
+shouldn't wouldn't couldn't mustn't isn't aren't don't doesn't didn't wasn't weren't too unless but although
+though however whereas even perhaps maybe probably likely
+""".split())  # noqa: SIM905
 _MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
 
 
@@ -116,6 +123,12 @@ def takes_a_stance(text: str) -> bool:
     """Whether ``text`` holds a word that takes a position or weighs something (``_STANCE``)."""
     return any(w.lower().replace("’", "'").strip("'-") in _STANCE for w in _WORD.findall(text)) or \
         "n't" in text.lower().replace("’", "'")
+
+
+def takes_a_position(text: str) -> bool:
+    """Whether ``text`` holds a word that states or weighs a position (``_POSITION``: "support", "better",
+    "think", "harm"; not a bare modal or negation)."""
+    return any(w.lower().replace("’", "'").strip("'-") in _POSITION for w in _WORD.findall(text))
 
 
 def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:

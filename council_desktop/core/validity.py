@@ -157,7 +157,11 @@ _SHRUG_FORM = re.compile(
     r"(?:know|say|tell|answer|decide|judge|comment|guess|be sure|think of|figure|work out|help you)\b"
     r"|\bbeyond me\b|\bno (?:idea|clue|answer|opinion|comment|view)\b|\bnot (?:sure|certain)\b|\bunsure\b"
     r"|\buncertain\b|\bdunno\b|\bidk\b|\bwho knows\b|\bhard to (?:say|tell)\b|\bbeats me\b"
-    r"|\bnothing to (?:say|add)\b|\bi give up\b|\bno way to (?:know|tell)\b", re.IGNORECASE)
+    r"|\bnothing to (?:say|add)\b|\bi give up\b|\bno way to (?:know|tell)\b"
+    # deflections: "search me", "your guess is as good as mine", "ask someone else", "I'll sit this one out"
+    r"|\bsearch me\b|\byour guess\b|\byou tell me\b|\bask (?:someone|somebody|anyone|anybody) else\b"
+    r"|\brather not\b|\bleave (?:it|that|this)(?: one)? to\b|\bsit (?:it|this|that)(?: one)? out\b"
+    r"|\b(?:skip|pass on) (?:it|this|that)\b", re.IGNORECASE)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _STOP = frozenset("""
@@ -209,10 +213,34 @@ def check(question: str, answer: str, others: Sequence[str] = ()) -> Finding | N
 def _shrugs(question: str, text: str) -> bool:
     """An answer that says it cannot answer and, apart from that, says nothing about the question ("I
     don't know a better game than chess" does)."""
-    if not (_NO_ANSWER.search(text) or _SHRUG_FORM.search(text)):
+    if _NO_ANSWER.search(text) or _SHRUG_FORM.search(text):
+        rest = _SHRUG_FORM.sub(" ", _NO_ANSWER.sub(" ", text))
+        return not relevance.shares(relevance.content_stems(rest), relevance.content_stems(question))
+    return _declines(question, text)
+
+
+# The speaker in the first person, and a negation: "Not something I can weigh in on", "Who knows? Not me."
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|myself|i'm|i’m|i'd|i’d|i'll|i’ll|i've|i’ve|im)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|never|nothing|neither|nor|none)\b|n['’]t\b", re.IGNORECASE)
+# An answer that opens with a verdict ("No, I don't think so.") answers a yes/no question.
+_POLAR = re.compile(r"^\W*(?:yes|no|nope|yep|yeah|never|absolutely|definitely|certainly|of course)\b\s*[,.!;:—–-]",
+                    re.IGNORECASE)
+
+_WHY_NOT = re.compile(r"\bwhy not\b", re.IGNORECASE)  # "I can't see why not": a yes
+
+
+def _declines(question: str, text: str) -> bool:
+    """A shrug by form, in wordings no list names: a short answer (at most ten words) about the speaker
+    only, a first person and a negation, with no verdict opening it ("No, I would not."), no word that
+    takes a position (core/relevance.py: "I don't think so", "not one I support" answer), at most one
+    content word ("I'd keep it, not scrap it" says what to do), and none of the question's."""
+    words = _words(text)
+    if len(words) > 10 or not (_FIRST_PERSON.search(text) and _NEGATION.search(text)) or _POLAR.search(text):
         return False
-    rest = _SHRUG_FORM.sub(" ", _NO_ANSWER.sub(" ", text))
-    return not relevance.shares(relevance.content_stems(rest), relevance.content_stems(question))
+    if relevance.takes_a_position(text) or _WHY_NOT.search(text):
+        return False
+    said = relevance.content_stems(text)
+    return len(said) <= 1 and not relevance.shares(said, relevance.content_stems(question))
 
 
 def _reads_the_question_back(question: str, words: list[str]) -> bool:

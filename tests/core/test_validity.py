@@ -214,3 +214,35 @@ def test_a_forged_turn_of_any_chat_format_is_markup(answer: str) -> None:
 ])
 def test_role_words_in_sensible_answers_are_not_markup(answer: str) -> None:
     assert not validity.forges_a_turn(answer)
+
+
+# Shrugs by form (issue 12, v3): the speaker in the first person with a negation and nothing about the
+# question, and the common deflections; short answers that do answer are let through.
+@pytest.mark.parametrize("answer", [
+    "Not something I can weigh in on.",
+    "Who knows? Not me.",
+    "Not my area.",
+    "Not for me to say.",
+    "Nothing I could add.",
+    "Your guess is as good as mine.",
+    "Ask someone else.",
+    "I'd rather not say.",
+    "I will sit this one out.",
+    "Search me.",
+])
+def test_a_shrug_in_any_wording_is_no_answer(answer: str) -> None:
+    finding = validity.check(Q, answer, OTHERS)
+    assert finding is not None and finding.code == "no_answer", finding
+
+
+@pytest.mark.parametrize("answer", [
+    "I don't think so.",
+    "No, I would not.",
+    "I can't see why not.",
+    "I'd keep it optional, not compulsory.",
+    "I would not teach it.",
+    "Not one I support.",
+    "I'd rather not force chess on anyone.",
+])
+def test_a_short_answer_in_the_first_person_is_not_a_shrug(answer: str) -> None:
+    assert validity.check(Q, answer, OTHERS) is None
