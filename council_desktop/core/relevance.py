@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
-# Function words, and words any answer to any question may use (discourse, stance, vague quantities):
+# Function words, and words any answer to any question may use (discourse, stance, vague quantities, light
+# verbs such as "make" and "get"):
 # sharing one of these says nothing about the topic.
 _STOP = frozenset("""
 a about above after again against all almost also although always am among an and another any anyone
@@ -33,9 +34,9 @@ themselves then there therefore these they thing things this those though throug
 unless until up upon us very was way ways we well were what whatever when where whether which while who
 whom whose why will with within without would yes yet you your yours yourself
 agree agreed argue argued answer answers asked ask believe believed case certainly clearly course
-definitely depend depends disagree fact feel felt good great important indeed kind know matter mean
-means need needs opinion point question questions reason reasons right say says said see seems sure think thinks
-thought true truly view want wants wrong
+definitely depend depends disagree fact feel felt good great important indeed kind know make makes made making
+matter mean means need needs opinion point question questions reason reasons right say says said see seems sure
+think thinks thought true truly view want wants wrong
 """.split())  # noqa: SIM905
 
 _SUFFIXES = (("ational", "ate"), ("isation", "ise"), ("ization", "ize"), ("fulness", ""), ("iveness", "ive"),
@@ -44,14 +45,15 @@ _SUFFIXES = (("ational", "ate"), ("isation", "ise"), ("ization", "ize"), ("fulne
              ("iers", "i"), ("ier", "i"), ("iest", "i"), ("ies", "i"), ("ied", "i"), ("ings", ""), ("ing", ""),
              ("edly", ""), ("ed", ""), ("ers", ""), ("er", ""), ("est", ""), ("ly", ""), ("es", ""), ("s", ""),
              ("al", ""), ("y", "i"), ("e", ""))
-# Words that take a position or weigh something: modality, polarity, evaluation, opinion, concession.
+# Words that take a position or weigh something: modality, polarity, evaluation, comparison ("more",
+# "fewer", "than"), opinion, concession.
 # An answer to a debate question uses them even when it paraphrases every word of the question ("It would
 # suit offices but not hospitals"); a sentence about something else entirely is plain description ("The
 # train leaves at nine").
 _STANCE = frozenset("""
 yes no not never nor should shouldn would wouldn could couldn must mustn ought might may can cannot
 can't won't shouldn't wouldn't couldn't mustn't isn't aren't don't doesn't didn't wasn't weren't
-better worse worst worth worthwhile fair unfair unjust right wrong good bad harm harms harmful
+better worse worst worth more less fewer than worthwhile fair unfair unjust right wrong good bad harm harms harmful
 benefit benefits beneficial risk risks risky dangerous useful useless important matters deserve
 deserves too unless depends depend agree disagree think believe argue opinion view favour favor
 against support oppose responsible irresponsible moral immoral ethical unethical duty duties necessary

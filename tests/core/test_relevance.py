@@ -76,3 +76,21 @@ def test_the_sensible_answers_of_the_bench_sets_are_not_flagged(name: str) -> No
         for i, answer in enumerate(q["good"]):
             flagged += validity.check(q["q"], answer, q["good"][:i] + q["good"][i + 1:]) is not None
     assert flagged <= (1 if name == "heldout2" else 0)
+
+
+def test_a_light_verb_shared_with_the_others_does_not_keep_an_answer_on_topic() -> None:
+    """"make" / "made" say nothing of a topic: a sentence about something else that shares only them is
+    still off-topic."""
+    q = "Why do leaves change colour in autumn?"
+    a = "Herring swim together in a flash, which makes it hard for a seal to pick out one fish."
+    assert relevance.off_topic(q, a, ["Cold nights make the green chlorophyll break down."])
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    # A comparison weighs one thing against another: a position, though it shares no word.
+    ("What causes inflation?",
+     "Generally prices rise when there is more cash chasing the same amount of goods in the shops."),
+    ("Should cities ban cars?", "Trams carry far more commuters per street than any private vehicle."),
+])
+def test_a_comparison_is_a_stance(question: str, answer: str) -> None:
+    assert not relevance.off_topic(question, answer)
