@@ -7,8 +7,10 @@ the question, nor of the other answers given to the same question (the vocabular
 answer that paraphrases the question, "kids" for "children", still talks about what the others talk
 about), and it takes no stance: no word of modality, polarity, evaluation or opinion (a paraphrasing
 answer still argues, "It would suit offices but not hospitals"; a sentence about something else is plain
-description, "The train leaves at nine"). It errs towards letting an answer through: a short answer, one
-that shares a single word, or one that takes any stance is never flagged.
+description, "The train leaves at nine"), and it does not open by pointing back at the question's subject
+("It worked in the UK", "Its army came to rely on hired troops"). It errs towards letting an answer
+through: a short answer, one that shares a single word, one that takes any stance or one that refers back
+is never flagged.
 """
 
 from __future__ import annotations
@@ -69,6 +71,12 @@ no not never nor should shouldn would wouldn could couldn must mustn ought might
 shouldn't wouldn't couldn't mustn't isn't aren't don't doesn't didn't wasn't weren't too unless but although
 though however whereas even perhaps maybe probably likely
 """.split())  # noqa: SIM905
+# An answer that opens by pointing back ("It worked in the UK…", "Its army came to rely on…", "They…",
+# "The best ones I remember…")
+# continues the question: its subject is the question's. A sentence about something else names its own.
+_REFERS_BACK = re.compile(r"^\W*(?:(?:yes|no|well|so|partly|mostly|generally|historically)\W+)?"
+                          r"(?:it|its|it's|it’s|they|their|they're|they’re|them|such|the\s+(?:[a-z]+\s+)?ones)\b",
+                          re.IGNORECASE)
 _MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
 
 
@@ -138,7 +146,7 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     answers to the same question), takes no stance at all (a paraphrasing answer still argues), and has
     enough content words for that to mean something."""
     said = content_stems(answer)
-    if len(said) < _MIN_CONTENT or takes_a_stance(answer):
+    if len(said) < _MIN_CONTENT or takes_a_stance(answer) or _REFERS_BACK.match(answer):
         return False
     asked = content_stems(question)
     if not asked or shares(said, asked):

@@ -94,3 +94,21 @@ def test_a_light_verb_shared_with_the_others_does_not_keep_an_answer_on_topic() 
 ])
 def test_a_comparison_is_a_stance(question: str, answer: str) -> None:
     assert not relevance.off_topic(question, answer)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    # An answer that opens by pointing back at the question's subject continues it, whatever its words.
+    ("Should governments tax sugary drinks?",
+     "It worked in the UK, where manufacturers reduced the amount of sweetener to avoid the charge."),
+    ("Why did the Western Roman Empire fall?",
+     "Its army came to rely on hired barbarian troops whose leaders eventually took power themselves."),
+    ("What makes a good teacher?", "The best ones I remember treated us as capable of hard work."),
+    ("Should cities ban cars?", "They clog the centre, fill the air with fumes and take the space of parks."),
+])
+def test_an_answer_that_refers_back_is_not_off_topic(question: str, answer: str) -> None:
+    assert not relevance.off_topic(question, answer)
+
+
+def test_a_sentence_with_its_own_subject_is_still_off_topic() -> None:
+    answer = "The recipe needs two eggs, a cup of flour and a pinch of salt."
+    assert relevance.off_topic("Should cities ban cars?", answer)
