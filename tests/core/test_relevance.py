@@ -112,3 +112,10 @@ def test_an_answer_that_refers_back_is_not_off_topic(question: str, answer: str)
 def test_a_sentence_with_its_own_subject_is_still_off_topic() -> None:
     answer = "The recipe needs two eggs, a cup of flour and a pinch of salt."
     assert relevance.off_topic("Should cities ban cars?", answer)
+
+
+def test_a_word_of_difficulty_shared_with_the_others_does_not_keep_an_answer_on_topic() -> None:
+    """"hard", "easy", "difficult" say no more of a topic than "good" or "important"."""
+    q = "Should cryptocurrencies be regulated like banks?"
+    a = "Herring swim in shoals that turn together in a flash, so it is hard for a seal to pick out one fish."
+    assert relevance.off_topic(q, a, ["Regulation is needed, though it is hard to enforce on software."])
