@@ -36,9 +36,9 @@ themselves then there therefore these they thing things this those though throug
 unless until up upon us very was way ways we well were what whatever when where whether which while who
 whom whose why will with within without would yes yet you your yours yourself
 agree agreed argue argued answer answers asked ask believe believed case certainly clearly course
-definitely depend depends difficult disagree easy fact feel felt good great hard important indeed kind know make makes made making
-matter mean means need needs opinion point question questions reason reasons right say says said see seems sure
-think thinks thought true truly view want wants wrong
+definitely depend depends difficult disagree easy fact feel felt good great hard important indeed kind know
+make makes made making matter mean means need needs opinion point question questions reason reasons right
+say says said see seems sure think thinks thought true truly view want wants wrong
 """.split())  # noqa: SIM905
 
 _SUFFIXES = (("ational", "ate"), ("isation", "ise"), ("ization", "ize"), ("fulness", ""), ("iveness", "ive"),
