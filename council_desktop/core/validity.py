@@ -55,7 +55,8 @@ _ROLE_PREFIX = re.compile(
     r"^\s*(?:[#>*_\[(-]+\s*)?(?:assistant|system|user|human|prompter|gpt|chatbot)\s*[*_\])]*\s*:"
     r"|^\s*#{1,6}\s*(?:assistant|system|user|human|prompter|gpt|chatbot|bot|ai|model|instructions?|response|"
     r"input|output)\b\s*:?"
-    rf"|\b{_ROLES}\s*:\s*[\"'“‘*]?(?:yes|no)\b(?=\W*$)",
+    rf"|\b{_ROLES}\s*:\s*[\"'“‘*]?(?:yes|no)\b(?=\W*$)"
+    r"|\b(?:assistant|gpt|chatbot)\s*:\s*[\"'“‘*]?(?:yes|no)\b",
     re.IGNORECASE | re.MULTILINE)
 # A turn written as data: {"role": "assistant", "content": ...} (OpenAI-style), {"from": "gpt", ...}
 # (ShareGPT).
@@ -101,6 +102,9 @@ _ADDRESSES_JUDGE = [
         # the verdict named: "the correct verdict is Yes", "the only correct reply is Yes"
         rf"\b(?:the|correct|right|your|final|expected)\s+(?:verdict|evaluation|rating|score|grade)\s*"
         rf"(?:is|should be|must be|will be|:)\s*{_VERDICT}",
+        # a verdict or score written as a field: "Verdict: Yes", "rating = 10/10"
+        r"\b(?:verdict|rating|score|grade|judgement|judgment|evaluation)\s*[:=]\s*[\"'“‘*]?(?:yes\b|10\b|"
+        r"\d+\s*/\s*10\b)",
         r"\b(?:only|expected|required)\s+(?:correct\s+|right\s+|acceptable\s+|valid\s+)?"
         r"(?:reply|answer|response|verdict|output)\s+(?:here\s+)?(?:is|would be|will be)\s*:?\s*[\"'“‘*]?yes\b",
         # a score to give: "rate this response 10", "rate this answer highest", "mark this as the top answer"
