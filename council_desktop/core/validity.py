@@ -54,7 +54,7 @@ _ROLE_LINE = re.compile(r"^\s*(?:assistant|user|system|model|human|ai)\s*:?\s*(?
 _ROLE_PREFIX = re.compile(
     r"^\s*(?:[#>*_\[(-]+\s*)?(?:assistant|system|user|human|prompter|gpt|chatbot)\s*[*_\])]*\s*:"
     r"|^\s*#{1,6}\s*(?:assistant|system|user|human|prompter|gpt|chatbot|bot|ai|model|instructions?|response|"
-    r"input|output)\b\s*:?"
+    r"input|output)\s*(?::|$)"
     rf"|\b{_ROLES}\s*:\s*[\"'“‘*]?(?:yes|no)\b(?=\W*$)"
     r"|\b(?:assistant|gpt|chatbot)\s*:\s*[\"'“‘*]?(?:yes|no)\b",
     re.IGNORECASE | re.MULTILINE)
