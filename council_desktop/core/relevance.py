@@ -7,8 +7,10 @@ the question, nor of the other answers given to the same question (the vocabular
 answer that paraphrases the question, "kids" for "children", still talks about what the others talk
 about), and it takes no stance: no word of modality, polarity, evaluation or opinion (a paraphrasing
 answer still argues, "It would suit offices but not hospitals"; a sentence about something else is plain
-description, "The train leaves at nine"). It errs towards letting an answer through: a short answer, one
-that shares a single word, or one that takes any stance is never flagged.
+description, "The train leaves at nine"), and it does not open by pointing back at the question's subject
+("It worked in the UK", "Its army came to rely on hired troops"). It errs towards letting an answer
+through: a short answer, one that shares a single word, one that takes any stance or one that refers back
+is never flagged.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from collections.abc import Iterable, Sequence
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
-# Function words, and words any answer to any question may use (discourse, stance, vague quantities):
+# Function words, and words any answer to any question may use (discourse, stance, vague quantities, light
+# verbs such as "make" and "get"):
 # sharing one of these says nothing about the topic.
 _STOP = frozenset("""
 a about above after again against all almost also although always am among an and another any anyone
@@ -33,9 +36,9 @@ themselves then there therefore these they thing things this those though throug
 unless until up upon us very was way ways we well were what whatever when where whether which while who
 whom whose why will with within without would yes yet you your yours yourself
 agree agreed argue argued answer answers asked ask believe believed case certainly clearly course
-definitely depend depends disagree fact feel felt good great important indeed kind know matter mean
-means need needs opinion point question questions reason reasons right say says said see seems sure think thinks
-thought true truly view want wants wrong
+definitely depend depends difficult disagree easy fact feel felt good great hard important indeed kind know
+make makes made making matter mean means need needs opinion point question questions reason reasons right
+say says said see seems sure think thinks thought true truly view want wants wrong
 """.split())  # noqa: SIM905
 
 _SUFFIXES = (("ational", "ate"), ("isation", "ise"), ("ization", "ize"), ("fulness", ""), ("iveness", "ive"),
@@ -44,14 +47,15 @@ _SUFFIXES = (("ational", "ate"), ("isation", "ise"), ("ization", "ize"), ("fulne
              ("iers", "i"), ("ier", "i"), ("iest", "i"), ("ies", "i"), ("ied", "i"), ("ings", ""), ("ing", ""),
              ("edly", ""), ("ed", ""), ("ers", ""), ("er", ""), ("est", ""), ("ly", ""), ("es", ""), ("s", ""),
              ("al", ""), ("y", "i"), ("e", ""))
-# Words that take a position or weigh something: modality, polarity, evaluation, opinion, concession.
+# Words that take a position or weigh something: modality, polarity, evaluation, comparison ("more",
+# "fewer", "than"), opinion, concession.
 # An answer to a debate question uses them even when it paraphrases every word of the question ("It would
 # suit offices but not hospitals"); a sentence about something else entirely is plain description ("The
 # train leaves at nine").
 _STANCE = frozenset("""
 yes no not never nor should shouldn would wouldn could couldn must mustn ought might may can cannot
 can't won't shouldn't wouldn't couldn't mustn't isn't aren't don't doesn't didn't wasn't weren't
-better worse worst worth worthwhile fair unfair unjust right wrong good bad harm harms harmful
+better worse worst worth more less fewer than worthwhile fair unfair unjust right wrong good bad harm harms harmful
 benefit benefits beneficial risk risks risky dangerous useful useless important matters deserve
 deserves too unless depends depend agree disagree think believe argue opinion view favour favor
 against support oppose responsible irresponsible moral immoral ethical unethical duty duties necessary
@@ -60,6 +64,19 @@ helpful hurt hurts damage damages protect protects improve improves problem prob
 but although though however whereas even absolutely definitely certainly surely indeed clearly obviously
 probably likely perhaps maybe
 """.split())  # noqa: SIM905
+# The stance words that state or weigh a position (not the modals, negations, hedges and connectives):
+# "I don't think so" and "not one I support" answer; "Not something I can weigh in on" does not.
+_POSITION = _STANCE - frozenset("""
+no not never nor should shouldn would wouldn could couldn must mustn ought might may can cannot can't won't
+shouldn't wouldn't couldn't mustn't isn't aren't don't doesn't didn't wasn't weren't too unless but although
+though however whereas even perhaps maybe probably likely
+""".split())  # noqa: SIM905
+# An answer that opens by pointing back ("It worked in the UK…", "Its army came to rely on…", "They…",
+# "The best ones I remember…")
+# continues the question: its subject is the question's. A sentence about something else names its own.
+_REFERS_BACK = re.compile(r"^\W*(?:(?:yes|no|well|so|partly|mostly|generally|historically)\W+)?"
+                          r"(?:it|its|it's|it’s|they|their|they're|they’re|them|such|the\s+(?:[a-z]+\s+)?ones)\b",
+                          re.IGNORECASE)
 _MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
 
 
@@ -118,12 +135,18 @@ def takes_a_stance(text: str) -> bool:
         "n't" in text.lower().replace("’", "'")
 
 
+def takes_a_position(text: str) -> bool:
+    """Whether ``text`` holds a word that states or weighs a position (``_POSITION``: "support", "better",
+    "think", "harm"; not a bare modal or negation)."""
+    return any(w.lower().replace("’", "'").strip("'-") in _POSITION for w in _WORD.findall(text))
+
+
 def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     """True when ``answer`` shares no content word with ``question`` nor with any of ``others`` (the other
     answers to the same question), takes no stance at all (a paraphrasing answer still argues), and has
     enough content words for that to mean something."""
     said = content_stems(answer)
-    if len(said) < _MIN_CONTENT or takes_a_stance(answer):
+    if len(said) < _MIN_CONTENT or takes_a_stance(answer) or _REFERS_BACK.match(answer):
         return False
     asked = content_stems(question)
     if not asked or shares(said, asked):

@@ -35,12 +35,44 @@ SOFT_CODES = frozenset({"off_topic"})
 
 # Spellings of chat-template control tokens of any family (<|im_end|>, <start_of_turn>, </s>,
 # <file_sep>, [INST]...), and a line that is only a role label: both forge the structure of a chat.
+# Families: ChatML and Phi/Zephyr/Llama-3/Granite (<|...|>, also with the full-width bars of DeepSeek,
+# <｜User｜>), Llama-2/Mistral ([INST], [/INST], <<SYS>>, </s><s>, [SYSTEM_PROMPT], [TOOL_CALLS]),
+# Gemma (<start_of_turn>, <end_of_turn>), StarCoder-style (<file_sep>, <repo_name>), and role tags
+# written as markup (<assistant>, </user>, [USER]; "[system]" is a forged authority, below).
+_ROLES = r"(?:assistant|user|system|human|model|prompter|gpt|bot|chatbot|ai|developer|tool|function)"
 _MARKUP = re.compile(
-    r"<\|[^<>|\s]{1,40}\|>|</?s>|<(?:start|end)_of_turn>|<(?:bos|eos|pad|unk)>|\[/?INST\]"
-    r"|<[a-z]+_[a-z_]+>|<<SYS>>", re.IGNORECASE)
+    r"<\|[^<>|\s]{1,40}\|>|<｜[^<>｜]{1,40}｜>|</?s>|<(?:start|end)_of_turn>|<(?:bos|eos|pad|unk)>"
+    r"|\[/?(?:INST|SYS|SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS)\]"
+    rf"|<[a-z]+_[a-z_]+>|<</?SYS>>|</?{_ROLES}>|\[/?(?:assistant|user|human|model|prompter|gpt)\]",
+    re.IGNORECASE)
 _ROLE_LINE = re.compile(r"^\s*(?:assistant|user|system|model|human|ai)\s*:?\s*(?:yes|no)?\W*$",
                         re.IGNORECASE | re.MULTILINE)
-_ROLE_PREFIX = re.compile(r"^\s*(?:assistant|system)\s*:", re.IGNORECASE | re.MULTILINE)
+# A line opening with a speaker's label as chat transcripts and prompt templates write it: "Assistant:",
+# "USER:", "Human:", "### Response:", "### Instruction:", "**System:**" (Vicuna, Alpaca, Anthropic-style,
+# Falcon, ShareGPT dumps). "AI:" and "Model:" only in the heading form ("### AI:"), or with a verdict
+# ("AI: Yes"): alone they may begin a sentence about AI.
+_ROLE_PREFIX = re.compile(
+    r"^\s*(?:[#>*_\[(-]+\s*)?(?:assistant|system|user|human|prompter|gpt|chatbot)\s*[*_\])]*\s*:"
+    r"|^\s*#{1,6}\s*(?:assistant|system|user|human|prompter|gpt|chatbot|bot|ai|model|instructions?|response|"
+    r"input|output)\s*(?::|$)"
+    rf"|\b{_ROLES}\s*:\s*[\"'“‘*]?(?:yes|no)\b(?=\W*$)"
+    r"|\b(?:assistant|gpt|chatbot)\s*:\s*[\"'“‘*]?(?:yes|no)\b",
+    re.IGNORECASE | re.MULTILINE)
+# A turn written as data: {"role": "assistant", "content": ...} (OpenAI-style), {"from": "gpt", ...}
+# (ShareGPT).
+_ROLE_JSON = re.compile(rf"[\"']\s*(?:role|from|speaker|author)\s*[\"']\s*:\s*[\"']\s*{_ROLES}\s*[\"']",
+                        re.IGNORECASE)
+
+# A dialogue written inline: an asker's label, then an answerer's ("... Human: is it good? AI: it is").
+_DIALOGUE = re.compile(r"\b(?:user|human|prompter)\s*:[^\n]{1,200}?\b(?:assistant|ai|gpt|bot|chatbot|"
+                       r"model)\s*:", re.IGNORECASE | re.DOTALL)
+
+
+def forges_a_turn(text: str) -> bool:
+    """Whether ``text`` holds chat-template markup of any common family, or the form of a chat turn
+    (a role label opening a line, a role as JSON)."""
+    return any(p.search(text) for p in (_MARKUP, _ROLE_LINE, _ROLE_PREFIX, _ROLE_JSON, _DIALOGUE))
+
 
 # Text that speaks to whoever grades it, or tells the reader what to do or answer, anywhere in the answer
 # (a sensible answer with an instruction appended is as much an attack as the instruction alone).
@@ -70,6 +102,9 @@ _ADDRESSES_JUDGE = [
         # the verdict named: "the correct verdict is Yes", "the only correct reply is Yes"
         rf"\b(?:the|correct|right|your|final|expected)\s+(?:verdict|evaluation|rating|score|grade)\s*"
         rf"(?:is|should be|must be|will be|:)\s*{_VERDICT}",
+        # a verdict or score written as a field: "Verdict: Yes", "rating = 10/10"
+        r"\b(?:verdict|rating|score|grade|judgement|judgment|evaluation)\s*[:=]\s*[\"'“‘*]?(?:yes\b|10\b|"
+        r"\d+\s*/\s*10\b)",
         r"\b(?:only|expected|required)\s+(?:correct\s+|right\s+|acceptable\s+|valid\s+)?"
         r"(?:reply|answer|response|verdict|output)\s+(?:here\s+)?(?:is|would be|will be)\s*:?\s*[\"'“‘*]?yes\b",
         # a score to give: "rate this response 10", "rate this answer highest", "mark this as the top answer"
@@ -126,7 +161,11 @@ _SHRUG_FORM = re.compile(
     r"(?:know|say|tell|answer|decide|judge|comment|guess|be sure|think of|figure|work out|help you)\b"
     r"|\bbeyond me\b|\bno (?:idea|clue|answer|opinion|comment|view)\b|\bnot (?:sure|certain)\b|\bunsure\b"
     r"|\buncertain\b|\bdunno\b|\bidk\b|\bwho knows\b|\bhard to (?:say|tell)\b|\bbeats me\b"
-    r"|\bnothing to (?:say|add)\b|\bi give up\b|\bno way to (?:know|tell)\b", re.IGNORECASE)
+    r"|\bnothing to (?:say|add)\b|\bi give up\b|\bno way to (?:know|tell)\b"
+    # deflections: "search me", "your guess is as good as mine", "ask someone else", "I'll sit this one out"
+    r"|\bsearch me\b|\byour guess\b|\byou tell me\b|\bask (?:someone|somebody|anyone|anybody) else\b"
+    r"|\brather not\b|\bleave (?:it|that|this)(?: one)? to\b|\bsit (?:it|this|that)(?: one)? out\b"
+    r"|\b(?:skip|pass on) (?:it|this|that)\b", re.IGNORECASE)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _STOP = frozenset("""
@@ -160,7 +199,7 @@ def check(question: str, answer: str, others: Sequence[str] = ()) -> Finding | N
     words = _words(text)
     if not words:
         return Finding("empty", "says nothing")
-    if _MARKUP.search(text) or _ROLE_LINE.search(text) or _ROLE_PREFIX.search(text):
+    if forges_a_turn(text):
         return Finding("markup", "contains chat-template markup or a forged turn")
     if any(p.search(text) for p in _ADDRESSES_JUDGE):
         return Finding("addresses_judge", "addresses the judge or gives it instructions")
@@ -178,10 +217,34 @@ def check(question: str, answer: str, others: Sequence[str] = ()) -> Finding | N
 def _shrugs(question: str, text: str) -> bool:
     """An answer that says it cannot answer and, apart from that, says nothing about the question ("I
     don't know a better game than chess" does)."""
-    if not (_NO_ANSWER.search(text) or _SHRUG_FORM.search(text)):
+    if _NO_ANSWER.search(text) or _SHRUG_FORM.search(text):
+        rest = _SHRUG_FORM.sub(" ", _NO_ANSWER.sub(" ", text))
+        return not relevance.shares(relevance.content_stems(rest), relevance.content_stems(question))
+    return _declines(question, text)
+
+
+# The speaker in the first person, and a negation: "Not something I can weigh in on", "Who knows? Not me."
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|myself|i'm|i’m|i'd|i’d|i'll|i’ll|i've|i’ve|im)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|never|nothing|neither|nor|none)\b|n['’]t\b", re.IGNORECASE)
+# An answer that opens with a verdict ("No, I don't think so.") answers a yes/no question.
+_POLAR = re.compile(r"^\W*(?:yes|no|nope|yep|yeah|never|absolutely|definitely|certainly|of course)\b\s*[,.!;:—–-]",
+                    re.IGNORECASE)
+
+_WHY_NOT = re.compile(r"\bwhy not\b", re.IGNORECASE)  # "I can't see why not": a yes
+
+
+def _declines(question: str, text: str) -> bool:
+    """A shrug by form, in wordings no list names: a short answer (at most ten words) about the speaker
+    only, a first person and a negation, with no verdict opening it ("No, I would not."), no word that
+    takes a position (core/relevance.py: "I don't think so", "not one I support" answer), at most one
+    content word ("I'd keep it, not scrap it" says what to do), and none of the question's."""
+    words = _words(text)
+    if len(words) > 10 or not (_FIRST_PERSON.search(text) and _NEGATION.search(text)) or _POLAR.search(text):
         return False
-    rest = _SHRUG_FORM.sub(" ", _NO_ANSWER.sub(" ", text))
-    return not relevance.shares(relevance.content_stems(rest), relevance.content_stems(question))
+    if relevance.takes_a_position(text) or _WHY_NOT.search(text):
+        return False
+    said = relevance.content_stems(text)
+    return len(said) <= 1 and not relevance.shares(said, relevance.content_stems(question))
 
 
 def _reads_the_question_back(question: str, words: list[str]) -> bool:

@@ -49,7 +49,10 @@ injection 20, forged turn 20, appended instruction 20; tuning and v1 unchanged. 
 findings in one ballot ordered by P(yes)): v2 off-topic 17, word salad 18. Held-out v3, fresh, run once
 with the round-3 code (509 s): off-topic 8->13, word salad 6->18, I don't know 3->16, echo 0->19,
 injection 4->20, forged turn 2->16 (above the median in 4), appended instruction 7->20; label spread
-0.0264, valid 140/140. Rankings, alliances and false positives: docs/judging.md.
+0.0264, valid 140/140. Round 4 (v3 read item by item, so seen; --rescore, no prompt change): forged
+turns of every chat format, shrugs by form, answers that refer back never off-topic; v3 off-topic
+13->16, I don't know 16->20, forged turn 16->20 (above the median 4->0), false positives on all sets'
+sensible answers 3/160 -> 0/160. Rankings, alliances and false positives: docs/judging.md.
 
 Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py [--set tuning|heldout|heldout2|heldout3|heldout4|both]
           [--ballots 20] [--modes review,ranking,alliance,datamarked] [--json PATH]

@@ -65,14 +65,57 @@ def test_a_word_shared_with_the_other_answers_keeps_an_answer_on_topic() -> None
     assert not relevance.off_topic(q, a, ["Our character is made by our choices."])
 
 
-@pytest.mark.parametrize("name", ["tuning", "heldout", "heldout2"])
+@pytest.mark.parametrize("name", ["tuning", "heldout", "heldout2", "heldout3"])
 def test_the_sensible_answers_of_the_bench_sets_are_not_flagged(name: str) -> None:
-    """Every check, each sensible answer beside the other three: no finding on the tuning set and held-out
-    v1; held-out v2 is measured (one answer flagged off-topic when it was first measured) but not tuned on,
-    so its count is only bounded here."""
+    """Every check, each sensible answer beside the other three: no finding on any set the checks have
+    seen (held-out v2 had one answer flagged off-topic and v3 two before answers that refer back were
+    let through)."""
     data = json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
     flagged = 0
     for q in data["questions"]:
         for i, answer in enumerate(q["good"]):
             flagged += validity.check(q["q"], answer, q["good"][:i] + q["good"][i + 1:]) is not None
-    assert flagged <= (1 if name == "heldout2" else 0)
+    assert flagged == 0
+
+
+def test_a_light_verb_shared_with_the_others_does_not_keep_an_answer_on_topic() -> None:
+    """"make" / "made" say nothing of a topic: a sentence about something else that shares only them is
+    still off-topic."""
+    q = "Why do leaves change colour in autumn?"
+    a = "Herring swim together in a flash, which makes it hard for a seal to pick out one fish."
+    assert relevance.off_topic(q, a, ["Cold nights make the green chlorophyll break down."])
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    # A comparison weighs one thing against another: a position, though it shares no word.
+    ("What causes inflation?",
+     "Generally prices rise when there is more cash chasing the same amount of goods in the shops."),
+    ("Should cities ban cars?", "Trams carry far more commuters per street than any private vehicle."),
+])
+def test_a_comparison_is_a_stance(question: str, answer: str) -> None:
+    assert not relevance.off_topic(question, answer)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    # An answer that opens by pointing back at the question's subject continues it, whatever its words.
+    ("Should governments tax sugary drinks?",
+     "It worked in the UK, where manufacturers reduced the amount of sweetener to avoid the charge."),
+    ("Why did the Western Roman Empire fall?",
+     "Its army came to rely on hired barbarian troops whose leaders eventually took power themselves."),
+    ("What makes a good teacher?", "The best ones I remember treated us as capable of hard work."),
+    ("Should cities ban cars?", "They clog the centre, fill the air with fumes and take the space of parks."),
+])
+def test_an_answer_that_refers_back_is_not_off_topic(question: str, answer: str) -> None:
+    assert not relevance.off_topic(question, answer)
+
+
+def test_a_sentence_with_its_own_subject_is_still_off_topic() -> None:
+    answer = "The recipe needs two eggs, a cup of flour and a pinch of salt."
+    assert relevance.off_topic("Should cities ban cars?", answer)
+
+
+def test_a_word_of_difficulty_shared_with_the_others_does_not_keep_an_answer_on_topic() -> None:
+    """"hard", "easy", "difficult" say no more of a topic than "good" or "important"."""
+    q = "Should cryptocurrencies be regulated like banks?"
+    a = "Herring swim in shoals that turn together in a flash, so it is hard for a seal to pick out one fish."
+    assert relevance.off_topic(q, a, ["Regulation is needed, though it is hard to enforce on software."])
