@@ -167,5 +167,7 @@ class EngineThread:
 
     def stop(self, timeout: float = 5.0) -> bool:
         self.engine.stop()
+        if self.thread.ident is None:  # not started yet (a load on another thread is about to): the loop
+            return True  # it starts sees the stop before its first step and returns
         self.thread.join(timeout)
         return not self.thread.is_alive()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
 from . import storage_thread
 
@@ -22,13 +22,15 @@ T = TypeVar("T")
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; a signal emitted from the storage thread runs the callback there."""
+    """Lives on the GUI thread; a signal emitted from the storage thread runs the callback there. Queued
+    always: an op that finished before its done-callback was added calls it on the GUI thread at once,
+    and the result must still come later, from the event loop, never inside ``run_in_background``."""
 
     deliver = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
-        self.deliver.connect(self._run)
+        self.deliver.connect(self._run, Qt.ConnectionType.QueuedConnection)
 
     @Slot(object)
     def _run(self, fn: Callable[[], None]) -> None:

@@ -27,6 +27,7 @@ from . import theme
 from .arena import ArenaScene, ArenaView
 from .icon import app_icon
 from .layouts import vstack
+from .loading import Loader
 from .member_status import MemberStatusPanel
 from .plain import plain_label
 from .stage_stepper import ASK_LABELS, DEBATE_LABELS, StageStepper
@@ -34,7 +35,7 @@ from .transcript_panel import TranscriptPanel
 from .viewer_judge import ViewerJudgePanel
 
 if TYPE_CHECKING:
-    from ..services.history import HistoryService
+    from ..services.history import HistoryService, SessionSummary
     from .analytics import AnalyticsView, HallOfFameView
     from .replay import ReplayView
     from .sessions import SessionBrowser
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.analytics_view: AnalyticsView | None = None
         self.hall_view: HallOfFameView | None = None
         self._paged_docks: list[QDockWidget] = []  # docks hidden while another page is shown
+        self.export_loader = Loader(self)  # File ▸ Export reads and writes off the GUI thread
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
@@ -435,7 +437,6 @@ class MainWindow(QMainWindow):
     def export_transcript(self) -> None:
         """File ▸ Export transcript…: the replayed session on the Replay page, the selected one on the
         Sessions page, else the latest (a running one exports as far as it got)."""
-        from ..services.history import HistoryError
         from .sessions import ask_export_path, suggested_name
 
         if self.history is None:
@@ -450,20 +451,24 @@ class MainWindow(QMainWindow):
             session_id = self.replay_view.session_id
         elif page is self.sessions_view and self.sessions_view is not None:
             session_id = self.sessions_view.selected_id()
-        try:
-            session_id = session_id or self.history.latest_session_id()
-            summary = self.history.session(session_id) if session_id else None
-            if session_id is None or summary is None:
+        history = self.history
+
+        def find() -> tuple[str | None, SessionSummary | None]:  # on the storage thread, as the export
+            sid = session_id or history.latest_session_id()
+            return sid, history.session(sid) if sid else None
+
+        def found(result: tuple[str | None, SessionSummary | None]) -> None:
+            sid, summary = result
+            if sid is None or summary is None:
                 self.statusBar().showMessage("Nothing to export yet: no session has been recorded.", 5000)
                 return
             path = ask_export_path(self, suggested_name(summary.topic, summary.started_at))
-            if not path:
-                return
-            written = self.history.export(session_id, path)
-        except HistoryError as exc:
-            self.show_error(str(exc))
-            return
-        self._on_exported(str(written))
+            if path:
+                self.export_loader.load(lambda: history.export(sid, path),
+                                        lambda written: self._on_exported(str(written)), None,
+                                        failed=lambda exc: self.show_error(str(exc)))
+
+        self.export_loader.load(find, found, None, failed=lambda exc: self.show_error(str(exc)))
 
     def _on_exported(self, path: str) -> None:
         self.statusBar().showMessage(f"Transcript saved to {path}", 6000)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from council_desktop.llm.engine import DECODE_NICE, physical_cores
+from council_desktop.llm.engine import DECODE_NICE, Engine, physical_cores
 
 pytestmark = pytest.mark.model
 
@@ -132,3 +132,14 @@ def test_the_thread_count_does_not_change_what_the_model_says(starter_path: Path
     one, two = run(1), run(2)
     assert one[0] == two[0]
     assert one[1] == two[1]
+
+
+def test_a_host_stopped_before_its_thread_started_neither_raises_nor_runs_on() -> None:
+    """A shutdown can come between a load on another thread making the host and starting it."""
+    from council_desktop.llm.backend import EngineThread
+
+    host = EngineThread(Engine(seat_ctx=256))
+    assert host.stop(1.0)  # joined nothing: the thread was not started
+    host.start()  # the load goes on and starts it: the loop sees the stop at once
+    host.thread.join(5.0)
+    assert not host.thread.is_alive() and not host.engine.running

@@ -141,6 +141,30 @@ def test_query_op_runs_off_the_gui_thread_and_answers_on_it(qapp: QApplication) 
 
 
 @pytest.mark.gui
+def test_an_answer_ready_at_once_still_comes_from_the_event_loop(qapp: QApplication,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """An op that finished before its done-callback was added (the future is done at once) must not
+    answer inside run_in_background: the caller (a page) sets "Loading…" around it, then the answer."""
+    from concurrent.futures import Future
+
+    from council_desktop.services import query_op
+
+    def done_at_once(fn: Callable[[], Any]) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn())
+        return future
+
+    monkeypatch.setattr(query_op.storage_thread, "submit", done_at_once)
+    got: list[int] = []
+    QueryOp(parent=None, op=lambda: 7, success=got.append).run_in_background()
+    assert got == []  # not yet: it comes from the event loop
+    deadline = time.monotonic() + 2
+    while not got and time.monotonic() < deadline:
+        qapp.processEvents()
+    assert got == [7]
+
+
+@pytest.mark.gui
 def test_query_op_failure_and_a_gone_parent(qapp: QApplication) -> None:
     errors: list[Exception] = []
     called: list[object] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -203,14 +204,26 @@ def test_file_export_takes_the_replayed_session(paged: MainWindow, seeded: Seede
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(tmp_path / "out.json"), "JSON (*.json)"))
     assert paged.open_replay(seeded.s3, -1)
     loaded(qtbot)
+    assert paged.history is not None
+    threads: list[str] = []
+    real_export = paged.history.export
+
+    def export(*args: Any) -> Path:
+        threads.append(threading.current_thread().name)
+        return real_export(*args)
+
+    monkeypatch.setattr(paged.history, "export", export)
     with qtbot.assert_not_emitted(paged.export_requested):  # with a history the window exports itself
         paged.export_action.trigger()
+        loaded(qtbot)
     doc = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert (doc["session_id"], doc["status"]) == (seeded.s3, "interrupted")
     assert "out.json" in paged.statusBar().currentMessage()
     paged.show_page(0)
     paged.export_action.trigger()  # on the arena page: the latest session
+    loaded(qtbot)
     assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["session_id"] == seeded.s4
+    assert threads == ["council-storage_0"] * 2  # written on the storage thread, never the GUI thread
 
 
 def test_convening_from_another_page_returns_to_the_arena(paged: MainWindow, qtbot: Any,

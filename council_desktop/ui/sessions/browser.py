@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -17,15 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.history import Family, HistoryError, HistoryService, SessionSummary
+from ...services.history import Family, HistoryService, SessionSummary
 from .. import theme
 from ..layouts import read_only_table, vstack
 from ..loading import LOADING, Loader
 from ..plain import plain_label, plain_tooltip
 from .export import ask_export_path, suggested_name
 from .formatting import local_time, mode_label, status_color, status_label
-
-T = TypeVar("T")
 
 COLUMNS = ("Date", "Mode", "Topic", "Chairman", "Status", "Members ok", "Family")
 SEARCH_DEBOUNCE_MS = 250
@@ -75,6 +70,7 @@ class SessionBrowser(QWidget):
         super().__init__(parent)
         self.loader = Loader(self)  # history reads off the GUI thread: the rows
         self.family_loader = Loader(self)  # and the selected session's family
+        self.action_loader = Loader(self)  # exports and deletes: written off the GUI thread too
         self._select_after: str | None = None  # a session to select when the rows come back
         self.setObjectName("sessionBrowser")
         self.history = history
@@ -303,9 +299,10 @@ class SessionBrowser(QWidget):
         if summary is None:
             return
         path = ask_export_path(self, suggested_name(summary.topic, summary.started_at))
-        written = self._attempt("Export failed", self.history.export, summary.id, path) if path else None
-        if written is not None:
-            self.exported.emit(str(written))
+        if path:
+            history, sid = self.history, summary.id
+            self.action_loader.load(lambda: history.export(sid, path), lambda written: self.exported.emit(str(written)),
+                                    None, failed=lambda exc: self._fail("Export failed", str(exc)))
 
     @Slot()
     def delete_selected(self) -> None:
@@ -318,18 +315,14 @@ class SessionBrowser(QWidget):
                        "Its transcript, scores, alliances and badges are removed from the history. "
                        "This cannot be undone.", "Delete"):
             return
-        if self._attempt("Delete failed", self.history.delete, sid) is None:
-            return
-        self.refresh()
-        self.deleted.emit(sid)
+        history = self.history
 
-    def _attempt(self, title: str, action: Callable[..., T], *args: Any) -> T | None:
-        """``action(*args)``, or None after telling the user why the history refused it."""
-        try:
-            return action(*args)
-        except HistoryError as exc:
-            self._fail(title, str(exc))
-            return None
+        def done(_: object) -> None:
+            self.refresh()
+            self.deleted.emit(sid)
+
+        self.action_loader.load(lambda: history.delete(sid), done, None,
+                                failed=lambda exc: self._fail("Delete failed", str(exc)))
 
     def _fail(self, title: str, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok, self)
