@@ -10,7 +10,10 @@ Honest by construction:
 - the adaptive engine is timed with its exploration included, from the first streamed token.
 
 Run: .venv/bin/python scripts/bench/engine.py [--tokens 128] [--rounds 3] [--scenarios quiet,busy]
-Prints the median of the rounds per configuration and scenario, then the ratios.
+Prints the median of the rounds per configuration and scenario, then the ratios, and native llama-bench's
+prompt prefill (pp256) quiet and busy: how much a busy core slows work that scales with the cores.
+Every configuration reads the file the engine loads: the starter's Q8_0 copy (llm/fast_copy.py) unless
+`--layout file`.
 """
 
 from __future__ import annotations
@@ -118,6 +121,10 @@ def child(args: argparse.Namespace) -> None:
         from native import llama_bench_tg
 
         out = {"tok_s": llama_bench_tg(path, int(rest), args.tokens)}
+    elif kind == "nativepp":  # prompt prefill, what judge probes are made of (256-token prompts)
+        from native import llama_bench_pp
+
+        out = {"tok_s": llama_bench_pp(path, int(rest), 256)}
     elif kind == "bare":
         out = {"tok_s": bare_decode(path, args.tokens, int(rest))}
     else:  # engine:<seats>:<threads>
@@ -188,11 +195,12 @@ def main() -> None:
     args.model = copy or source
     cores = physical_cores()
     counts = list(range(1, cores + 1))
-    configs = ([] if args.no_native else [f"native:{t}" for t in counts]) + [f"bare:{cores}"] + \
+    configs = ([] if args.no_native else [f"native:{t}" for t in counts] + [f"nativepp:{t}" for t in counts]) + \
+        [f"bare:{cores}"] + \
         [f"engine:1:{t}" for t in counts] + ["engine:1:auto", f"engine:5:{cores}", "engine:5:auto"]
     if args.only:
         configs = [c for c in args.only.split(",") if c]
-    if any(c.startswith("native:") for c in configs):
+    if any(c.startswith("native") for c in configs):
         from native import ensure_llama_bench
 
         ensure_llama_bench()
@@ -211,6 +219,7 @@ def main() -> None:
                 if "threads" in got:
                     chosen.setdefault((scenario, config), []).append(got["threads"])  # type: ignore[arg-type]
     names = {f"native:{t}": f"native llama-bench, {t} thread(s)" for t in counts}
+    names.update({f"nativepp:{t}": f"native prefill pp256, {t} thread(s)" for t in counts})
     names[f"bare:{cores}"] = f"bare llama-cpp-python loop, {cores} threads"
     names.update({f"engine:1:{t}": f"engine 1 seat, fixed {t} thread(s)" for t in counts})
     names.update({"engine:1:auto": "engine 1 seat, adaptive", f"engine:5:{cores}": f"engine 5 seats, fixed {cores}",
@@ -236,6 +245,13 @@ def main() -> None:
             print(f"  adaptive 1 seat / best native          : {auto / best_native:.2f}x")
             print(f"  adaptive 5 seats / best native (1 seq) : {med['engine:5:auto'] / best_native:.2f}x")
         print(f"  adaptive 5 seats / adaptive 1 seat     : {med['engine:5:auto'] / auto:.2f}x")
+    if not args.only and not args.no_native and {"quiet", "busy"} <= set(scenarios):
+        # What a busy core costs work that scales with cores: the floor of a prefill-bound debate's busy/quiet.
+        pp = {sc: max(statistics.median(results[(sc, f"nativepp:{t}")]) for t in counts) for sc in ("quiet", "busy")}
+        tg = {sc: max(statistics.median(results[(sc, f"native:{t}")]) for t in counts) for sc in ("quiet", "busy")}
+        print(f"\nnative, best thread count, quiet / busy: prefill {pp['quiet']:.0f} / {pp['busy']:.0f} tok/s "
+              f"({pp['quiet'] / pp['busy']:.2f}x slower busy); generation {tg['quiet']:.0f} / {tg['busy']:.0f} "
+              f"tok/s ({tg['quiet'] / tg['busy']:.2f}x)")
 
 
 if __name__ == "__main__":

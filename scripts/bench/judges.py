@@ -56,9 +56,10 @@ turns of every chat format, shrugs by form, answers that refer back never off-to
 13->16, I don't know 16->20, forged turn 16->20 (above the median 4->0), false positives on all sets'
 sensible answers 3/160 -> 0/160. Rankings, alliances and false positives: docs/judging.md.
 
-Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py [--set tuning|heldout|heldout2|heldout3|heldout4|heldout5|both]
-          [--ballots 20] [--modes review,ranking,alliance,datamarked] [--json PATH]
-      (--set both: tuning, heldout, heldout2; heldout3, heldout4, heldout5 alone.) --rescore PATH recomputes the tables
+Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py
+          [--set tuning|heldout|heldout2|heldout3|heldout4|heldout5|both] [--ballots 20]
+          [--modes review,ranking,alliance,datamarked] [--json PATH]
+      (--set both: tuning, heldout, heldout2; heldout3-5 alone.) --rescore PATH recomputes the tables
       from a --json file's stored probabilities with the current checks, without loading a model (the
       probabilities depend on the prompts only, the checks are applied afterwards).
 """

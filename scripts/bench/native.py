@@ -83,6 +83,14 @@ def llama_bench_tg(model: Path, threads: int, tokens: int, repeats: int = 3) -> 
     return float(rows[0]["avg_ts"])
 
 
+def llama_bench_pp(model: Path, threads: int, tokens: int, repeats: int = 3) -> float:
+    """Native prompt prefill speed (tok/s): llama-bench's pp test, ``threads`` threads."""
+    binary = ensure_llama_bench()
+    out = subprocess.run([str(binary), "-m", str(model), "-p", str(tokens), "-n", "0", "-t", str(threads),
+                          "-r", str(repeats), "-o", "json"], check=True, capture_output=True, text=True)
+    return float(json.loads(out.stdout)[0]["avg_ts"])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--print-path", action="store_true", help="build if needed, print the binary's path")
