@@ -377,3 +377,71 @@ def test_topic_subjects_are_drawn_in_code_and_differ() -> None:
     assert len(set(areas)) == 5 and areas == prompts.topic_areas(7, 5)
     prompt = prompts.topic_prompt(SAGE, {}, areas[0])[-1].content
     assert areas[0] in prompt and "ethics, society" not in prompt and '"Should"' in prompt
+
+
+# Real proposals that passed the earlier topic check but that a reader rejects (speech bench runs, tuning
+# and held-out): they point at something never named, have no side to take or no subject, ask for an
+# example, ask about the listener, ask two questions, or talk about opinions instead of a subject.
+@pytest.mark.parametrize("text", [
+    "What's the answer to that?",
+    "Should this city be named?",
+    "What should people do differently?",
+    "Which of the following statements is nonsensical, and what does it say about the nature of human thought?",
+    "What should a game's design be?",
+    "Should the internet be regulated, for example?",
+    "Should law be abolished entirely, and what exactly constitutes laws?",
+    "Does the food make you happy?",
+    "Which food do you eat?",
+    "Is there a book that has the greatest deal of moral ambiguity?",
+    "Is there a technology that people believe is too advanced?",
+    "Should we have homework that is so unruly and controversial?",
+    "Which city has the most conflicting opinions about climate action?",
+    "What is the most significant difference between a vegan and an omnivore?",
+    "What a perfect starting point to craft an argument on behalf of someone who is not happy with their current job?",
+    "Should we even talk about farming?",
+    "Is it okay to disagree?",
+])
+def test_proposals_a_reader_rejects_are_not_clean_topics(text: str) -> None:
+    assert topic_defects(text) != []
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    # The same faults, written anew: the check is about how a question refers, not about these strings.
+    ("Should they be allowed to vote at sixteen?", "points at"),
+    ("Is that fair to farmers?", "points at"),
+    ("Should such laws be repealed?", "points at"),
+    ("Should cats have legal rights too?", "points at"),
+    ("Should their parents pay for school meals?", "points at"),
+    ("Should the second option be banned in schools?", "points at"),
+    ("What should a city's flag look like?", "no side"),
+    ("Should people change things?", "no subject"),
+    ("Are there any sports that children should avoid?", "example"),
+    ("Do you recycle your plastic bottles?", "listener"),
+])
+def test_questions_that_point_at_nothing_or_offer_no_side_are_not_clean(text: str, why: str) -> None:
+    assert any(why in w for w in topic_defects(text)), topic_defects(text)
+
+
+@pytest.mark.parametrize("text", [
+    # Real proposals a reader accepts (speech bench runs) …
+    "Should the government regulate food?", "Should health care be free for everyone?",
+    "Should the US have a national sport?", "Should a school be free to teach anything?",
+    "Should people be able to make their own decisions?", "Is it worth it to invest in a planet that's not yours?",
+    "Why is money so hard to live on?", "What makes a good person?",
+    "Should technology be allowed to dictate the world, or should we leave it alone?",
+    "What's the best way to deal with climate change?", "Should robots be able to make decisions on their own?",
+    # … and the legitimate uses of the words the check looks at.
+    "Should those who pollute pay more tax?", "Should schools ban phones this year?",
+    "Is it true that money buys happiness?", "Should cities plant trees so that streets stay cool?",
+    "Should museums return objects that were taken in colonial times?",
+    "Which is fairer, a flat tax or a progressive tax?", "Should men and women be paid the same?",
+    "Should animals such as dolphins be kept in zoos?",
+])
+def test_standalone_questions_with_a_side_to_take_stay_clean(text: str) -> None:
+    assert topic_defects(text) == []
+
+
+def test_every_classic_the_fallback_can_take_is_clean() -> None:
+    clean = [t for t in prompts.CLASSIC_TOPICS if not topic_defects(t)]
+    assert len(clean) >= 10
+
