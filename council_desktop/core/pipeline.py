@@ -414,7 +414,10 @@ class Orchestrator:
         proposer = next((m for m in self._rotation(self.plan.proposer) if m.id not in self.failed), None)
         if proposer is None:
             raise CouncilError("no member could propose a topic")
-        fresh = [t for t in prompts.CLASSIC_TOPICS if t not in self.plan.recent_topics] or list(prompts.CLASSIC_TOPICS)
+        # A classic passes the same check as a proposal: clean, and neither repeating nor recombining a
+        # recent topic (not merely a different string).
+        fresh = ([t for t in prompts.CLASSIC_TOPICS if not speech.topic_defects(t, recent)]
+                 or [t for t in prompts.CLASSIC_TOPICS if t not in recent] or list(prompts.CLASSIC_TOPICS))
         topic = fresh[self.plan.seed % len(fresh)]
         self.log.emit("topic", **ev.TopicData(
             member=proposer.id, text=topic, tokens=0, seconds=0.0,

@@ -445,3 +445,21 @@ def test_every_classic_the_fallback_can_take_is_clean() -> None:
     clean = [t for t in prompts.CLASSIC_TOPICS if not topic_defects(t)]
     assert len(clean) >= 10
 
+
+def test_when_no_candidate_is_clean_the_fallback_is_a_clean_classic_that_does_not_repeat_a_recent_topic() -> None:
+    from council_desktop.core.pipeline import SessionPlan
+    from tests.scripted import ScriptedBackend, default_script, members
+
+    def script(member_id, messages, req):  # type: ignore[no-untyped-def]
+        if "Propose one short" in messages[-1].content:
+            return "Why not?"  # a real proposal, and no question to debate
+        return default_script(member_id, messages, req)
+
+    recent = ["Should cities ban cars from their historic centres?", "Is it ever right to lie to a friend?"]
+    for seed in range(12):  # every position in the book of classics
+        _, events = _run(SessionPlan("debate", members(), seed=seed, recent_topics=recent),
+                         ScriptedBackend(script))
+        topic = next(e for e in events if e.kind == "topic")
+        assert topic.data["note"] and "classics" in topic.data["note"]
+        assert topic.data["text"] in prompts.CLASSIC_TOPICS
+        assert topic_defects(topic.data["text"], recent) == [], topic.data["text"]
