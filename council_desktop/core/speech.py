@@ -391,6 +391,8 @@ def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
         why.append("asks for an example, not a side to take")
     if _TWO_QUESTIONS.search(t):
         why.append("asks two questions")
+    if re.search(r",\s*\w+\s*\?$", t):  # "Should robots be allowed to create their own desires, happiness?"
+        why.append("a word tacked on after the question")
     # "Should we colonise other planets?" asks about everyone; "Should I wear a helmet?" about the speaker.
     if re.search(r"\b(?:I|me|my|mine|myself)\b", t):
         why.append("speaks about itself")

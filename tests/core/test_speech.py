@@ -400,6 +400,7 @@ def test_topic_subjects_are_drawn_in_code_and_differ() -> None:
     "What a perfect starting point to craft an argument on behalf of someone who is not happy with their current job?",
     "Should we even talk about farming?",
     "Is it okay to disagree?",
+    "Should robots be allowed to create their own desires, happiness?",
 ])
 def test_proposals_a_reader_rejects_are_not_clean_topics(text: str) -> None:
     assert topic_defects(text) != []
