@@ -300,9 +300,10 @@ uses try tries keep keeps let lets change changes changed become becomes done do
 """
 _GENERIC_WORDS = frozenset(_GENERIC_LIST.split())
 # An open question is a debate question when it asks for a judgement ("What's the best way to…?", "What makes
-# a good person?", "Which is fairer, X or Y?") or a reason ("Why…?"); otherwise it asks for information or
-# a suggestion ("What should a game's design be?", "What's the answer to that?"), with no side to take.
-_OPEN_WORDS = "what which who whom whose when where how"
+# a good person?", "Which is fairer, X or Y?"); otherwise it asks for information, a suggestion or a reason
+# ("What should a game's design be?", "What's the answer to that?", "Why should anyone … believe in their
+# mission?"), with no side to take.
+_OPEN_WORDS = "what which who whom whose when where how why"
 _OPEN = frozenset(_OPEN_WORDS.split())
 _JUDGEMENT_WORDS = """
 best worst better worse good bad right wrong fair unfair fairer fairest just unjust
@@ -315,12 +316,12 @@ _PERSONAL = re.compile(r"\b(?:do|does|did|are|were|have|has|makes?|made)\s+you\b
 _TWO_QUESTIONS = re.compile(r"[,;]\s*(?:and|but)\s+(?:what|how|why|who|which|where|when|if)\b", re.IGNORECASE)
 
 
-# "homework that is so unruly": "so" as much as what? (not "so that", "so as", "so much"; "Why is money so hard
-# to live on?" asks about a property the question names).
+# "homework that is so unruly": "so" as much as what? (not "so that", "so as", "so much"; in "Why is money so
+# hard to live on?" it stresses a property the question names).
 _SO_WHAT = re.compile(r"\bso\s+(?!(?:that|as|much|many|far|long|called|on|forth)\b)\w+", re.IGNORECASE)
-# "Is there a book that has the greatest deal of moral ambiguity?": asks for an example, not for a side.
-_EXAMPLE = re.compile(r"^(?:is|are)\s+there\s+(?:a|an|any|some|one)\b[^?]*\b(?:that|which|who|whom|where)\b",
-                      re.IGNORECASE)
+# "Is there a book that has the greatest deal of moral ambiguity?", "Is there a way to know…?": asks for an
+# example or a method, not for a side ("Is there life after death?" is fine).
+_EXAMPLE = re.compile(r"^(?:is|are)\s+there\s+(?:a|an|any|some|one)\b", re.IGNORECASE)
 
 
 def _bare(word: str) -> str:
@@ -351,8 +352,18 @@ def points_at_nothing(text: str) -> str:
     return ""
 
 
-def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
-    """Why a proposed topic is not a clean, standalone, fresh debate question (empty when it is)."""
+def on_subject(text: str, area: str) -> bool:
+    """Whether a question names the subject it was asked about ("museums" in "Should museums be free?",
+    "the environment" in "Should the environment come first?"; "space" in "spaceship")."""
+    mine = {stem(_bare(w)) for w in words(text)}
+    wanted = [stem(w) for w in words(area) if w not in _STOP]
+    return any(m.startswith(a) or (len(m) >= 4 and a.startswith(m)) for a in wanted for m in mine)
+
+
+def topic_defects(text: str, recent: Sequence[str] = (), area: str = "") -> list[str]:
+    """Why a proposed topic is not a clean, standalone, fresh debate question (empty when it is). ``area``:
+    the subject the candidate was asked to be about; a question that never names it has drifted away from
+    any subject ("Should we just focus on what really matters?")."""
     why = []
     t = text.strip()
     ws = words(t)
@@ -364,7 +375,8 @@ def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
         why.append(f"{len(ws)} words")
     if t[:1] and not t[:1].isupper():
         why.append("does not start with a capital letter")
-    if re.match(r"^\W", t) or re.search(r"[\"“”*#_<>\[\]{}|]", t):
+    # Also a single quote opening a quoted question: "What if someone asked, 'Should families…?"
+    if re.match(r"^\W", t) or re.search(r"[\"“”*#_<>\[\]{}|]|(?:^|[\s,:])['‘`]\s*[A-Z]", t):
         why.append("quotes, labels or markup")
     if re.match(r"^[A-Za-z][\w ]{0,20}:", t) or _TOPIC_JUNK.match(t):
         why.append("a label or preamble before the question")
@@ -385,17 +397,21 @@ def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
         why.append(f"points at something it never names ({pointer!r})")
     if ws and _bare(ws[0]) in _OPEN and " or " not in t and not _JUDGEMENT & {_bare(w) for w in ws}:
         why.append("an open question with no side to take")
-    if _PERSONAL.search(t) or (re.search(r"\byour\b", t, re.IGNORECASE) and ws and _bare(ws[0]) in _OPEN):
+    # An open question put to "you" ("What can you do to make family a better place…?") asks for advice.
+    if _PERSONAL.search(t) or (re.search(r"\byour?\b", t, re.IGNORECASE) and ws and _bare(ws[0]) in _OPEN):
         why.append("asks about the listener, not a question to take sides on")
     if _EXAMPLE.match(t):
         why.append("asks for an example, not a side to take")
     if _TWO_QUESTIONS.search(t):
         why.append("asks two questions")
-    if re.search(r",\s*\w+\s*\?$", t):  # "Should robots be allowed to create their own desires, happiness?"
-        why.append("a word tacked on after the question")
+    # "Should robots be allowed to create their own desires, happiness?", "…by making it easier, more accessible?"
+    if re.search(r",\s*(?!or\b)\w+(?:\s+\w+)?\s*\?$", t):
+        why.append("words tacked on after the question")
     # "Should we colonise other planets?" asks about everyone; "Should I wear a helmet?" about the speaker.
     if re.search(r"\b(?:I|me|my|mine|myself)\b", t):
         why.append("speaks about itself")
+    if area and not on_subject(t, area):
+        why.append(f"not about {area}, the subject it was asked about")
     recombined = recombines(t, recent)
     if recombined:
         why.append(recombined)
