@@ -487,5 +487,7 @@ def test_when_no_candidate_is_clean_the_fallback_is_a_clean_classic_that_does_no
 ])
 def test_a_candidate_must_name_the_subject_it_was_asked_about(text: str, area: str, on: bool) -> None:
     assert speech.on_subject(text, area) is on
+    if not on:  # the drifted ones name none of the subjects, whichever they were asked about
+        assert not any(speech.on_subject(text, a) for a in prompts.TOPIC_AREAS)
     assert any("not about" in w for w in topic_defects(text, (), area)) is (not on)
     assert not any("not about" in w for w in topic_defects(text))  # no subject given: not checked
