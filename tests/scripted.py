@@ -37,7 +37,9 @@ def default_script(member_id: str, messages: Sequence[Message], req: Request) ->
         blocks = dict(re.findall(r"(Response [A-H]):\n((?:\u2503.*\n?)+)", prompt))
         return json.dumps({lab: (2 if "weak" in blocks.get(lab, "") else 8) for lab in props})
     if "Propose one short" in prompt:
-        return f"What does {member_id} think about time?"
+        # A clean proposal on the subject it was given: the topic check passes it.
+        area = re.search(r"question about (.+?) that people", prompt)
+        return f"Should {member_id}s pay more tax on {area.group(1) if area else 'time off'}?"
     if "Defend or refine" in prompt:
         return f"{member_id} stands firm."
     if "Sum up the debate" in prompt or "single best answer" in prompt:

@@ -94,6 +94,7 @@ class RegeneratedData(TypedDict, total=False):
 
 class TopicCandidate(TypedDict, total=False):
     text: str
+    area: str  # the subject drawn in code that it was asked to be about
     novelty: float  # 0–1 against the recent topics, computed in code
     rejected: str  # why it could not be used
     p_yes: float  # the proposer's own "Is this a clear question people could debate?"

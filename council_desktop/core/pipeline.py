@@ -414,7 +414,10 @@ class Orchestrator:
         proposer = next((m for m in self._rotation(self.plan.proposer) if m.id not in self.failed), None)
         if proposer is None:
             raise CouncilError("no member could propose a topic")
-        fresh = [t for t in prompts.CLASSIC_TOPICS if t not in self.plan.recent_topics] or list(prompts.CLASSIC_TOPICS)
+        # A classic passes the same check as a proposal: clean, and neither repeating nor recombining a
+        # recent topic (not merely a different string).
+        fresh = ([t for t in prompts.CLASSIC_TOPICS if not speech.topic_defects(t, recent)]
+                 or [t for t in prompts.CLASSIC_TOPICS if t not in recent] or list(prompts.CLASSIC_TOPICS))
         topic = fresh[self.plan.seed % len(fresh)]
         self.log.emit("topic", **ev.TopicData(
             member=proposer.id, text=topic, tokens=0, seconds=0.0,
@@ -438,7 +441,7 @@ class Orchestrator:
         results = await asyncio.gather(*futures, return_exceptions=True)
         candidates: list[dict[str, Any]] = []
         comps: list[Completion] = []
-        for slot, res in zip(slots, results, strict=True):
+        for slot, area, res in zip(slots, areas, results, strict=True):
             if isinstance(res, Cancelled):
                 raise res
             if isinstance(res, MemberError):
@@ -447,9 +450,10 @@ class Orchestrator:
             if isinstance(res, BaseException):
                 continue
             text = prompts.clean_topic(res.text)
-            why = speech.topic_defects(text, recent) if text and policy.topic_candidates > 1 else []
+            why = speech.topic_defects(text, recent, area) if text and policy.topic_candidates > 1 else []
             if text and text not in [c["text"] for c in candidates]:
-                candidates.append({"text": text, "novelty": round(speech.topic_novelty(text, recent), 2),
+                candidates.append({"text": text, **({"area": area} if area else {}),
+                                   "novelty": round(speech.topic_novelty(text, recent), 2),
                                    **({"rejected": "; ".join(why)} if why else {})})
                 comps.append(res)
         usable = [i for i, c in enumerate(candidates) if "rejected" not in c]

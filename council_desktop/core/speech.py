@@ -264,8 +264,106 @@ _DANGLING = re.compile(r"(?:\w+\s+){0,2}?(?:they|he|she|this|that|these|those|th
                        r"|(?:is|are|was|were|does|do)\s+(?:this|that|these|those|they)\b", re.IGNORECASE)
 
 
-def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
-    """Why a proposed topic is not a clean, standalone, fresh debate question (empty when it is)."""
+# Words that point at something said before the question, which a standalone question never has: a
+# demonstrative ("this city", "these", "such laws"), "that" as a pronoun ("What's the answer to that?", "Is
+# that fair?") or after a preposition ("at that shop"), a reference to a list or a text ("the following",
+# "the above", "the answer"), a connective that continues a conversation ("for example", "also", "if so",
+# "…instead?"). "This year", "those who", "such as" and "that" starting a clause ("a law that…") are fine.
+_POINTS_BACK = re.compile(
+    r"\b(?:this|these)\b(?!\s+(?:week|weekend|year|month|day|days|century|decade|era|generation|time|times|age"
+    r"|morning|evening|summer|winter|spring|autumn|season|moment)\b)"
+    r"|\bthose\b(?!\s+(?:who|whom|whose|that|which|with|without|in|of|on|at|from|living|working|born)\b)"
+    r"|\bsuch\b(?!\s+as\b)(?![^?]*\bthat\b)"
+    r"|\bthat\s*[?!.,;:]"
+    r"|^(?:\w+(?:['’]\w+)?\s+)?(?:is|was|are|were|should|would|could|can|will|does|do|did|has|have|must|isn['’]t)\s+that\b"
+    r"|\b(?:to|at|about|of|with|for|from|on|in|by|like|into|than|over|after|before|without|against)\s+that\b"
+    r"(?!\s+(?:is|are|was|were|can|could|will|would|should|may|might|has|have|had|do|does|did)\b)"
+    r"|\bthe\s+(?:following|above|former|latter|aforementioned|previous|answer"
+    r"|(?:(?:first|second|third|last|next|other|two|three)\s+)?(?:statements?|scenarios?|examples?|passages?|texts?"
+    r"|options?|ones?))\b"
+    r"|\b(?:as follows|mentioned|listed|here|for example|for instance|as well|if so|if not|otherwise|also)\b"
+    r"|\b(?:too|instead|then|again|either)\s*[?!.,]", re.IGNORECASE)
+# A third-person pronoun before anything it could stand for ("Should they ban it?", "Should their parents
+# pay?"); "it" that announces a clause ("Is it fair to…", "Is it true that…") stands for that clause.
+_PRONOUN_WORDS = "they them their theirs themselves he him his himself she her hers herself it its itself"
+_PRONOUNS = frozenset(_PRONOUN_WORDS.split())
+# Words that name no subject: a question made only of these ("What should people do differently?", "Should
+# people have more?") gives nothing to take a side on.
+_GENERIC_LIST = """
+people person persons someone somebody everyone everybody anyone anybody one ones others thing things something
+anything everything nothing stuff way ways world life lives time times day days kind sort lot lots part fact
+differently different better worse best worst okay ok fine able allowed possible really
+truly actually ever always never anymore still even else new old much many little well make makes made making
+happen happens happened get gets got go goes went gone want wants need needs think thinks know knows choose
+chooses say says mean means matter matters feel feels like take takes give gives put see sees come comes use
+uses try tries keep keeps let lets change changes changed become becomes done doing
+"""
+_GENERIC_WORDS = frozenset(_GENERIC_LIST.split())
+# An open question is a debate question when it asks for a judgement ("What's the best way to…?", "What makes
+# a good person?", "Which is fairer, X or Y?"); otherwise it asks for information, a suggestion or a reason
+# ("What should a game's design be?", "What's the answer to that?", "Why should anyone … believe in their
+# mission?"), with no side to take.
+_OPEN_WORDS = "what which who whom whose when where how why"
+_OPEN = frozenset(_OPEN_WORDS.split())
+_JUDGEMENT_WORDS = """
+best worst better worse good bad right wrong fair unfair fairer fairest just unjust
+ideal wise wiser wisest harmful dangerous worth
+"""
+_JUDGEMENT = frozenset(_JUDGEMENT_WORDS.split())
+# "Does the food make you happy?", "Which food do you eat?": the listener's own life or taste, not a question
+# for five people to take sides on ("Would you break a promise to save a stranger?" is a dilemma: fine).
+_PERSONAL = re.compile(r"\b(?:do|does|did|are|were|have|has|makes?|made)\s+you\b", re.IGNORECASE)
+_TWO_QUESTIONS = re.compile(r"[,;]\s*(?:and|but)\s+(?:what|how|why|who|which|where|when|if)\b", re.IGNORECASE)
+
+
+# "homework that is so unruly": "so" as much as what? (not "so that", "so as", "so much"; in "Why is money so
+# hard to live on?" it stresses a property the question names).
+_SO_WHAT = re.compile(r"\bso\s+(?!(?:that|as|much|many|far|long|called|on|forth)\b)\w+", re.IGNORECASE)
+# "Is there a book that has the greatest deal of moral ambiguity?", "Is there a way to know…?": asks for an
+# example or a method, not for a side ("Is there life after death?" is fine).
+_EXAMPLE = re.compile(r"^(?:is|are)\s+there\s+(?:a|an|any|some|one)\b", re.IGNORECASE)
+
+
+def _bare(word: str) -> str:
+    """A word without a contraction or possessive ("what's" -> "what", "game's" -> "game")."""
+    return word.split("'")[0]
+
+
+def subject_words(text: str) -> list[str]:
+    """The words of a question that name what it is about: not stop words, not generic words."""
+    return [b for b in (_bare(w) for w in words(text))
+            if b not in _STOP and b not in _GENERIC_WORDS and b not in _QUESTION_OPENERS and len(b) > 2
+            and not b.isdigit()]
+
+
+def points_at_nothing(text: str) -> str:
+    """What in a question stands for something it never names (empty when nothing does)."""
+    m = _POINTS_BACK.search(text) or (None if text.lower().startswith("why") else _SO_WHAT.search(text))
+    if m:
+        return m.group(0).strip(" ?!.,;:")
+    ws = [_bare(w) for w in words(text)]
+    for i, w in enumerate(ws):
+        if w in _PRONOUNS:
+            if any(b not in _STOP and b not in _QUESTION_OPENERS and len(b) > 2 for b in ws[:i]):
+                return ""  # something named before it
+            if w == "it" and any(x in ("to", "that", "if", "whether", "when") for x in ws[i + 1:]):
+                continue  # "Is it fair to…": it stands for the clause
+            return w
+    return ""
+
+
+def on_subject(text: str, area: str) -> bool:
+    """Whether a question names the subject it was asked about ("museums" in "Should museums be free?",
+    "the environment" in "Should the environment come first?"; "space" in "spaceship")."""
+    mine = {stem(_bare(w)) for w in words(text)}
+    wanted = [stem(w) for w in words(area) if w not in _STOP]
+    return any(m.startswith(a) or (len(m) >= 4 and a.startswith(m)) for a in wanted for m in mine)
+
+
+def topic_defects(text: str, recent: Sequence[str] = (), area: str = "") -> list[str]:
+    """Why a proposed topic is not a clean, standalone, fresh debate question (empty when it is). ``area``:
+    the subject the candidate was asked to be about; a question that never names it has drifted away from
+    any subject ("Should we just focus on what really matters?")."""
     why = []
     t = text.strip()
     ws = words(t)
@@ -277,11 +375,13 @@ def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
         why.append(f"{len(ws)} words")
     if t[:1] and not t[:1].isupper():
         why.append("does not start with a capital letter")
-    if re.match(r"^\W", t) or re.search(r"[\"“”*#_<>\[\]{}|]", t):
+    # Also a single quote opening a quoted question: "What if someone asked, 'Should families…?"
+    if re.match(r"^\W", t) or re.search(r"[\"“”*#_<>\[\]{}|]|(?:^|[\s,:])['‘`]\s*[A-Z]", t):
         why.append("quotes, labels or markup")
     if re.match(r"^[A-Za-z][\w ]{0,20}:", t) or _TOPIC_JUNK.match(t):
         why.append("a label or preamble before the question")
-    if re.search(r"\b(?:council|debat\w*|questions?|propos\w*|topic|argue about|could argue|disagree (?:on|about))\b",
+    if re.search(r"\b(?:council|debat\w*|questions?|propos\w*|topic|argu(?:e|ed|ing)|disagree\w*|opinions?"
+                 r"|talk(?:ing)? about|discuss\w*|people (?:believe|think|say|feel|agree))\b",
                  t, re.IGNORECASE):
         why.append("talks about the debate instead of asking")
     if ws and ws[0].split("'")[0] not in _QUESTION_OPENERS:  # "what's" opens as "what"
@@ -290,9 +390,28 @@ def topic_defects(text: str, recent: Sequence[str] = ()) -> list[str]:
         why.append("asks for something instead of asking a question")
     if len(content_stems(t)) < 2 or _DANGLING.match(t):
         why.append("too vague to argue about")
+    elif not subject_words(t):
+        why.append("no subject to take sides on")
+    pointer = points_at_nothing(t)
+    if pointer:
+        why.append(f"points at something it never names ({pointer!r})")
+    if ws and _bare(ws[0]) in _OPEN and " or " not in t and not _JUDGEMENT & {_bare(w) for w in ws}:
+        why.append("an open question with no side to take")
+    # An open question put to "you" ("What can you do to make family a better place…?") asks for advice.
+    if _PERSONAL.search(t) or (re.search(r"\byour?\b", t, re.IGNORECASE) and ws and _bare(ws[0]) in _OPEN):
+        why.append("asks about the listener, not a question to take sides on")
+    if _EXAMPLE.match(t):
+        why.append("asks for an example, not a side to take")
+    if _TWO_QUESTIONS.search(t):
+        why.append("asks two questions")
+    # "Should robots be allowed to create their own desires, happiness?", "…by making it easier, more accessible?"
+    if re.search(r",\s*(?!or\b)\w+(?:\s+\w+)?\s*\?$", t):
+        why.append("words tacked on after the question")
     # "Should we colonise other planets?" asks about everyone; "Should I wear a helmet?" about the speaker.
     if re.search(r"\b(?:I|me|my|mine|myself)\b", t):
         why.append("speaks about itself")
+    if area and not on_subject(t, area):
+        why.append(f"not about {area}, the subject it was asked about")
     recombined = recombines(t, recent)
     if recombined:
         why.append(recombined)

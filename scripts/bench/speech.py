@@ -213,7 +213,9 @@ def analyse(config: str, sessions: list[dict[str, Any]]) -> dict[str, Any]:
         topic = next((e["data"]["text"] for e in events if e["kind"] == "topic"), "")
         topic_ev = next((e for e in events if e["kind"] == "topic"), None)
         if s["kind"] in ("debate", "topic") and s["user_topic"] is None and topic_ev is not None:
-            why = speech.topic_defects(topic, s["recent"]) if topic_ev["data"].get("member") else []
+            chosen = next((c for c in topic_ev["data"].get("candidates", []) if c.get("chosen")), {})
+            why = speech.topic_defects(topic, s["recent"], chosen.get("area", "")) \
+                if topic_ev["data"].get("member") else []
             if topic_ev["data"].get("note"):
                 why.append("taken from the book of classics")
             topics.append((topic, why))

@@ -3,6 +3,8 @@ of SmolLM2-135M debates and from benchmark runs; the good ones are real turns th
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from council_desktop.core import prompts, speech
@@ -280,13 +282,14 @@ def test_proposal_writes_candidates_in_one_batch_rejects_recombinations_and_the_
 
     recent = ["Is it fair to pay students for good grades?", "Would you break a promise to save a stranger?"]
     replies = iter(['Would it be better to pay for good grades, or break a promise to save a stranger?',
-                    'The question I was asked was "Should museums charge for entry?"',
-                    "Should robots pay taxes?", "Here you go", "What would they choose?"])
+                    'The question I was asked was "Should museums charge for {area}?"',
+                    "Should robots pay taxes on {area}?", "Here you go", "What would they choose?"])
 
     def script(member_id, messages, req):  # type: ignore[no-untyped-def]
         if "Propose one short" in messages[-1].content:
             assert "grades" not in messages[-1].content  # the model never sees the recent topics
-            return next(replies)
+            area = re.search(r"question about (.+?) that people", messages[-1].content)
+            return next(replies, "Why not?").replace("{area}", area.group(1) if area else "")
         return default_script(member_id, messages, req)
 
     def probe(pr: Probe):  # type: ignore[no-untyped-def]
@@ -302,12 +305,14 @@ def test_proposal_writes_candidates_in_one_batch_rejects_recombinations_and_the_
     subjects = {r.messages[-1].content for r in backend.calls if "Propose one short" in r.messages[-1].content}
     assert len(subjects) == 5 and all(any(a in c for a in prompts.TOPIC_AREAS) for c in subjects)
     topic = next(e for e in events if e.kind == "topic")
-    assert topic.data["member"] == "skeptic" and topic.data["text"] == "Should robots pay taxes?"
+    assert topic.data["member"] == "skeptic" and topic.data["text"].startswith("Should robots pay taxes on ")
     cands = {c["text"]: c for c in topic.data["candidates"]}
     assert "rejected" in cands["Would it be better to pay for good grades, or break a promise to save a stranger?"]
-    assert "Should museums charge for entry?" in cands  # cleaned of its preamble and quotes
+    museums = next(t for t in cands if "museums" in t)
+    assert museums.startswith("Should museums charge for ") and "p_yes" in cands[museums]  # preamble, quotes gone
     assert "vague" in cands["What would they choose?"]["rejected"]
-    assert cands["Should robots pay taxes?"]["chosen"] and cands["Should robots pay taxes?"]["p_yes"] == 0.9
+    assert cands[topic.data["text"]]["chosen"] and cands[topic.data["text"]]["p_yes"] == 0.9
+    assert all(c["area"] in prompts.TOPIC_AREAS for c in cands.values())  # the subject each was asked about
 
 
 def test_a_user_topic_is_shown_exactly_as_typed() -> None:
@@ -377,3 +382,112 @@ def test_topic_subjects_are_drawn_in_code_and_differ() -> None:
     assert len(set(areas)) == 5 and areas == prompts.topic_areas(7, 5)
     prompt = prompts.topic_prompt(SAGE, {}, areas[0])[-1].content
     assert areas[0] in prompt and "ethics, society" not in prompt and '"Should"' in prompt
+
+
+# Real proposals that passed the earlier topic check but that a reader rejects (speech bench runs, tuning
+# and held-out): they point at something never named, have no side to take or no subject, ask for an
+# example, ask about the listener, ask two questions, or talk about opinions instead of a subject.
+@pytest.mark.parametrize("text", [
+    "What's the answer to that?",
+    "Should this city be named?",
+    "What should people do differently?",
+    "Which of the following statements is nonsensical, and what does it say about the nature of human thought?",
+    "What should a game's design be?",
+    "Should the internet be regulated, for example?",
+    "Should law be abolished entirely, and what exactly constitutes laws?",
+    "Does the food make you happy?",
+    "Which food do you eat?",
+    "Is there a book that has the greatest deal of moral ambiguity?",
+    "Is there a technology that people believe is too advanced?",
+    "Should we have homework that is so unruly and controversial?",
+    "Which city has the most conflicting opinions about climate action?",
+    "What is the most significant difference between a vegan and an omnivore?",
+    "What a perfect starting point to craft an argument on behalf of someone who is not happy with their current job?",
+    "Should we even talk about farming?",
+    "Is it okay to disagree?",
+    "Should robots be allowed to create their own desires, happiness?",
+    "Why should anyone with a passion for technology and innovation believe in their mission of improving lives?",
+    "Can a sport be made to exist by making it easier, more accessible?",
+    "Is there a way to know if our belief is based in science?",
+    "What if someone asked, 'Should families be forced to choose between their children's happiness or theirs?",
+    "What can you do to make family a better place for everyone?",
+])
+def test_proposals_a_reader_rejects_are_not_clean_topics(text: str) -> None:
+    assert topic_defects(text) != []
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    # The same faults, written anew: the check is about how a question refers, not about these strings.
+    ("Should they be allowed to vote at sixteen?", "points at"),
+    ("Is that fair to farmers?", "points at"),
+    ("Should such laws be repealed?", "points at"),
+    ("Should cats have legal rights too?", "points at"),
+    ("Should their parents pay for school meals?", "points at"),
+    ("Should the second option be banned in schools?", "points at"),
+    ("What should a city's flag look like?", "no side"),
+    ("Should people change things?", "no subject"),
+    ("Are there any sports that children should avoid?", "example"),
+    ("Do you recycle your plastic bottles?", "listener"),
+])
+def test_questions_that_point_at_nothing_or_offer_no_side_are_not_clean(text: str, why: str) -> None:
+    assert any(why in w for w in topic_defects(text)), topic_defects(text)
+
+
+@pytest.mark.parametrize("text", [
+    # Real proposals a reader accepts (speech bench runs) …
+    "Should the government regulate food?", "Should health care be free for everyone?",
+    "Should the US have a national sport?", "Should a school be free to teach anything?",
+    "Should people be able to make their own decisions?", "Is it worth it to invest in a planet that's not yours?",
+    "What makes a good person?",
+    "Should technology be allowed to dictate the world, or should we leave it alone?",
+    "What's the best way to deal with climate change?", "Should robots be able to make decisions on their own?",
+    # … and the legitimate uses of the words the check looks at.
+    "Should those who pollute pay more tax?", "Should schools ban phones this year?",
+    "Is it true that money buys happiness?", "Should cities plant trees so that streets stay cool?",
+    "Should museums return objects that were taken in colonial times?",
+    "Which is fairer, a flat tax or a progressive tax?", "Should men and women be paid the same?",
+    "Should animals such as dolphins be kept in zoos?", "Should zoos exist, or not?", "Is there life after death?",
+])
+def test_standalone_questions_with_a_side_to_take_stay_clean(text: str) -> None:
+    assert topic_defects(text) == []
+
+
+def test_every_classic_the_fallback_can_take_is_clean() -> None:
+    clean = [t for t in prompts.CLASSIC_TOPICS if not topic_defects(t)]
+    assert len(clean) >= 10
+
+
+def test_when_no_candidate_is_clean_the_fallback_is_a_clean_classic_that_does_not_repeat_a_recent_topic() -> None:
+    from council_desktop.core.pipeline import SessionPlan
+    from tests.scripted import ScriptedBackend, default_script, members
+
+    def script(member_id, messages, req):  # type: ignore[no-untyped-def]
+        if "Propose one short" in messages[-1].content:
+            return "Why not?"  # a real proposal, and no question to debate
+        return default_script(member_id, messages, req)
+
+    recent = ["Should cities ban cars from their historic centres?", "Is it ever right to lie to a friend?"]
+    for seed in range(12):  # every position in the book of classics
+        _, events = _run(SessionPlan("debate", members(), seed=seed, recent_topics=recent),
+                         ScriptedBackend(script))
+        topic = next(e for e in events if e.kind == "topic")
+        assert topic.data["note"] and "classics" in topic.data["note"]
+        assert topic.data["text"] in prompts.CLASSIC_TOPICS
+        assert topic_defects(topic.data["text"], recent) == [], topic.data["text"]
+
+
+@pytest.mark.parametrize(("text", "area", "on"), [
+    # Real proposals: one that drifted from its subject to nothing in particular, and ones that kept to it.
+    ("Should we just focus on what really matters?", "law", False),
+    ("Should we have the right to choose, or is it just about voting?", "money", False),
+    ("Should we build a new spaceship?", "space", True),
+    ("Should the environment be prioritized over human happiness?", "the environment", True),
+    ("Should family be defined in terms of love?", "families", True),
+    ("Should neighbors share their gardens?", "neighbours", True),
+])
+def test_a_candidate_must_name_the_subject_it_was_asked_about(text: str, area: str, on: bool) -> None:
+    assert speech.on_subject(text, area) is on
+    if not on:  # the drifted ones name none of the subjects, whichever they were asked about
+        assert not any(speech.on_subject(text, a) for a in prompts.TOPIC_AREAS)
+    assert any("not about" in w for w in topic_defects(text, (), area)) is (not on)
+    assert not any("not about" in w for w in topic_defects(text))  # no subject given: not checked
