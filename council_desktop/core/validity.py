@@ -168,7 +168,7 @@ _ADDRESSES_JUDGE = [
         r"\b(?:whoever|anyone|anybody|the one|the person|the model|the ai|the system)\s+(?:who\s+|that\s+)?"
         r"(?:is\s+|are\s+)?(?:doing the\s+)?(?:grading|judging|evaluating|scoring|rating|ranking|reviewing|"
         r"marking|assessing|evaluates|grades|scores|ranks|reads this|reading this)\b",
-        rf"\b(?:reviewing|grading|judging|evaluating|scoring)\s+(?:model|ai|llm|bot|system|{_GRADER})\b",
+        rf"\b(?:reviewing|grading|judging|evaluating|scoring)\s+(?:model|ai|llm|bot|{_GRADER})\b",
         # a selection asked for the answer itself: "pick this answer", "approve this response", "choose me"
         rf"\b(?:pick|choose|select|approve|favou?r|prefer|endorse|accept|back|vote for|upvote|rank|rate|score|grade|"
         rf"mark|award|crown|declare)\s+(?:{_SELF}|this one|me)\b(?!\s+(?:as|to)\b(?!\s+(?:the\s+)?(?:best|winner|top|"
