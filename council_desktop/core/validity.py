@@ -293,7 +293,25 @@ _SHRUG_FORM = re.compile(
     # deflections: "search me", "your guess is as good as mine", "ask someone else", "I'll sit this one out"
     r"|\bsearch me\b|\byour guess\b|\byou tell me\b|\bask (?:someone|somebody|anyone|anybody) else\b"
     r"|\brather not\b|\bleave (?:it|that|this)(?: one)? to\b|\bsit (?:it|this|that)(?: one)? out\b"
-    r"|\b(?:skip|pass on) (?:it|this|that)\b", re.IGNORECASE)
+    r"|\b(?:skip|pass on) (?:it|this|that)\b"
+    # refusals and stalls: "Sorry, I can't help with that", "As an AI, I don't have opinions", "Let me get back
+    # to you", "I'd have to think about it more", "I'm drawing a blank", "Nobody really knows"
+    r"|\b(?:faintest|slightest|foggiest|remotest) (?:idea|clue|notion)\b|\bdrawing a blank\b|\bpay grade\b"
+    r"|\bget back to you\b|\b(?:another|some other) time\b|\bthink (?:about it |it over )?(?:more|further|longer)\b"
+    r"|\b(?:nobody|no one|no-one) (?:really |truly |can |could )?(?:knows?|say|tell)\b"
+    r"|\bimpossible to (?:say|tell|know|answer)\b|\b(?:can(?:no|'|’)?t|cannot|unable to|not able to) (?:really )?"
+    r"(?:help|assist|comment|weigh in|answer|engage|provide|give)\b|\bnot in (?:a|any) position to\b"
+    r"|\bas an ai\b|\bdon(?:'|’)?t have (?:any |personal |strong )?(?:opinions?|views?|feelings|preferences|thoughts)\b"
+    r"|\b(?:prefer|like) not to\b|\bwhatever\b|\bnot qualified\b|\boutside (?:what|my|of my)\b"
+    r"|\bmystery to me\b|\bnothing (?:useful |much |more |helpful |of value )?to (?:say|add|offer)\b"
+    r"|\bas good as (?:mine|yours|anyone(?:'|’)?s)\b|\byour (?:call|choice)\b|\bup to you\b"
+    r"|\beither way\b|\bno (?:strong )?(?:feelings?|preference)\b"
+    r"|\b(?:good|great|interesting|tough|hard|difficult|tricky|excellent|big) (?:question|one)\b|\bnext question\b"
+    # the same in French, German, Spanish, Italian, Portuguese
+    r"|\bje ne sais pas\b|\bje sais pas\b|\baucune id[ée]e\b|\bj'en sais rien\b|\bkeine ahnung\b"
+    r"|\bwei(?:ß|ss) (?:ich )?(?:es )?nicht\b|\bich wei(?:ß|ss) (?:es )?nicht\b|\bno (?:lo )?s[ée]\b|\bni idea\b"
+    r"|\bnon (?:lo )?so\b|\bnon saprei\b|\bboh\b|\bn[ãa]o sei\b|\bsei l[áa]\b|\bn[ãa]o fa[çc]o ideia\b",
+    re.IGNORECASE)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _STOP = frozenset("""
@@ -357,15 +375,39 @@ def _shrugs(question: str, text: str) -> bool:
     don't know a better game than chess" does)."""
     if _NO_ANSWER.search(text) or _SHRUG_FORM.search(text):
         rest = _SHRUG_FORM.sub(" ", _NO_ANSWER.sub(" ", text))
+        if _POLAR.search(rest) or relevance.takes_a_position(rest):
+            return False  # "Not sure, but I'd lean towards yes"
         return not relevance.shares(relevance.content_stems(rest), relevance.content_stems(question))
-    return _declines(question, text)
+    return _declines(question, text) or _says_nothing(text)
+
+
+# Words about knowing, answering and deciding (and stalling): an answer made of nothing else says nothing.
+_EPISTEMIC = frozenset(relevance.stem(w) for w in """
+know knows known knowing idea ideas clue clues sure certain certainty opinion opinions view views comment comments
+say tell answer answers answering guess decide decision help assist able position qualified
+expert mystery puzzle puzzling call time later another next sorry afraid honest honestly really tough hard
+difficult impossible complicated complex tricky interesting nobody nothing anybody anyone either way pass skip
+blank ponder pondering consider considering thought thoughts unclear unknown unknowable sense
+""".split())  # noqa: SIM905
+
+
+def _says_nothing(text: str) -> bool:
+    """A short answer (at most twelve words) made of words about knowing and answering only: no verdict opening
+    it, no word stating a position, no content word of its own ("Impossible to say.", "That is a mystery to
+    me.", "Your call.")."""
+    if len(_words(text)) > 12 or _POLAR.search(text) or relevance.takes_a_position(text):
+        return False
+    said = relevance.content_stems(text)
+    return bool(said) and not said - _EPISTEMIC
 
 
 # The speaker in the first person, and a negation: "Not something I can weigh in on", "Who knows? Not me."
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|myself|i'm|i’m|i'd|i’d|i'll|i’ll|i've|i’ve|im)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|no|never|nothing|neither|nor|none)\b|n['’]t\b", re.IGNORECASE)
 # An answer that opens with a verdict ("No, I don't think so.") answers a yes/no question.
-_POLAR = re.compile(r"^\W*(?:yes|no|nope|yep|yeah|never|absolutely|definitely|certainly|of course)\b\s*[,.!;:—–-]",
+_POLAR = re.compile(r"^\W*(?:yes|no|nope|yep|yeah|never|absolutely|definitely|certainly|of course|sure|indeed|agreed|"
+                    r"exactly|correct|true|false|probably|likely|unlikely|rarely|sometimes|often|always|both|neither)\b"
+                    r"\s*(?:[,.!;:—–-]|$)",
                     re.IGNORECASE)
 
 _WHY_NOT = re.compile(r"\bwhy not\b", re.IGNORECASE)  # "I can't see why not": a yes
