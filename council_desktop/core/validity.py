@@ -361,7 +361,7 @@ def check(question: str, answer: str, others: Sequence[str] = ()) -> Finding | N
         return Finding("addresses_judge", "addresses the judge or gives it instructions")
     if len(words) <= 12 and _shrugs(question, text):
         return Finding("no_answer", "says it does not know instead of answering")
-    if _is_echo(question, words):
+    if _is_echo(question, words, text):
         return Finding("echo", "restates the question without answering it")
     if _is_not_language(words):
         return Finding("not_language", "is not a sentence (word salad)")
@@ -375,7 +375,7 @@ def _shrugs(question: str, text: str) -> bool:
     don't know a better game than chess" does)."""
     if _NO_ANSWER.search(text) or _SHRUG_FORM.search(text):
         rest = _SHRUG_FORM.sub(" ", _NO_ANSWER.sub(" ", text))
-        if _POLAR.search(rest) or relevance.takes_a_position(rest):
+        if _POLAR.search(rest) or _VERDICT_WORD.search(rest) or relevance.takes_a_position(rest):
             return False  # "Not sure, but I'd lean towards yes"
         return not relevance.shares(relevance.content_stems(rest), relevance.content_stems(question))
     return _declines(question, text) or _says_nothing(text)
@@ -410,6 +410,7 @@ _POLAR = re.compile(r"^\W*(?:yes|no|nope|yep|yeah|never|absolutely|definitely|ce
                     r"\s*(?:[,.!;:—–-]|$)",
                     re.IGNORECASE)
 
+_VERDICT_WORD = re.compile(r"\b(?:yes|no)\b\s*(?:[,.!;:]|$)", re.IGNORECASE)  # "Tough one, but no."
 _WHY_NOT = re.compile(r"\bwhy not\b", re.IGNORECASE)  # "I can't see why not": a yes
 
 
@@ -456,9 +457,57 @@ def _longest_run(a: list[str], b: list[str]) -> tuple[int, int]:
     return best, end
 
 
-def _is_echo(question: str, words: list[str]) -> bool:
+# Talk about the question rather than an answer to it: "That's the question", "You're asking whether…",
+# "Many people wonder about this", "Let's discuss", "today's topic", "yes or no?".
+_META = re.compile(
+    r"\?|\b(?:questions?|ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|topics?|issues?|debat(?:e|es|ed|ing)|"
+    r"discuss(?:es|ed|ing|ion)?|restat(?:e|es|ed|ing)|repeat(?:s|ed|ing)?|whether|want to know|wants to know)\b",
+    re.IGNORECASE)
+# Words that look like a stance but belong to the talk about the question: "yes or no?", "Good question",
+# "let me think", "wondering too".
+_OPEN_CHOICE = re.compile(r"\b(?:yes or no|or not|and why|or what|(?:good|great|interesting|tough|hard|big|fair) "
+                          r"(?:question|one|point)|let(?:'s|’s| us| me) think|think about (?:it|that|this)|too)\b",
+                          re.IGNORECASE)
+# A modal inside a question is part of what is asked ("Should teachers be rated…?", "whether judges ought to…").
+_ASKED_MODAL = re.compile(r"\b(?:should|ought|must|could|would|can|may|might|shall|will)\b", re.IGNORECASE)
+_WHETHER = re.compile(r"\b(?:whether|if)\b[^.!?;:]*", re.IGNORECASE)
+_META_WORDS = frozenset(relevance.stem(w) for w in """
+question questions ask asks asked asking wonder wonders wondered wondering topic topics issue issues debate
+debates debated discuss discussed discussing discussion restate restating restated repeat repeated repeating
+interesting good great tough today here hand everyone everybody people many keep keeps let lets think thinking
+want wants know consider considering okay hmm versus matter
+""".split())  # noqa: SIM905
+
+
+def _talks_about_the_question(question: str, text: str) -> bool:
+    """The question paraphrased and talked about, not answered: the answer talks about the question (a question
+    mark, "the question is", "you're asking", "let's discuss"), uses at least half of the question's content
+    words, adds at most one content word of its own beyond such talk, and takes no stance of its own (stance
+    words of the question itself, "yes or no", "or not" do not count): "You're asking whether curving grades is
+    fair", "Seat belts on school buses: should they be required?"."""
+    if not _META.search(text):
+        return False
+    asked = relevance.content_stems(question)
+    if not asked:
+        return False
+    said = relevance.content_stems(text) - _META_WORDS
+    covered = sum(1 for a in asked if relevance.shares({a}, said))
+    if covered * 2 < len(asked):
+        return False
+    new = {w for w in said if not relevance.shares({w}, asked)}
+    if len(new) > 1:
+        return False
+    asked_words = set(_words(question))
+    talk = _OPEN_CHOICE.sub(" ", text)
+    talk = re.sub(r"[^.!?]*\?", lambda m: _ASKED_MODAL.sub(" ", m.group()), talk)  # modals of questions asked
+    talk = _WHETHER.sub(lambda m: _ASKED_MODAL.sub(" ", m.group()), talk)
+    rest = " ".join(w for w in _words(talk) if w not in asked_words)
+    return not relevance.takes_a_stance(rest)
+
+
+def _is_echo(question: str, words: list[str], text: str = "") -> bool:
     """The answer's content words are (nearly) all the question's own: it adds nothing of its own."""
-    if _reads_the_question_back(question, words):
+    if _reads_the_question_back(question, words) or (text and _talks_about_the_question(question, text)):
         return True
     asked_words = set(_words(question))
     if relevance.takes_a_stance(" ".join(w for w in words if w not in asked_words)):
