@@ -363,7 +363,7 @@ def check(question: str, answer: str, others: Sequence[str] = ()) -> Finding | N
         return Finding("no_answer", "says it does not know instead of answering")
     if _is_echo(question, words, text):
         return Finding("echo", "restates the question without answering it")
-    if _is_not_language(words):
+    if _is_not_language(words, text):
         return Finding("not_language", "is not a sentence (word salad)")
     if relevance.off_topic(question, text, others):
         return Finding("off_topic", "is not about the question")
@@ -521,17 +521,63 @@ def _is_echo(question: str, words: list[str], text: str = "") -> bool:
     return len(set(new)) <= 1 and covered >= 0.6
 
 
-def _is_not_language(words: list[str]) -> bool:
-    """Word salad: the same word twice in a row, a two-word loop, or six-plus words with (almost) none of the
-    function words every English sentence is built from."""
+# Function words of the other common European languages: a sentence in French or German is language, not salad.
+_FOREIGN_FUNCTION = frozenset("""
+le la les un une des du de et ou mais que qui ce est sont pas ne il elle ils nous vous je en au aux pour par avec
+der die das ein eine und oder aber nicht ist sind ich du er sie es wir ihr mit von zu den dem im auf für weil
+el los las una unos y o pero que es son no yo tú él ella en por para con del al porque
+il lo gli le un una e o ma che è sono non io tu lui lei di da per con del della perché
+o os as um uma e ou mas que é são não eu ele ela em por para com do da dos das porque
+""".split())  # noqa: SIM905
+# Word classes for the bigrams no sentence has: "the of", "a the", "the and", "of if", "is was", "the." at the end.
+_DET = frozenset(["the", "an", "every"])
+_PREP = frozenset(["of", "into", "onto", "upon", "beneath"])  # never before a conjunction or "is"
+_CONJ = frozenset(["and", "or", "nor", "but", "if", "because", "although", "whereas", "unless", "whenever",
+                   "nevertheless", "therefore", "hence", "moreover", "though", "while", "whether"])
+_AUX = frozenset(["is", "was", "are", "were", "am", "be", "been"])
+_GIBBERISH = re.compile(r"^(?:[^aeiouy]{3,}|.*([a-z])\1\1.*|.*[bcdfghjklmnpqrstvwxz]{5,}.*)$")
+_LOREM = re.compile(r"\blorem ipsum\b|\bdolor sit amet\b", re.IGNORECASE)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[0-9]+|[.!?;:,]|[^\sA-Za-z0-9]")
+
+
+def _impossible_bigrams(text: str) -> int:
+    """How many adjacent pairs of words no English sentence has: a determiner before a determiner, a preposition,
+    a conjunction or a verb 'to be' ("the of", "the and", "the was"), a preposition before a conjunction or a
+    'to be' ("of if", "of nor", "in was"), two forms of 'to be' ("is was"), a determiner or a conjunction ending a
+    sentence ("the.", "and.")."""
+    toks = [t.lower() for t in _TOKEN.findall(text)]
+    bad = 0
+    for a, b in itertools.pairwise(toks):
+        if (a in _DET and (b in _DET or b in _PREP or b in _CONJ or b in _AUX or b in ".!?;:,")) or \
+                (a == "a" and (b in _DET or b in _PREP or b in _CONJ or b in ".!?")) or \
+                (a in _PREP and (b in _CONJ or b in _AUX) and b not in {"and", "or", "whether", "while", "though"}) or \
+                (a in _AUX and b in _AUX and a != b and b != "be" and b != "been") or \
+                (a in {"and", "or", "nor", "because", "although", "whereas"} and b in ".!?"):
+            bad += 1
+    return bad
+
+
+def _is_not_language(words: list[str], text: str = "") -> bool:
+    """Word salad: the same word twice in a row, a two-word loop, six-plus words with (almost) none of the
+    function words every sentence is built from, pairs of words no sentence has ("the of", "of if", "is was"),
+    unpronounceable tokens ("zxcv", "brrrt"), or placeholder Latin."""
+    if text and _LOREM.search(text):
+        return True
     if len(words) < 5:
         return False
+    odd = sum(1 for w in words if len(w) >= 3 and _GIBBERISH.match(w) and w not in {"hmm", "shh", "psst", "nth"})
+    if odd >= 2 and odd * 3 >= len(words):
+        return True
+    if text and _impossible_bigrams(text) >= 1:
+        return True
     pairs = list(itertools.pairwise(words))
     if any(a == b and a not in {"very", "had", "that", "ha", "no", "so"} for a, b in pairs):
         return True
     if any(words[i:i + 2] == words[i + 2:i + 4] for i in range(len(words) - 3)):
         return True
-    function = sum(1 for w in words if w in _FUNCTION)
+    function = sum(1 for w in words if w in _FUNCTION or w in _FOREIGN_FUNCTION)
+    if len(words) >= 8 and function * 10 >= 9 * len(words):
+        return True  # function words only: "Of and the to in a is that for it with as was on."
     return len(words) >= 6 and function * 20 <= len(words)
 
 
