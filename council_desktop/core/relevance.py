@@ -63,6 +63,9 @@ unnecessary essential acceptable unacceptable reasonable unreasonable justified 
 helpful hurt hurts damage damages protect protects improve improves problem problems
 but although though however whereas even absolutely definitely certainly surely indeed clearly obviously
 probably likely perhaps maybe
+oui non parce devrait devraient doit doivent faut mieux pire ja nein weil sollte sollten soll muss besser
+schlechter sí porque debería deberían debe mejor peor sì perché dovrebbe dovrebbero deve meglio peggio sim não nao
+deveria deveriam melhor pior
 """.split())  # noqa: SIM905
 # The stance words that state or weigh a position (not the modals, negations, hedges and connectives):
 # "I don't think so" and "not one I support" answer; "Not something I can weigh in on" does not.
@@ -74,7 +77,9 @@ though however whereas even perhaps maybe probably likely
 # An answer that opens by pointing back ("It worked in the UK…", "Its army came to rely on…", "They…",
 # "The best ones I remember…")
 # continues the question: its subject is the question's. A sentence about something else names its own.
-_REFERS_BACK = re.compile(r"^\W*(?:(?:yes|no|well|so|partly|mostly|generally|historically)\W+)?"
+_REFERS_BACK = re.compile(r"^\W*(?:by\s+[a-z]+ing|only\s+(?:if|when|where|for|in|as|after|before|with|once)|"
+                          r"for\s+(?:me|us|most|many)|mainly|chiefly|largely)\b"
+                          r"|^\W*(?:(?:yes|no|well|so|partly|mostly|generally|historically)\W+)?"
                           r"(?:it|its|it's|it’s|they|their|they're|they’re|them|such|the\s+(?:[a-z]+\s+)?ones)\b",
                           re.IGNORECASE)
 _MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
@@ -95,7 +100,21 @@ def stem(word: str) -> str:
     return w
 
 
+# Everyday words of counting, time and handling that any two sentences may share without sharing a topic
+# ("three weeks at sea" and "three days in the office", "keep it in water" and "keep voting"): they do not tie
+# an answer to the other answers (they still tie it to the question).
+_EVERYDAY = """
+one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million
+first second third half dozen
+day days week weeks month months year years hour hours minute minutes morning evening night nights today
+tomorrow yesterday weekend
+keep keeps kept start starts started starting take takes took taken put puts use used uses come comes came
+turn turns turned set sets show shows hold holds bring brings leave leaves call calls look looks run runs
+""".split()  # noqa: SIM905
 _STOP_STEMS = frozenset(stem(w) for w in _STOP if len(w) > 3)
+
+
+_EVERYDAY_STEMS = frozenset(stem(w) for w in _EVERYDAY)
 
 
 def content_stems(text: str) -> set[str]:
@@ -152,4 +171,4 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     if not asked or shares(said, asked):
         return False
     discussed = set().union(*(content_stems(o) for o in others)) if others else set()
-    return not shares(said, discussed)
+    return not shares(said - _EVERYDAY_STEMS, discussed - _EVERYDAY_STEMS)
