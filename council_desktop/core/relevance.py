@@ -55,7 +55,8 @@ _SUFFIXES = (("ational", "ate"), ("isation", "ise"), ("ization", "ize"), ("fulne
 _STANCE = frozenset("""
 yes no not never nor should shouldn would wouldn could couldn must mustn ought might may can cannot
 can't won't shouldn't wouldn't couldn't mustn't isn't aren't don't doesn't didn't wasn't weren't
-better worse worst worth more less fewer than worthwhile fair unfair unjust right wrong good bad harm harms harmful
+better worse worst worth more less fewer than worthwhile beats outweigh outweighs
+fair unfair unjust right wrong good bad harm harms harmful
 benefit benefits beneficial risk risks risky dangerous useful useless important matters deserve
 deserves too unless depends depend agree disagree think believe argue opinion view favour favor
 against support oppose responsible irresponsible moral immoral ethical unethical duty duties necessary
@@ -114,6 +115,7 @@ turn turns turned set sets show shows hold holds bring brings leave leaves call 
 _STOP_STEMS = frozenset(stem(w) for w in _STOP if len(w) > 3)
 
 
+_CONTRACTED = frozenset(["re", "m", "s", "ll", "ve", "d", "t"])
 _EVERYDAY_STEMS = frozenset(stem(w) for w in _EVERYDAY)
 
 
@@ -123,6 +125,9 @@ def content_stems(text: str) -> set[str]:
     for raw in _WORD.findall(text):
         w = raw.lower().replace("’", "'").strip("'-")
         if w in _STOP or (len(w) < 3 and not (len(raw) == 2 and raw.isupper())):  # "AI", "EU" count
+            continue
+        head, _, tail = w.partition("'")
+        if tail in _CONTRACTED and (head in _STOP or tail == "t"):  # "you're", "I'm", "don't", "it'll"
             continue
         s = stem(w)
         if s not in _STOP_STEMS:

@@ -308,9 +308,13 @@ _SHRUG_FORM = re.compile(
     r"|\beither way\b|\bno (?:strong )?(?:feelings?|preference)\b"
     r"|\b(?:good|great|interesting|tough|hard|difficult|tricky|excellent|big) (?:question|one)\b|\bnext question\b"
     # the same in French, German, Spanish, Italian, Portuguese
+    r"|\bnot (?:a|the (?:faintest|slightest|foggiest)) (?:clue|notion|idea)\b"
+    r"|\b(?:heaven|god|goodness|lord) (?:only )?knows\b"
     r"|\bje ne sais pas\b|\bje sais pas\b|\baucune id[ée]e\b|\bj'en sais rien\b|\bkeine ahnung\b"
     r"|\bwei(?:ß|ss) (?:ich )?(?:es )?nicht\b|\bich wei(?:ß|ss) (?:es )?nicht\b|\bno (?:lo )?s[ée]\b|\bni idea\b"
-    r"|\bnon (?:lo )?so\b|\bnon saprei\b|\bboh\b|\bn[ãa]o sei\b|\bsei l[áa]\b|\bn[ãa]o fa[çc]o ideia\b",
+    r"|\bnon (?:lo )?so\b|\bnon saprei\b|\bboh\b|\bn[ãa]o sei\b|\bsei l[áa]\b"
+    r"|\bn[ãa]o fa[çc]o (?:a (?:menor|m[íi]nima) |nenhuma )?ideia\b"
+    r"|\bn[ãa]o tenho (?:a (?:menor )?)?ideia\b|\bnon ne ho (?:la (?:minima|pi[ùu] pallida) )?idea\b|\bnessuna idea\b",
     re.IGNORECASE)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
