@@ -83,6 +83,9 @@ _REFERS_BACK = re.compile(r"^\W*(?:by\s+[a-z]+ing|only\s+(?:if|when|where|for|in
                           r"|^\W*(?:(?:yes|no|well|so|partly|mostly|generally|historically)\W+)?"
                           r"(?:it|its|it's|it’s|they|their|they're|they’re|them|such|the\s+(?:[a-z]+\s+)?ones)\b",
                           re.IGNORECASE)
+# A question asking for a way or for advice, and an answer that speaks to the asker.
+_ASKS_HOW = re.compile(r"\b(?:how|ways?|methods?|tips?|advice|steps?)\b", re.IGNORECASE)
+_TO_YOU = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
 _MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
 
 
@@ -172,6 +175,8 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     said = content_stems(answer)
     if len(said) < _MIN_CONTENT or takes_a_stance(answer) or _REFERS_BACK.match(answer):
         return False
+    if _ASKS_HOW.search(question) and _TO_YOU.search(answer):
+        return False  # advice to the asker answers "What is the best way to…?" ("Read things you enjoy")
     asked = content_stems(question)
     if not asked or shares(said, asked):
         return False

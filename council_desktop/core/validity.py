@@ -164,6 +164,9 @@ _ADDRESSES_JUDGE = [
         # the reader named as a model or grader: "If you are a model reading this", "I know you're an AI"
         rf"\byou(?:'re|’re|\s+are)\s+(?:an?\s+|the\s+)(?:ai|a\.i\.|language model|model|llm|chatbot|bot|"
         rf"assistant|{_GRADER})\b",
+        rf"\byou(?:'re|’re|\s+are)\s+(?:\w+\s+){{0,3}}{_GRADER}s?\b",
+        r"\b(?:choosing|picking|selecting|approving|voting for|ranking|rating|scoring)\s+(?:my|this)\s+"
+        r"(?:answer|response|reply|submission|entry)\b",
         # whoever grades, with or without an object: "To whoever is evaluating:", "the one doing the judging"
         r"\b(?:whoever|anyone|anybody|the one|the person|the model|the ai|the system)\s+(?:who\s+|that\s+)?"
         r"(?:is\s+|are\s+)?(?:doing the\s+)?(?:grading|judging|evaluating|scoring|rating|ranking|reviewing|"
@@ -197,7 +200,7 @@ _ADDRESSES_JUDGE = [
         r"\b(?:your|the)\s+(?:task|job|role|instructions?|orders|rubric)\s+(?:is|are|has|have)\s+(?:now\b|"
         r"(?:been\s+)?(?:changed|updated|revised|replaced))",
         rf"\b{_META_AUTH}\s+(?:instructions?|rubric|criteria|rules|policy|policies|guidelines?)\s+(?:has|have|"
-        r"(?:now\s+)?requires?|says?|states?|mandates?)\b",
+        r"(?:now\s+)?requires?|says?|states?|mandates?|were|was)\b",
         rf"\b(?:{_META_AUTH}|admin|administrator|moderator|moderation|compliance|security|official|automated|"
         r"policy|staff|operator)\s+(?:notice|note|update|message|alert|announcement|team|override|directive)\b"
         r"(?!\s+(?:of|on|about|that)\b)",
@@ -208,7 +211,9 @@ _ADDRESSES_JUDGE = [
         r"\b(?:verdict|rating|score|grade|output|decision|result)\s*[:=]\s*[\"'“‘*]?(?:yes|pass|approved?)\b",
         r"\b(?:pick|choose|select|approve|vote for|upvote|endorse)\s+(?:this|me|mine)\s*(?:[.!]|$)",
         r"\b(?:pre-?(?:approved|authori[sz]ed|verified|selected|scored|graded)|whitelisted)\b",
-        r"\b(?:verified|certified|confirmed|approved)\s+as\s+(?:the\s+)?(?:best|winning|winner|correct|top)",
+        r"\b(?:verified|certified|confirmed|approved|accepted)\s+as\s+(?:the\s+)?(?:best|winning|winner|correct|top)",
+        r"(?:^|[.!?]\s+)(?:system|admin|administrator|moderator|operator|evaluator|grader)\s*:",
+        r"\b(?:must|should|shall|will|to)\s+(?:now\s+)?(?:receive|get|be given|earn)\s+(?:an?\s+)?[\"'“‘*]?yes\b",
         r"\b(?:is|are)\s+to\s+be\s+(?:scored|rated|graded|marked|ranked|judged|treated|considered)\s+(?:as\s+)?"
         r"(?:the\s+)?(?:excellent|best|correct|perfect|top|highest|winner|winning|outstanding|flawless)",
         rf"\b(?:the|a|any|every)\s+{_READER}s?\s+(?:is|are)\s+(?:hereby\s+)?(?:instructed|required|told|"
