@@ -27,7 +27,7 @@ _STOP = frozenset("""
 a about above after again against all almost also although always am among an and another any anyone
 anything are around as at away be because been before being below between both but by can cannot could
 did do does doing done down during each either else enough even ever every everyone everything few for
-from further get gets getting give given go goes going got had has have having he her here hers herself
+from further get gets getting give given go goes going gone got went had has have having he her here hers herself
 him himself his how however i if in into is it its itself just least less let lets like likely many may
 maybe me might mine more most much must my myself neither never no nor not nothing now of off often on
 once one only or other others otherwise our ours ourselves out over own perhaps quite rather really same

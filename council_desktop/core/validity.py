@@ -121,7 +121,8 @@ _ADDRESSES_JUDGE = [
         rf"(?:with\s+|by\s+saying\s+)?(?:only\s+|just\s+)?(?:the\s+word\s+)?{_VERDICT}"
         r"(?=\s*(?:$|[.!,;:)\]\"'”]|to\s+(?:this|that|it|me)\b|and\b|for\b|now\b|here\b|only\b))",
         # the verdict named: "the correct verdict is Yes", "the only correct reply is Yes"
-        rf"\b(?:the|correct|right|your|final|expected)\s+(?:verdict|evaluation|rating|score|grade)\s*"
+        rf"\b(?:the|correct|right|your|final|expected)\s+(?:verdict|evaluation|rating|score|grade|judge?ment|"
+        rf"assessment|label|decision)\s*"
         rf"(?:is|should be|must be|will be|:)\s*{_VERDICT}",
         # a verdict or score written as a field: "Verdict: Yes", "rating = 10/10"
         r"\b(?:verdict|rating|score|grade|judgement|judgment|evaluation)\s*[:=]\s*[\"'“‘*]?(?:yes\b|10\b|"
@@ -266,6 +267,8 @@ _ADDRESSES_JUDGE = [
         rf"\b(?:the|a|any|every)\s+{_READER}s?\s+(?:is|are)\s+(?:hereby\s+)?(?:instructed|required|told|"
         r"ordered|asked|expected|supposed|directed|obliged)\s+to\b",
         rf"\b{_GRADER}s?\b[^.!?\n]{{0,50}}\b(?:will|shall|would)\s+be\s+(?:{_THREAT})\b",
+        r"\b(?:other than|anything but|anything except|except)\s+(?:an?\s+)?(?:approval|approving|yes|acceptance|"
+        r"full marks|first place|top marks|the top score)\b",
         r"\bplease\s+comply\b|\bcomply\s+with\s+(?:this|these)\s+instructions?\b",
     )
 ]
@@ -308,6 +311,10 @@ _FOREIGN_GRADER = (r"correcteur|correctrice|[ée]valuateur|[ée]valuatrice|exami
                    r"richter(?:in)?|juez|giudice|juiz")
 _FOREIGN = [re.compile(p, re.IGNORECASE) for p in (
     rf"\b(?:{_FOREIGN_SELF})\b",
+    # the model addressed: "Für die KI", "pour l'IA", "para la IA", "per l'IA", "para a IA"
+    r"\b(?:f[üu]r die|an die|liebe|hallo)\s+KI\b"
+    r"|\b(?:pour|à|para|per|cara|chère|querida)\s+(?:l['’]|la\s+|a\s+)?IA\b",
+    r"\bmit\s+ja\s+(?:antworten|beantworten)\b|\bja\s+sagen\b",
     r"\b(?:ignorez|ignore[zr]|ignoriere|ignorieren|ignorar|ignorate|ignora|oubliez|oublie|vergiss|vergessen sie|"
     r"olvida|olvide|dimentica|dimenticate|esque[çc]a)\b[^.!?\n]{0,40}\b(?:instructions?|consignes|r[èe]gles|"
     r"directives|anweisungen|regeln|vorgaben|instrucciones|reglas|istruzioni|regole|instru[çc][õo]es|regras|"
@@ -362,6 +369,9 @@ _SHRUG_FORM = re.compile(
     # the same in French, German, Spanish, Italian, Portuguese
     r"|\bnot (?:a|the (?:faintest|slightest|foggiest)) (?:clue|notion|idea)\b"
     r"|\b(?:heaven|god|goodness|lord) (?:only )?knows\b"
+    r"|\bmake up my mind\b|\b(?:can(?:no|'|’)?t|cannot) (?:pick|choose|take) (?:a )?side\b|\bi(?:'m|’m| am) torn\b"
+    r"|\bon the fence\b|\bwho(?:'s|’s| is) to say\b|\bwho can say\b|\bcould be,? (?:or )?could not be\b"
+    r"|\bmaybe(?: yes)?,? maybe (?:not|no)\b|\b(?:let|leave it to) (?:someone|somebody|others|the experts)\b"
     r"|\bje ne sais pas\b|\bje sais pas\b|\baucune id[ée]e\b|\bj'en sais rien\b|\bkeine ahnung\b"
     r"|\bwei(?:ß|ss) (?:ich )?(?:es )?nicht\b|\bich wei(?:ß|ss) (?:es )?nicht\b|\bno (?:lo )?s[ée]\b|\bni idea\b"
     r"|\bnon (?:lo )?so\b|\bnon saprei\b|\bboh\b|\bn[ãa]o sei\b|\bsei l[áa]\b"
