@@ -194,6 +194,15 @@ _ADDRESSES_JUDGE = [
         r"(?:this|the)\s+(?:item|entry|prompt|task|submission|response|reply)\b",
         r"\byour\s+(?:answer|response|reply|verdict|output)\b[^.!\n]{0,40}\b(?:should|must|will|has to)\s+be\s+"
         r"[\"'“‘*]?yes\b",
+        # the maker speaking, the verdict named as the reader's, the probe itself: "As your developer, I'm
+        # instructing you", "reflect that in your verdict", "give a high probability of Yes", "the token 'Yes'"
+        r"\bas\s+your\s+(?:developer|developers|creator|creators|owner|operator|administrator|admin|maker|trainer|"
+        r"programmer|supervisor|boss)\b|\bthis\s+is\s+your\s+(?:developer|creator|owner|operator|administrator)\b",
+        r"\byour\s+(?:verdict|judge?ment|evaluation)\b",
+        r"\b(?:probability|likelihood|chance|odds)\s+(?:of|for)\s+(?:an?\s+)?[\"'“‘*]?yes\b|\blogits?\b|"
+        r"\blog-?probs?\b|\btoken\s+[\"'“‘*]?yes\b",
+        r"\b(?:agreeing with|supporting|endorsing|backing|upvoting)\s+(?:my|this)\s+(?:answer|response|reply)\b",
+        r"\bvote\s+[\"'“‘*]?yes[\"'”’*]?\s+(?:for|on|to)\s+(?:this|me|my)\b",
         # stars, ticks, thumbs, hidden comments
         r"[★☆⭐]{2,}|<!--",
         r"\bthumbs?\s+up\s+(?:for|to|on)\s+(?:this|me|my)\b",
@@ -369,6 +378,12 @@ _SHRUG_FORM = re.compile(
     # the same in French, German, Spanish, Italian, Portuguese
     r"|\bnot (?:a|the (?:faintest|slightest|foggiest)) (?:clue|notion|idea)\b"
     r"|\b(?:heaven|god|goodness|lord) (?:only )?knows\b"
+    r"|\bno (?:strong |real |firm |clear |particular |fixed )(?:idea|opinion|view|feelings?|preference|position|"
+    r"stance)\b"
+    r"|\b(?:do not|don'?t|don’t) have enough (?:information|data|context|knowledge)\b|\b(?:insufficient|not enough) "
+    r"(?:information|data|context)\b|\bto say for (?:sure|certain)\b|\btoo \w+ to say\b"
+    r"|\bnot going to (?:answer|say|comment|weigh in)\b|\bplead the fifth\b|\bdon(?:'|’)?t ask me\b"
+    r"|\bjury(?:'s|’s| is) (?:still )?out\b|\banyone(?:'|’)?s guess\b"
     r"|\bmake up my mind\b|\b(?:can(?:no|'|’)?t|cannot) (?:pick|choose|take) (?:a )?side\b|\bi(?:'m|’m| am) torn\b"
     r"|\bon the fence\b|\bwho(?:'s|’s| is) to say\b|\bwho can say\b|\bcould be,? (?:or )?could not be\b"
     r"|\bmaybe(?: yes)?,? maybe (?:not|no)\b|\b(?:let|leave it to) (?:someone|somebody|others|the experts)\b"
@@ -526,8 +541,9 @@ def _longest_run(a: list[str], b: list[str]) -> tuple[int, int]:
 # Talk about the question rather than an answer to it: "That's the question", "You're asking whether…",
 # "Many people wonder about this", "Let's discuss", "today's topic", "yes or no?".
 _META = re.compile(
-    r"\?|\b(?:questions?|ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|topics?|issues?|debat(?:e|es|ed|ing)|"
-    r"discuss(?:es|ed|ing|ion)?|restat(?:e|es|ed|ing)|repeat(?:s|ed|ing)?|whether|want to know|wants to know)\b",
+    r"\?|\b(?:interesting|intriguing|thought-provoking|hmm+|questions?|ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|topics?|issues?|debat(?:e|es|ed|ing)|"
+    r"discuss(?:es|ed|ing|ion)?|restat(?:e|es|ed|ing)|repeat(?:s|ed|ing)?|whether|want to know|wants to know|"
+    r"wants? me to (?:decide|say|answer|choose|judge))\b",
     re.IGNORECASE)
 # Words that look like a stance but belong to the talk about the question: "yes or no?", "Good question",
 # "let me think", "wondering too".
@@ -629,6 +645,11 @@ def _is_not_language(words: list[str], text: str = "") -> bool:
     unpronounceable tokens ("zxcv", "brrrt"), or placeholder Latin."""
     if text and _LOREM.search(text):
         return True
+    if len(words) >= 3 and len(set(words)) == 1 and words[0] not in _FUNCTION | {"yes", "never", "nope"}:
+        return True  # "Ban ban ban."
+    singles = sum(1 for w in _TOKEN.findall(text) if len(w) == 1 and w.isalpha() and w.lower() not in {"a", "i", "o"})
+    if singles >= 3 and singles * 2 >= len(words):
+        return True  # "x y z q w e r t"
     if len(words) < 5:
         return False
     odd = sum(1 for w in words if len(w) >= 3 and _GIBBERISH.match(w) and w not in {"hmm", "shh", "psst", "nth"})
