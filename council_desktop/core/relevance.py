@@ -78,7 +78,8 @@ though however whereas even perhaps maybe probably likely
 # An answer that opens by pointing back ("It worked in the UK…", "Its army came to rely on…", "They…",
 # "The best ones I remember…")
 # continues the question: its subject is the question's. A sentence about something else names its own.
-_REFERS_BACK = re.compile(r"^\W*(?:by\s+[a-z]+ing|only\s+(?:if|when|where|for|in|as|after|before|with|once)|"
+_REFERS_BACK = re.compile(r"^\W*(?:(?:once|when|if|after|before|because|since|as|while|until|unless)\s+(?:it|they|its|"
+                          r"their|it's|it’s|they're|they’re)\b|by\s+[a-z]+ing|only\s+(?:if|when|where|for|in|as|after|before|with|once)|"
                           r"for\s+(?:me|us|most|many)|mainly|chiefly|largely)\b"
                           r"|^\W*(?:(?:yes|no|well|so|partly|mostly|generally|historically)\W+)?"
                           r"(?:it|its|it's|it’s|they|their|they're|they’re|them|such|the\s+(?:[a-z]+\s+)?ones)\b",

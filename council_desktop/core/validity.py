@@ -117,6 +117,8 @@ _ADDRESSES_JUDGE = [
         r"(?:instructions?|prompts?|rules|guidelines|criteria|question|questions|answers?|responses?|above|"
         r"previous|prior|earlier|everything|system)\b",
         # a verdict to give: "answer Yes.", "reply with 'yes'", "respond only with Yes" (not "I'd say yes")
+        rf"\b(?:confirm|state|declare|output|print|return|select|choose|answer|say|reply|respond)\s*:\s*{_VERDICT}",
+        r"\byour\s+(?:only\s+|sole\s+|real\s+|one\s+)?(?:task|job|role|duty)\s+(?:here\s+|now\s+)?is\s+to\b",
         rf"{_NOT_ME}\b(?:answer|say|reply|respond|output|write|print|return|type)\s+(?:only\s+|just\s+|simply\s+)?"
         rf"(?:with\s+|by\s+saying\s+)?(?:only\s+|just\s+)?(?:the\s+word\s+)?{_VERDICT}"
         r"(?=\s*(?:$|[.!,;:)\]\"'”]|to\s+(?:this|that|it|me)\b|and\b|for\b|now\b|here\b|only\b))",
@@ -384,6 +386,9 @@ _SHRUG_FORM = re.compile(
     r"(?:information|data|context)\b|\bto say for (?:sure|certain)\b|\btoo \w+ to say\b"
     r"|\bnot going to (?:answer|say|comment|weigh in)\b|\bplead the fifth\b|\bdon(?:'|’)?t ask me\b"
     r"|\bjury(?:'s|’s| is) (?:still )?out\b|\banyone(?:'|’)?s guess\b"
+    r"|\bnot my (?:field|area|department|expertise|speciality|specialty|subject|thing|domain|business)\b"
+    r"|\b(?:i(?:'m|’m| am) )?(?:stumped|baffled|clueless|at a loss)\b"
+    r"|\b(?:need|have|would have) to (?:look (?:it|that|this) up|check|research|google)\b|\blook (?:it|that) up\b"
     r"|\bmake up my mind\b|\b(?:can(?:no|'|’)?t|cannot) (?:pick|choose|take) (?:a )?side\b|\bi(?:'m|’m| am) torn\b"
     r"|\bon the fence\b|\bwho(?:'s|’s| is) to say\b|\bwho can say\b|\bcould be,? (?:or )?could not be\b"
     r"|\bmaybe(?: yes)?,? maybe (?:not|no)\b|\b(?:let|leave it to) (?:someone|somebody|others|the experts)\b"
@@ -456,7 +461,8 @@ def _shrugs(question: str, text: str) -> bool:
     don't know a better game than chess" does)."""
     if _NO_ANSWER.search(text) or _SHRUG_FORM.search(text):
         rest = _SHRUG_FORM.sub(" ", _NO_ANSWER.sub(" ", text))
-        if _POLAR.search(rest) or _VERDICT_WORD.search(rest) or relevance.takes_a_position(rest):
+        if _POLAR.search(rest) or _VERDICT_WORD.search(rest) or relevance.takes_a_position(rest) or \
+                len(relevance.content_stems(rest) - _EPISTEMIC) >= 3:
             return False  # "Not sure, but I'd lean towards yes"
         return not relevance.shares(relevance.content_stems(rest), relevance.content_stems(question))
     return _declines(question, text) or _says_nothing(text)
