@@ -64,6 +64,9 @@ unnecessary essential acceptable unacceptable reasonable unreasonable justified 
 helpful hurt hurts damage damages protect protects improve improves problem problems
 but although though however whereas even absolutely definitely certainly surely indeed clearly obviously
 probably likely perhaps maybe
+weak weaker weakest convincing unconvincing persuasive flawed dubious doubtful
+questionable plausible implausible evidence research studies study proof scientists researchers
+historians economists argument arguments
 oui non parce devrait devraient doit doivent faut mieux pire ja nein weil sollte sollten soll muss besser
 schlechter sí porque debería deberían debe mejor peor sì perché dovrebbe dovrebbero deve meglio peggio sim não nao
 deveria deveriam melhor pior
@@ -90,13 +93,20 @@ _TO_YOU = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
 _MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
 
 
+# Three-letter verbs whose forms the suffix rules cannot reach: "died", "dying" -> "die".
+_SHORT_VERBS = {f: v for v in ("die", "lie", "tie") for f in (v + "d", v + "s", v[:-2] + "ying")}
+
+
 def stem(word: str) -> str:
     """A light stem: "voting" and "vote" -> "vot", "happier"/"happiness"/"happy" -> "happi"."""
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
     w = w.strip("'-")
+    w = _SHORT_VERBS.get(w, w)  # "died", "dying" -> "die"
     for suffix, repl in _SUFFIXES:
+        if suffix == "ed" and w.endswith("eed"):
+            continue  # "breed", "need", "speed" are not past tenses
         if w.endswith(suffix) and len(w) - len(suffix) + len(repl) >= 3:
             w = w[: len(w) - len(suffix)] + repl
             break
