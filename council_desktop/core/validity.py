@@ -389,6 +389,9 @@ _SHRUG_FORM = re.compile(
     r"|\bnot my (?:field|area|department|expertise|speciality|specialty|subject|thing|domain|business)\b"
     r"|\b(?:i(?:'m|’m| am) )?(?:stumped|baffled|clueless|at a loss)\b"
     r"|\b(?:need|have|would have) to (?:look (?:it|that|this) up|check|research|google)\b|\blook (?:it|that) up\b"
+    r"|\b(?:haven'?t|have not|hasn'?t|haven’t)\s+(?:got\s+)?(?:a|an|any|the (?:faintest|slightest|foggiest))\s+"
+    r"(?:clue|idea|notion)\b|\bundecided\b|\b(?:isn'?t|is not|isn’t|not) my (?:strong suit|forte|wheelhouse|"
+    r"cup of tea|specialty|speciality)\b"
     r"|\bmake up my mind\b|\b(?:can(?:no|'|’)?t|cannot) (?:pick|choose|take) (?:a )?side\b|\bi(?:'m|’m| am) torn\b"
     r"|\bon the fence\b|\bwho(?:'s|’s| is) to say\b|\bwho can say\b|\bcould be,? (?:or )?could not be\b"
     r"|\bmaybe(?: yes)?,? maybe (?:not|no)\b|\b(?:let|leave it to) (?:someone|somebody|others|the experts)\b"
@@ -548,14 +551,14 @@ def _longest_run(a: list[str], b: list[str]) -> tuple[int, int]:
 # "Many people wonder about this", "Let's discuss", "today's topic", "yes or no?".
 _META = re.compile(
     r"\?|\b(?:interesting|intriguing|thought-provoking|hmm+|questions?|ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|topics?|issues?|debat(?:e|es|ed|ing)|"
-    r"discuss(?:es|ed|ing|ion)?|restat(?:e|es|ed|ing)|repeat(?:s|ed|ing)?|whether|want to know|wants to know|"
+    r"discuss(?:es|ed|ing|ion)?|restat(?:e|es|ed|ing)|repeat(?:s|ed|ing)?|whether|(?:want|wants|like|wish) to know|"
     r"wants? me to (?:decide|say|answer|choose|judge))\b",
     re.IGNORECASE)
 # Words that look like a stance but belong to the talk about the question: "yes or no?", "Good question",
 # "let me think", "wondering too".
-_OPEN_CHOICE = re.compile(r"\b(?:yes or no|or not|and why|or what|(?:good|great|interesting|tough|hard|big|fair) "
-                          r"(?:question|one|point)|let(?:'s|’s| us| me) think|think about (?:it|that|this)|too)\b",
-                          re.IGNORECASE)
+_OPEN_CHOICE = re.compile(r"\b(?:yes or no|\w+ or not|and why|or what|(?:a )?good idea|(?:good|great|interesting|"
+                          r"tough|hard|big|fair) (?:question|one|point)|let(?:'s|’s| us| me) think|"
+                          r"think about (?:it|that|this)|too)\b", re.IGNORECASE)
 # A modal inside a question is part of what is asked ("Should teachers be rated…?", "whether judges ought to…").
 _ASKED_MODAL = re.compile(r"\b(?:should|ought|must|could|would|can|may|might|shall|will)\b", re.IGNORECASE)
 _WHETHER = re.compile(r"\b(?:whether|if)\b[^.!?;:]*", re.IGNORECASE)
@@ -567,13 +570,28 @@ want wants know consider considering okay hmm versus matter
 """.split())  # noqa: SIM905
 
 
+_RHETORICAL = frozenset("""why who whom how would wouldn't isn't aren't doesn't don't didn't can't couldn't
+shouldn't won't what whose""".split())  # noqa: SIM905
+
+
+def _asks_back(question: str, text: str) -> bool:
+    """A rhetorical question in reply ("Why should anyone be forced to vote?", "Who would want cars banned?"):
+    a question of the answer opening with another question word than the one asked. It argues."""
+    first = (_words(question) or [""])[0]
+    for sentence in re.findall(r"[^.!?]*\?", text):
+        words = [w for w in _words(sentence) if w not in {"so", "well", "okay", "ok", "hmm", "but", "and", "then"}]
+        if words and words[0] in _RHETORICAL and words[0] != first:
+            return True
+    return False
+
+
 def _talks_about_the_question(question: str, text: str) -> bool:
     """The question paraphrased and talked about, not answered: the answer talks about the question (a question
     mark, "the question is", "you're asking", "let's discuss"), uses at least half of the question's content
     words, adds at most one content word of its own beyond such talk, and takes no stance of its own (stance
     words of the question itself, "yes or no", "or not" do not count): "You're asking whether curving grades is
     fair", "Seat belts on school buses: should they be required?"."""
-    if not _META.search(text):
+    if not _META.search(text) or _asks_back(question, text):
         return False
     asked = relevance.content_stems(question)
     if not asked:
