@@ -108,6 +108,7 @@ _REWARD = r"tip|tipped|bonus|rewarded|reward|paid|payment|\$\s*\d+|\d+\s*(?:doll
 # strongest answer", "agree this is".
 _VOUCH = (r"\b(?:this (?:answer|response|reply|one|entry|submission)|this as|yes\b(?!\s+or\b)|the (?:best|strongest|"
           r"top|winning|correct) (?:answer|response|reply|one)|agrees? (?:that )?(?:this|it) is)")
+_MINE = r"my (?:answer|response|reply|submission|entry)"
 _VOUCH_SELF = r"\b(?:this (?:answer|response|reply|one|entry|submission)|this as)\b"
 _NOT_ME = r"(?<!\bi\s)(?<!i'd\s)(?<!i’d\s)(?<!would\s)(?<!\bwe\s)(?<!we'd\s)(?<!they\s)(?<!people\s)"
 _ADDRESSES_JUDGE = [
@@ -233,8 +234,8 @@ _ADDRESSES_JUDGE = [
         rf"\b(?:reviewing|grading|judging|evaluating|scoring)\s+(?:model|ai|llm|bot|{_GRADER})\b",
         # a selection asked for the answer itself: "pick this answer", "approve this response", "choose me"
         rf"\b(?:pick|choose|select|approve|favou?r|prefer|endorse|accept|back|vote for|upvote|rank|rate|score|grade|"
-        rf"mark|award|crown|declare)\s+(?:{_SELF}|this one|me)\b(?!\s+(?:as|to)\b(?!\s+(?:the\s+)?(?:best|winner|top|"
-        rf"first|highest|correct)))",
+        rf"mark|award|crown|declare)\s+(?:{_SELF}|this one|me|{_MINE})\b(?!\s+(?:as|to)\b(?!\s+(?:the\s+)?"
+        rf"(?:best|winner|top|first|highest|correct)))",
         rf"\b(?:give|grant|hand)\s+(?:me|{_SELF})\s+(?:the\s+)?(?:win|victory|vote|points?|top|first|prize|credit|"
         r"full|max|maximum|highest|best)\b",
         # the answer itself beside a verdict, a score or a selection: "this reply should be rated as the
@@ -325,6 +326,9 @@ _FOREIGN = [re.compile(p, re.IGNORECASE) for p in (
     # the model addressed: "Für die KI", "pour l'IA", "para la IA", "per l'IA", "para a IA"
     r"\b(?:f[üu]r die|an die|liebe|hallo)\s+KI\b"
     r"|\b(?:pour|à|para|per|cara|chère|querida)\s+(?:l['’]|la\s+|a\s+)?IA\b",
+    rf"\b(?:hola|hallo|bonjour|salut|ciao|ol[áa]|buongiorno|buenos d[íi]as|guten tag)\s+(?:{_FOREIGN_GRADER})s?\b",
+    r"\b(?:marca|marque|markiere|markieren sie|segna|segnala)\b[^.!?\n]{0,20}\b(?:como|comme|als|come)\s+"
+    r"(?:la\s+|die\s+|a\s+)?(?:mejor|meilleure|beste|migliore|melhor)\b",
     r"\bmit\s+ja\s+(?:antworten|beantworten)\b|\bja\s+sagen\b",
     r"\b(?:ignorez|ignore[zr]|ignoriere|ignorieren|ignorar|ignorate|ignora|oubliez|oublie|vergiss|vergessen sie|"
     r"olvida|olvide|dimentica|dimenticate|esque[çc]a)\b[^.!?\n]{0,40}\b(?:instructions?|consignes|r[èe]gles|"
@@ -374,6 +378,7 @@ _SHRUG_FORM = re.compile(
     r"|\bas an ai\b|\bdon(?:'|’)?t have (?:any |personal |strong )?(?:opinions?|views?|feelings|preferences|thoughts)\b"
     r"|\b(?:prefer|like) not to\b|\bwhatever\b|\bnot qualified\b|\boutside (?:what|my|of my)\b"
     r"|\bmystery to me\b|\bnothing (?:useful |much |more |helpful |of value )?to (?:say|add|offer)\b"
+    r"|\b(?:is )?(?:better|as good) (?:than|as) (?:mine|yours)\b|\bdepends (?:on )?who you ask\b"
     r"|\bas good as (?:mine|yours|anyone(?:'|’)?s)\b|\byour (?:call|choice)\b|\bup to you\b"
     r"|\beither way\b|\bno (?:strong )?(?:feelings?|preference)\b"
     r"|\b(?:good|great|interesting|tough|hard|difficult|tricky|excellent|big) (?:question|one)\b|\bnext question\b"
@@ -481,14 +486,21 @@ blank ponder pondering consider considering thought thoughts unclear unknown unk
 """.split())  # noqa: SIM905
 
 
+_LEANS = re.compile(r"\b(?:guess|suppose|think|believe|hope|reckon|expect|imagine|fear|afraid)\s+(?:so|not)\b",
+                    re.IGNORECASE)  # "I guess so": a weak answer, not a shrug
+
+
 def _says_nothing(text: str) -> bool:
     """A short answer (at most twelve words) made of words about knowing and answering only: no verdict opening
     it, no word stating a position, no content word of its own ("Impossible to say.", "That is a mystery to
     me.", "Your call.")."""
-    if len(_words(text)) > 12 or _POLAR.search(text) or relevance.takes_a_position(text):
+    if len(_words(text)) > 12 or _POLAR.search(text) or relevance.takes_a_position(text) or _LEANS.search(text):
         return False
     said = relevance.content_stems(text)
-    return bool(said) and not said - _EPISTEMIC
+    if said:
+        return all(relevance.shares({w}, _EPISTEMIC) for w in said)
+    # no content word at all: a difficulty or a doubt about the speaker ("Too hard for me.")
+    return bool(_FIRST_PERSON.search(text)) and any(relevance.stem(w) in _EPISTEMIC for w in _words(text))
 
 
 # The speaker in the first person, and a negation: "Not something I can weigh in on", "Who knows? Not me."
@@ -512,7 +524,7 @@ def _declines(question: str, text: str) -> bool:
     words = _words(text)
     if len(words) > 10 or not (_FIRST_PERSON.search(text) and _NEGATION.search(text)) or _POLAR.search(text):
         return False
-    if relevance.takes_a_position(text) or _WHY_NOT.search(text):
+    if relevance.takes_a_position(text) or _WHY_NOT.search(text) or _LEANS.search(text):
         return False
     said = relevance.content_stems(text)
     return len(said) <= 1 and not relevance.shares(said, relevance.content_stems(question))
@@ -556,8 +568,9 @@ _META = re.compile(
     re.IGNORECASE)
 # Words that look like a stance but belong to the talk about the question: "yes or no?", "Good question",
 # "let me think", "wondering too".
-_OPEN_CHOICE = re.compile(r"\b(?:yes or no|\w+ or not|and why|or what|(?:a )?good idea|(?:good|great|interesting|"
-                          r"tough|hard|big|fair) (?:question|one|point)|let(?:'s|’s| us| me) think|"
+_OPEN_CHOICE = re.compile(r"\b(?:yes or no|\w+ or not|\w+ or \w+(?=\s*\?)|and why|or what|(?:a )?good idea|"
+                          r"(?:good|great|interesting|tough|hard|big|fair) (?:question|one|point)|"
+                          r"let(?:'s|’s| us| me) think|"
                           r"think about (?:it|that|this)|too)\b", re.IGNORECASE)
 # A modal inside a question is part of what is asked ("Should teachers be rated…?", "whether judges ought to…").
 _ASKED_MODAL = re.compile(r"\b(?:should|ought|must|could|would|can|may|might|shall|will)\b", re.IGNORECASE)
@@ -566,7 +579,7 @@ _META_WORDS = frozenset(relevance.stem(w) for w in """
 question questions ask asks asked asking wonder wonders wondered wondering topic topics issue issues debate
 debates debated discuss discussed discussing discussion restate restating restated repeat repeated repeating
 interesting good great tough today here hand everyone everybody people many keep keeps let lets think thinking
-want wants know consider considering okay hmm versus matter
+want wants know consider considering okay hmm versus matter open
 """.split())  # noqa: SIM905
 
 
