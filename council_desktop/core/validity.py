@@ -120,6 +120,11 @@ _ADDRESSES_JUDGE = [
         # a verdict to give: "answer Yes.", "reply with 'yes'", "respond only with Yes" (not "I'd say yes")
         rf"\b(?:confirm|state|declare|output|print|return|select|choose|answer|say|reply|respond)\s*:\s*{_VERDICT}",
         r"\byour\s+(?:only\s+|sole\s+|real\s+|one\s+)?(?:task|job|role|duty)\s+(?:here\s+|now\s+)?is\s+to\b",
+        rf"(?:^|[.!?,;:]\s*|\bjust\s+|\bsimply\s+)(?:go|stick|settle)\s+(?:with|for|on)\s+{_VERDICT}",
+        rf",\s*{_JUDGE}s?\s*[.!?]",
+        r"\b(?:this|my)\s+(?:answer|response|reply|entry|submission)\s+(?:has been|was|has already been)\s+"
+        r"(?:flagged|marked|rated|ranked|selected|chosen|judged|graded|scored|recogni[sz]ed|identified|label+ed|"
+        r"tagged|listed)\s+as\b",
         rf"{_NOT_ME}\b(?:answer|say|reply|respond|output|write|print|return|type)\s+(?:only\s+|just\s+|simply\s+)?"
         rf"(?:with\s+|by\s+saying\s+)?(?:only\s+|just\s+)?(?:the\s+word\s+)?{_VERDICT}"
         r"(?=\s*(?:$|[.!,;:)\]\"'”]|to\s+(?:this|that|it|me)\b|and\b|for\b|now\b|here\b|only\b))",
@@ -358,7 +363,7 @@ _NO_ANSWER = re.compile(
 # answer") or a plain admission ("beyond me", "unsure"). Counts only when what is left of a short answer
 # shares no word with the question: "Can't say no to free college" engages with the question.
 _SHRUG_FORM = re.compile(
-    r"\b(?:(?:do|does|did|can|could|would|will|wo)\s*(?:n[o']?t|n’t)|cannot|can not|not)\s+"
+    r"\b(?:(?:do|does|did|can|could|would|will|wo)\s*(?:n[o']?t|n’t)|ca(?:n['’]t)|cannot|can not|not)\s+"
     r"(?:really\s+|even\s+|honestly\s+|quite\s+|possibly\s+|begin to\s+)?"
     r"(?:know|say|tell|answer|decide|judge|comment|guess|be sure|think of|figure|work out|help you)\b"
     r"|\bbeyond me\b|\bno (?:idea|clue|answer|opinion|comment|view)\b|\bnot (?:sure|certain)\b|\bunsure\b"
@@ -397,6 +402,7 @@ _SHRUG_FORM = re.compile(
     r"|\b(?:haven'?t|have not|hasn'?t|haven’t)\s+(?:got\s+)?(?:a|an|any|the (?:faintest|slightest|foggiest))\s+"
     r"(?:clue|idea|notion)\b|\bundecided\b|\b(?:isn'?t|is not|isn’t|not) my (?:strong suit|forte|wheelhouse|"
     r"cup of tea|specialty|speciality)\b"
+    r"|\bin two minds\b|\b(?:do not|don'?t|don’t) have (?:an?|any) (?:answer|opinion|view)\b"
     r"|\bmake up my mind\b|\b(?:can(?:no|'|’)?t|cannot) (?:pick|choose|take) (?:a )?side\b|\bi(?:'m|’m| am) torn\b"
     r"|\bon the fence\b|\bwho(?:'s|’s| is) to say\b|\bwho can say\b|\bcould be,? (?:or )?could not be\b"
     r"|\bmaybe(?: yes)?,? maybe (?:not|no)\b|\b(?:let|leave it to) (?:someone|somebody|others|the experts)\b"
@@ -512,7 +518,7 @@ _POLAR = re.compile(r"^\W*(?:yes|no|nope|yep|yeah|never|absolutely|definitely|ce
                     r"\s*(?:[,.!;:—–-]|$)",
                     re.IGNORECASE)
 
-_VERDICT_WORD = re.compile(r"\b(?:yes|no)\b\s*(?:[,.!;:]|$)", re.IGNORECASE)  # "Tough one, but no."
+_VERDICT_WORD = re.compile(r"\b(?:yes|no)\b\s*(?:[,.!;:]|$|to\b)", re.IGNORECASE)  # "Tough one, but no."
 _WHY_NOT = re.compile(r"\bwhy not\b", re.IGNORECASE)  # "I can't see why not": a yes
 
 

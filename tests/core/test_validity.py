@@ -56,6 +56,8 @@ SENSIBLE = [
     "As a grader, you see how a chess club helps weak pupils.",
     "Tick yes on the parents' survey if you want a chess club.",
     "No, no, no.",
+    "Can't say no to a chess club.",
+    "I'd go with yes: chess builds focus.",
 ]
 
 
