@@ -27,7 +27,7 @@ _STOP = frozenset("""
 a about above after again against all almost also although always am among an and another any anyone
 anything are around as at away be because been before being below between both but by can cannot could
 did do does doing done down during each either else enough even ever every everyone everything few for
-from further get gets getting give given go goes going got had has have having he her here hers herself
+from further get gets getting give given go goes going gone got went had has have having he her here hers herself
 him himself his how however i if in into is it its itself just least less let lets like likely many may
 maybe me might mine more most much must my myself neither never no nor not nothing now of off often on
 once one only or other others otherwise our ours ourselves out over own perhaps quite rather really same
@@ -55,7 +55,8 @@ _SUFFIXES = (("ational", "ate"), ("isation", "ise"), ("ization", "ize"), ("fulne
 _STANCE = frozenset("""
 yes no not never nor should shouldn would wouldn could couldn must mustn ought might may can cannot
 can't won't shouldn't wouldn't couldn't mustn't isn't aren't don't doesn't didn't wasn't weren't
-better worse worst worth more less fewer than worthwhile fair unfair unjust right wrong good bad harm harms harmful
+better worse worst worth more less fewer than worthwhile beats outweigh outweighs
+fair unfair unjust right wrong good bad harm harms harmful
 benefit benefits beneficial risk risks risky dangerous useful useless important matters deserve
 deserves too unless depends depend agree disagree think believe argue opinion view favour favor
 against support oppose responsible irresponsible moral immoral ethical unethical duty duties necessary
@@ -63,6 +64,12 @@ unnecessary essential acceptable unacceptable reasonable unreasonable justified 
 helpful hurt hurts damage damages protect protects improve improves problem problems
 but although though however whereas even absolutely definitely certainly surely indeed clearly obviously
 probably likely perhaps maybe
+weak weaker weakest convincing unconvincing persuasive flawed dubious doubtful
+questionable plausible implausible evidence research studies study proof scientists researchers
+historians economists argument arguments
+oui non parce devrait devraient doit doivent faut mieux pire ja nein weil sollte sollten soll muss besser
+schlechter sí porque debería deberían debe mejor peor sì perché dovrebbe dovrebbero deve meglio peggio sim não nao
+deveria deveriam melhor pior
 """.split())  # noqa: SIM905
 # The stance words that state or weigh a position (not the modals, negations, hedges and connectives):
 # "I don't think so" and "not one I support" answer; "Not something I can weigh in on" does not.
@@ -74,10 +81,20 @@ though however whereas even perhaps maybe probably likely
 # An answer that opens by pointing back ("It worked in the UK…", "Its army came to rely on…", "They…",
 # "The best ones I remember…")
 # continues the question: its subject is the question's. A sentence about something else names its own.
-_REFERS_BACK = re.compile(r"^\W*(?:(?:yes|no|well|so|partly|mostly|generally|historically)\W+)?"
+_REFERS_BACK = re.compile(r"^\W*(?:(?:once|when|if|after|before|because|since|as|while|until|unless)\s+(?:it|they|its|"
+                          r"their|it's|it’s|they're|they’re)\b|by\s+[a-z]+ing|only\s+(?:if|when|where|for|in|as|after|before|with|once)|"
+                          r"for\s+(?:me|us|most|many)|mainly|chiefly|largely)\b"
+                          r"|^\W*(?:(?:yes|no|well|so|partly|mostly|generally|historically)\W+)?"
                           r"(?:it|its|it's|it’s|they|their|they're|they’re|them|such|the\s+(?:[a-z]+\s+)?ones)\b",
                           re.IGNORECASE)
+# A question asking for a way or for advice, and an answer that speaks to the asker.
+_ASKS_HOW = re.compile(r"\b(?:how|ways?|methods?|tips?|advice|steps?)\b", re.IGNORECASE)
+_TO_YOU = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
 _MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
+
+
+# Three-letter verbs whose forms the suffix rules cannot reach: "died", "dying" -> "die".
+_SHORT_VERBS = {f: v for v in ("die", "lie", "tie") for f in (v + "d", v + "s", v[:-2] + "ying")}
 
 
 def stem(word: str) -> str:
@@ -86,7 +103,10 @@ def stem(word: str) -> str:
     if w.endswith("'s"):
         w = w[:-2]
     w = w.strip("'-")
+    w = _SHORT_VERBS.get(w, w)  # "died", "dying" -> "die"
     for suffix, repl in _SUFFIXES:
+        if suffix == "ed" and w.endswith("eed"):
+            continue  # "breed", "need", "speed" are not past tenses
         if w.endswith(suffix) and len(w) - len(suffix) + len(repl) >= 3:
             w = w[: len(w) - len(suffix)] + repl
             break
@@ -95,7 +115,22 @@ def stem(word: str) -> str:
     return w
 
 
+# Everyday words of counting, time and handling that any two sentences may share without sharing a topic
+# ("three weeks at sea" and "three days in the office", "keep it in water" and "keep voting"): they do not tie
+# an answer to the other answers (they still tie it to the question).
+_EVERYDAY = """
+one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million
+first second third half dozen
+day days week weeks month months year years hour hours minute minutes morning evening night nights today
+tomorrow yesterday weekend
+keep keeps kept start starts started starting take takes took taken put puts use used uses come comes came
+turn turns turned set sets show shows hold holds bring brings leave leaves call calls look looks run runs
+""".split()  # noqa: SIM905
 _STOP_STEMS = frozenset(stem(w) for w in _STOP if len(w) > 3)
+
+
+_CONTRACTED = frozenset(["re", "m", "s", "ll", "ve", "d", "t"])
+_EVERYDAY_STEMS = frozenset(stem(w) for w in _EVERYDAY)
 
 
 def content_stems(text: str) -> set[str]:
@@ -104,6 +139,9 @@ def content_stems(text: str) -> set[str]:
     for raw in _WORD.findall(text):
         w = raw.lower().replace("’", "'").strip("'-")
         if w in _STOP or (len(w) < 3 and not (len(raw) == 2 and raw.isupper())):  # "AI", "EU" count
+            continue
+        head, _, tail = w.partition("'")
+        if tail in _CONTRACTED and (head in _STOP or tail == "t"):  # "you're", "I'm", "don't", "it'll"
             continue
         s = stem(w)
         if s not in _STOP_STEMS:
@@ -148,8 +186,10 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     said = content_stems(answer)
     if len(said) < _MIN_CONTENT or takes_a_stance(answer) or _REFERS_BACK.match(answer):
         return False
+    if _ASKS_HOW.search(question) and _TO_YOU.search(answer):
+        return False  # advice to the asker answers "What is the best way to…?" ("Read things you enjoy")
     asked = content_stems(question)
     if not asked or shares(said, asked):
         return False
     discussed = set().union(*(content_stems(o) for o in others)) if others else set()
-    return not shares(said, discussed)
+    return not shares(said - _EVERYDAY_STEMS, discussed - _EVERYDAY_STEMS)

@@ -49,6 +49,15 @@ SENSIBLE = [
     "It would suit some pupils but not others, so it should be a choice rather than a rule.",
     "Yes, a board game that rewards patience is worth a weekly hour.",
     "Kids already have too many lessons; clubs after class are the better place for games.",
+    # Rhetorical questions in reply argue; they are not the question read back (round 5).
+    "Why should anyone be forced to learn chess?",
+    "Who would want chess taught in every school?",
+    # Grading words used legitimately (round 5).
+    "As a grader, you see how a chess club helps weak pupils.",
+    "Tick yes on the parents' survey if you want a chess club.",
+    "No, no, no.",
+    "Can't say no to a chess club.",
+    "I'd go with yes: chess builds focus.",
 ]
 
 
