@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.model, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def cli(home: Path, *args: str, timeout: float = 400) -> subprocess.CompletedProcess[str]:
+def cli(home: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COUNCIL_DESKTOP_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run([sys.executable, "-m", "council_desktop", *args], capture_output=True, text=True,
                           timeout=timeout, env=env, cwd=ROOT)
