@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.gguf import GGUFError, read_gguf
+from ..core.gguf import GGUFError, GGUFInfo, read_gguf
 from ..core.text import refusal_reason
 from ..core.types import Cancelled, CancelToken, Completion, GenerationParams, MemberError, Message
 from . import fast_copy
@@ -351,9 +351,9 @@ class Engine:
                 if progress:
                     progress(seat.member_id, "loading")
             try:
-                read_gguf(path)
+                info = read_gguf(path)
                 fmts = [get_format(s.chat_format) for s in group_seats]
-                group = self._open_group(path, len(group_seats))
+                group = self._open_group(path, len(group_seats), info)
             except (MemberError, GGUFError, ValueError, OSError) as exc:
                 reason = exc.reason if isinstance(exc, MemberError) else str(exc)
                 for seat in group_seats:
@@ -370,9 +370,10 @@ class Engine:
                     progress(seat.member_id, "ready")
         return dict(self.errors)
 
-    def _open_group(self, path: Path, n_seqs: int) -> _ModelGroup:
-        """Load ``path`` through its fast copy when it gets one (llm/fast_copy.py), else as it is."""
-        copy = fast_copy.fast_path(path, _lib()) if self.fast_copies else None
+    def _open_group(self, path: Path, n_seqs: int, info: GGUFInfo) -> _ModelGroup:
+        """Load ``path`` (its header ``info`` already read) through its fast copy when it gets one
+        (llm/fast_copy.py), else as it is."""
+        copy = fast_copy.fast_path(path, _lib(), info=info) if self.fast_copies else None
         if copy is not None:
             try:
                 return _ModelGroup(path, self.n_threads, self.seat_ctx, n_seqs, self.kv_unified, load_from=copy)

@@ -32,7 +32,7 @@ from typing import Any
 from platformdirs import user_cache_dir
 
 from .. import APP_NAME
-from ..core.gguf import GGUFError, read_gguf
+from ..core.gguf import GGUFError, GGUFInfo, read_gguf
 
 log = logging.getLogger(__name__)
 
@@ -69,19 +69,20 @@ def _digest(path: Path) -> str:
     return _digests[key]
 
 
-def wants_copy(path: Path) -> bool:
-    """Whether ``path`` is a small file of a type without a fast CPU kernel."""
+def wants_copy(path: Path, info: GGUFInfo | None = None) -> bool:
+    """Whether ``path`` (whose header ``info`` the caller may have read already) is a small file of a type
+    without a fast CPU kernel."""
     try:
-        info = read_gguf(path)
+        info = info or read_gguf(path)
     except GGUFError:
         return False  # the engine reports it when it loads the file
     return info.metadata.get("general.file_type") in SLOW_FTYPES and path.stat().st_size <= MAX_SOURCE_BYTES
 
 
-def fast_path(path: Path, lib: Any, cache: Path | None = None) -> Path | None:
+def fast_path(path: Path, lib: Any, cache: Path | None = None, info: GGUFInfo | None = None) -> Path | None:
     """The Q8_0 copy of ``path`` to load instead of it, made now if missing; None: load ``path`` itself.
-    ``lib`` is the llama_cpp module (its backend initialised)."""
-    if not enabled() or not wants_copy(path):
+    ``lib`` is the llama_cpp module (its backend initialised); ``info`` the file's header, if read."""
+    if not enabled() or not wants_copy(path, info):
         return None
     folder = cache or cache_dir()
     with _lock:
@@ -96,7 +97,7 @@ def fast_path(path: Path, lib: Any, cache: Path | None = None) -> Path | None:
                 return target
             except GGUFError as exc:
                 log.warning("the fast copy of %s is damaged (%s); making it again", path.name, exc)
-                target.unlink(missing_ok=True)
+                discard(target)
         part = target.with_name(f".{target.name}.{os.getpid()}.part")
         try:
             folder.mkdir(parents=True, exist_ok=True)
