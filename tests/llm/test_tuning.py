@@ -101,3 +101,15 @@ def test_a_noisy_load_does_not_send_it_back_to_a_hopeless_count() -> None:
     assert tuner.best("gen") == 1
     # Only the periodic checks (12, 36, 84, 144, 204, 264 s: the interval doubles to 60 s), one step each.
     assert used[2] <= 7, used
+
+
+def test_a_quiet_machine_rechecks_the_slower_count_with_one_step_and_ever_more_rarely() -> None:
+    """Prefill on a quiet 2-core machine: one thread is 1.7x slower, not twice (no "clear" winner).
+    The first trial gives it two steps; a re-check, which knows what two threads cost now, gives up
+    after one, and re-checks that keep confirming two threads come ever more rarely (up to 24 s)."""
+    m = Machine({1: 0.0045, 2: 0.0026})
+    tuner = ThreadTuner(2, clock=m.clock)
+    used = m.run(tuner, 300, kind="fill", tokens=128)  # about 100 s of prefill
+    assert tuner.best("fill") == 2
+    # 2 steps at first, then one per check at about 6, 18, 42, 66, 90 s; before: two every 6 s (34).
+    assert used[1] <= 8, used
