@@ -173,6 +173,11 @@ def takes_a_stance(text: str) -> bool:
         "n't" in text.lower().replace("’", "'")
 
 
+def position_words(text: str) -> set[str]:
+    """The words of ``text`` that state or weigh a position (``_POSITION``), lower-cased."""
+    return {w for w in (x.lower().replace("’", "'").strip("'-") for x in _WORD.findall(text)) if w in _POSITION}
+
+
 def takes_a_position(text: str) -> bool:
     """Whether ``text`` holds a word that states or weighs a position (``_POSITION``: "support", "better",
     "think", "harm"; not a bare modal or negation)."""
