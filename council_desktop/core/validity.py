@@ -719,9 +719,9 @@ def _is_echo(question: str, words: list[str], text: str = "") -> bool:
         # A statement outside any question that takes a stance answers, even in the question's own words ("Should
         # chess count as a sport? It should."); a stance inside a question or a whether-clause is what was asked.
         stated = _words(_WHETHER.sub(" ", _OPEN_CHOICE.sub(" ", re.sub(r"[^.!?]*\?", " ", text))))
-        asked = _words(question)
-        run, end = _longest_run(asked, stated)
-        if len(asked) >= 4 and run >= max(4, 0.8 * len(asked)):
+        asked_in_order = _words(question)
+        run, end = _longest_run(asked_in_order, stated)
+        if len(asked_in_order) >= 4 and run >= max(4, 0.8 * len(asked_in_order)):
             stated = stated[:end - run] + stated[end:]  # the question read back without its question mark
         if relevance.takes_a_stance(" ".join(stated)):
             return False
