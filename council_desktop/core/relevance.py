@@ -82,7 +82,9 @@ though however whereas even perhaps maybe probably likely
 # "The best ones I remember…")
 # continues the question: its subject is the question's. A sentence about something else names its own.
 _REFERS_BACK = re.compile(r"^\W*(?:(?:once|when|if|after|before|because|since|as|while|until|unless)\s+(?:it|they|its|"
-                          r"their|it's|it’s|they're|they’re)\b|by\s+[a-z]+ing|only\s+(?:if|when|where|for|in|as|after|before|with|once)|"
+                          r"their|it's|it’s|they're|they’re)\b|by\s+[a-z]+ing|only\s+(?:if|when|where|for|in|as|after|before|with|"
+                          r"once|on|at|under|within|by|through|during|inside|outside|until|while|up to|to|from|over|"
+                          r"between|among)|"
                           r"for\s+(?:me|us|most|many)|mainly|chiefly|largely)\b"
                           r"|^\W*(?:(?:yes|no|well|so|partly|mostly|generally|historically)\W+)?"
                           r"(?:it|its|it's|it’s|they|their|they're|they’re|them|such|the\s+(?:[a-z]+\s+)?ones)\b",
@@ -91,6 +93,26 @@ _REFERS_BACK = re.compile(r"^\W*(?:(?:once|when|if|after|before|because|since|as
 _ASKS_HOW = re.compile(r"\b(?:how|ways?|methods?|tips?|advice|steps?)\b", re.IGNORECASE)
 _TO_YOU = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
 _MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
+# Words and phrases that argue in an answer although they are no stance elsewhere (an echo or a shrug may use them
+# about itself): a view owned ("I'd keep it", "seems fine to me", "in my view"), whether something matters ("Does the
+# label matter?"), the asker invited to see it for themselves ("you'll see it covers the same amount"). Not "mostly"
+# and the like: they measure as often as they weigh ("rings made mostly of ice").
+_ARGUES = re.compile(r"\b(?:i|we|you|they)(?:'d|’d)\b|\b(?:to|for) me\b(?=\s*(?:[,.;:!?]|$))"
+                     r"|\byou(?:'ll|’ll| will| can| could| would)\s+(?:soon\s+|quickly\s+)?"
+                     r"(?:see|notice|find|feel|hear|tell)\b"
+                     r"|\bin my (?:view|opinion|book|eyes)\b|\bif you ask me\b|\bmatters?\b(?!\s+(?:of|to)\b)",
+                     re.IGNORECASE)
+# An answer that opens by naming the thing asked for, one or two words before a comma, colon or dash ("Timing, plus a
+# bit of shared knowledge", "Surprise, mostly: …", "Trust, built over years"), answers a what / why / how question.
+_WH_QUESTION = re.compile(r"^\W*(?:what|why|how|which|who)\b", re.IGNORECASE)
+_NAMES_IT = re.compile(r"^\W*([A-Za-z]+)(?:\s+([A-Za-z]+))?\s*(?:,|:|;|—|–|\s-\s)")
+# A question asking to compare, and an answer with a comparative adjective ("quieter and cheaper", "is safer"):
+# "Is it better to live in the countryside or in a city?" - "Rural life is quieter and cheaper".
+_ASKS_TO_COMPARE = re.compile(r"\b(?:better|worse|more|less|rather|prefer|preferable|versus|vs|compared?)\b|\bor\b",
+                              re.IGNORECASE)
+_COMPARATIVE = re.compile(r"\b(?:is|are|was|were|be|been|feels?|seems?|gets?|becomes?|stays?|far|much|even|a bit|"
+                          r"slightly|generally|usually)\s+(?:\w+\s+)?[a-z]{3,}(?:ier|er)\b(?:\s+(?:and|or|but)\s+"
+                          r"[a-z]{3,}(?:ier|er)\b)", re.IGNORECASE)
 
 
 # Three-letter verbs whose forms the suffix rules cannot reach: "died", "dying" -> "die".
@@ -184,12 +206,26 @@ def takes_a_position(text: str) -> bool:
     return any(w.lower().replace("’", "'").strip("'-") in _POSITION for w in _WORD.findall(text))
 
 
+def _names_it(answer: str) -> bool:
+    """The answer opens with one or two words standing alone before a comma, a colon or a dash, naming a thing (not
+    a function word, an adverb in -ly such as "Honestly,", or an everyday word of time)."""
+    m = _NAMES_IT.match(answer)
+    if not m:
+        return False
+    named = [w.lower() for w in m.groups() if w]
+    return all(w not in _STOP and not w.endswith("ly") and stem(w) not in _EVERYDAY_STEMS for w in named)
+
+
 def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     """True when ``answer`` shares no content word with ``question`` nor with any of ``others`` (the other
     answers to the same question), takes no stance at all (a paraphrasing answer still argues), and has
     enough content words for that to mean something."""
     said = content_stems(answer)
-    if len(said) < _MIN_CONTENT or takes_a_stance(answer) or _REFERS_BACK.match(answer):
+    if len(said) < _MIN_CONTENT or takes_a_stance(answer) or _REFERS_BACK.match(answer) or _ARGUES.search(answer):
+        return False
+    if _WH_QUESTION.match(question) and _names_it(answer):
+        return False
+    if _ASKS_TO_COMPARE.search(question) and _COMPARATIVE.search(answer):
         return False
     if _ASKS_HOW.search(question) and _TO_YOU.search(answer):
         return False  # advice to the asker answers "What is the best way to…?" ("Read things you enjoy")

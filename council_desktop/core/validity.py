@@ -723,8 +723,10 @@ def _is_echo(question: str, words: list[str], text: str = "") -> bool:
         run, end = _longest_run(asked_in_order, stated)
         if len(asked_in_order) >= 4 and run >= max(4, 0.8 * len(asked_in_order)):
             stated = stated[:end - run] + stated[end:]  # the question read back without its question mark
-        if relevance.takes_a_stance(" ".join(stated)):
-            return False
+        asked_words = set(asked_in_order)
+        if relevance.takes_a_stance(" ".join(w for w in stated if w not in asked_words or
+                                             not relevance.takes_a_position(w))):
+            return False  # the question's modal or negation stated counts ("It should."), its topic words do not
     if _reads_the_question_back(question, words) or (text and _talks_about_the_question(question, text)):
         return True
     asked_words = set(_words(question))
