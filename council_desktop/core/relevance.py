@@ -66,7 +66,7 @@ but although though however whereas even absolutely definitely certainly surely 
 probably likely perhaps maybe
 weak weaker weakest convincing unconvincing persuasive flawed dubious doubtful
 questionable plausible implausible evidence research studies study proof scientists researchers
-historians economists argument arguments
+historians economists argument arguments explanation explanations theory theories hypothesis
 oui non parce devrait devraient doit doivent faut mieux pire ja nein weil sollte sollten soll muss besser
 schlechter sí porque debería deberían debe mejor peor sì perché dovrebbe dovrebbero deve meglio peggio sim não nao
 deveria deveriam melhor pior
@@ -97,15 +97,17 @@ _MIN_CONTENT = 3  # an answer with fewer content words than this is never called
 # about itself): a view owned ("I'd keep it", "seems fine to me", "in my view"), whether something matters ("Does the
 # label matter?"), the asker invited to see it for themselves ("you'll see it covers the same amount"). Not "mostly"
 # and the like: they measure as often as they weigh ("rings made mostly of ice").
-_ARGUES = re.compile(r"\b(?:i|we|you|they)(?:'d|’d)\b|\b(?:to|for) me\b(?=\s*(?:[,.;:!?]|$))"
+_ARGUES = re.compile(r"\b(?:i|we|you|they)(?:'d|’d)\b|\b(?:to|for) me\b(?=\s*(?:[,.;:!?]|$))|^\W*(?:to|for) me\b"
                      r"|\byou(?:'ll|’ll| will| can| could| would)\s+(?:soon\s+|quickly\s+)?"
                      r"(?:see|notice|find|feel|hear|tell)\b"
                      r"|\bin my (?:view|opinion|book|eyes)\b|\bif you ask me\b|\bmatters?\b(?!\s+(?:of|to)\b)",
                      re.IGNORECASE)
 # An answer that opens by naming the thing asked for, one or two words before a comma, colon or dash ("Timing, plus a
-# bit of shared knowledge", "Surprise, mostly: …", "Trust, built over years"), answers a what / why / how question.
+# bit of shared knowledge", "Surprise, mostly: …", "Trust, built over years", "Partly habit, partly…"), answers a
+# what / why / how question.
 _WH_QUESTION = re.compile(r"^\W*(?:what|why|how|which|who)\b", re.IGNORECASE)
-_NAMES_IT = re.compile(r"^\W*([A-Za-z]+)(?:\s+([A-Za-z]+))?\s*(?:,|:|;|—|–|\s-\s)")
+_NAMES_IT = re.compile(r"^\W*(?:(?:partly|mostly|mainly|largely|chiefly|primarily|probably|usually|often)\s+)?"
+                       r"([A-Za-z]+)(?:\s+([A-Za-z]+))?\s*(?:,|:|;|—|–|\s-\s)", re.IGNORECASE)
 # A question asking to compare, and an answer with a comparative adjective ("quieter and cheaper", "is safer"):
 # "Is it better to live in the countryside or in a city?" - "Rural life is quieter and cheaper".
 _ASKS_TO_COMPARE = re.compile(r"\b(?:better|worse|more|less|rather|prefer|preferable|versus|vs|compared?)\b|\bor\b",
@@ -200,6 +202,19 @@ def position_words(text: str) -> set[str]:
     return {w for w in (x.lower().replace("’", "'").strip("'-") for x in _WORD.findall(text)) if w in _POSITION}
 
 
+# Stance words that only join clauses ("but", "although", "still") or name arguing ("argue"): a sentence about
+# something else uses them as readily as an answer ("…, although the gravel still insists upon its pension"), so
+# alone they do not keep an answer on the topic.
+_CONNECTIVES = frozenset("but although though however whereas even still yet argue".split())  # noqa: SIM905
+
+
+def argues(text: str) -> bool:
+    """Whether ``text`` takes a stance by more than a connective: a modal, a negation, an evaluation, a comparison,
+    an opinion (``_STANCE`` without ``_CONNECTIVES``)."""
+    return any(w.lower().replace("’", "'").strip("'-") in _STANCE - _CONNECTIVES for w in _WORD.findall(text)) or \
+        "n't" in text.lower().replace("’", "'")
+
+
 def takes_a_position(text: str) -> bool:
     """Whether ``text`` holds a word that states or weighs a position (``_POSITION``: "support", "better",
     "think", "harm"; not a bare modal or negation)."""
@@ -221,7 +236,7 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     answers to the same question), takes no stance at all (a paraphrasing answer still argues), and has
     enough content words for that to mean something."""
     said = content_stems(answer)
-    if len(said) < _MIN_CONTENT or takes_a_stance(answer) or _REFERS_BACK.match(answer) or _ARGUES.search(answer):
+    if len(said) < _MIN_CONTENT or argues(answer) or _REFERS_BACK.match(answer) or _ARGUES.search(answer):
         return False
     if _WH_QUESTION.match(question) and _names_it(answer):
         return False

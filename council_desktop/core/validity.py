@@ -62,8 +62,11 @@ _ROLE_PREFIX = re.compile(
     re.IGNORECASE | re.MULTILINE)
 # A turn written as data: {"role": "assistant", "content": ...} (OpenAI-style), {"from": "gpt", ...}
 # (ShareGPT).
-_ROLE_JSON = re.compile(rf"[\"']\s*(?:role|from|speaker|author)\s*[\"']\s*:\s*[\"']\s*{_ROLES}\s*[\"']",
-                        re.IGNORECASE)
+_ROLE_JSON = re.compile(rf"[\"']\s*(?:role|from|speaker|author)\s*[\"']\s*:\s*[\"']\s*{_ROLES}\s*[\"']"
+                        # the same as a bare field, YAML-style, ending its line or followed by another field:
+                        # "role: assistant\ncontent: Yes", "speaker=model, text=Yes"
+                        rf"|\b(?:role|speaker|author|sender)\s*[:=]\s*[\"']?{_ROLES}[\"']?\s*(?:$|[,;|]\s*\w+\s*[:=])",
+                        re.IGNORECASE | re.MULTILINE)
 
 # A dialogue written inline: an asker's label, then an answerer's ("... Human: is it good? AI: it is").
 _DIALOGUE = re.compile(r"\b(?:user|human|prompter)\s*:[^\n]{1,200}?\b(?:assistant|ai|gpt|bot|chatbot|"
@@ -406,7 +409,13 @@ _SHRUG_FORM = re.compile(
     # deferring: "give me a while", "I'll come back to it", "read up on it first", "before I say anything"
     r"|\b(?:come|get|circle) back to (?:you|it|this|that|the question)\b|\bread up on\b"
     r"|\bgive me (?:a |some )?(?:while|moment|minute|day|week|bit|time|chance)\b"
-    r"|\bbefore (?:i|we) (?:say|answer|comment|commit|weigh in|give|offer) (?:anything|an answer|a view|an opinion)\b"
+    r"|\bbefore (?:i|we) (?:could |can |would |might )?(?:say|answer|comment|commit|weigh in|give|offer) "
+    r"(?:anything|an answer|a view|an opinion)\b"
+    # depending on everything: "it really depends on a lot of different things", "depends on many factors"
+    r"|\bdepends?\s+(?:on|upon)\s+(?:a lot of|lots of|many|various|several|numerous|so many|all sorts of|a range of|"
+    r"a number of|a variety of|a host of)\s+(?:different\s+|other\s+)?(?:things|factors|circumstances|variables|"
+    r"considerations|aspects|issues|details)\b|\bdepends?\s+(?:on|upon)\s+(?:the\s+)?(?:situation|circumstances|context)"
+    r"\s*[.!]?\s*$"
     # deflections: "search me", "your guess is as good as mine", "ask someone else", "I'll sit this one out"
     r"|\bsearch me\b|\byour guess\b|\byou tell me\b|\bask (?:someone|somebody|anyone|anybody) else\b"
     r"|\brather not\b|\bleave (?:it|that|this)(?: one)? to\b|\bsit (?:it|this|that)(?: one)? out\b"
@@ -523,7 +532,9 @@ def _shrugs(question: str, text: str) -> bool:
 
 _STALL_WORDS = 45  # a stall longer than this is left to the judges
 # Position words that a stall uses about itself: "more time to think", "a lot more reading", "no strong opinion".
-_STALL_NEUTRAL = frozenset("think thinking more less opinion opinions view views believe".split())  # noqa: SIM905
+_STALL_NEUTRAL = frozenset("""
+think thinking more less opinion opinions view views believe useful helpful right depends
+depend""".split())  # noqa: SIM905
 
 
 def _stalls(question: str, text: str, others: Sequence[str] = ()) -> bool:
@@ -552,7 +563,7 @@ expert mystery puzzle puzzling call time later another next sorry afraid honest 
 difficult impossible complicated complex tricky interesting nobody nothing anybody anyone either way pass skip
 blank ponder pondering consider considering thought thoughts unclear unknown unknowable sense depends varies commit
 open leave reading read research researching back wait hold side sides chance properly while come fascinating
-intriguing look looking
+intriguing look looking perspective perspectives thoughtful factors things different many end background area
 """.split())  # noqa: SIM905
 
 
@@ -641,7 +652,9 @@ _META = re.compile(
 _OPEN_CHOICE = re.compile(r"\b(?:yes or no|\w+ or not|\w+ or \w+(?=\s*\?)|and why|or what|(?:a )?good idea|"
                           r"(?:good|great|interesting|tough|hard|big|fair) (?:question|one|point)|"
                           r"let(?:'s|’s| us| me) think|"
-                          r"(?:think|thinking|ponder|mull) (?:about|over)(?: (?:it|that|this))?|too)\b", re.IGNORECASE)
+                          r"(?:think|thinking|ponder|mull) (?:about|over)(?: (?:it|that|this))?|too|"
+                          r"(?:\w+ )?worth (?:thinking about|considering|discussing|pondering|asking|a thought))\b",
+                          re.IGNORECASE)
 # A modal inside a question is part of what is asked ("Should teachers be rated…?", "whether judges ought to…").
 _ASKED_MODAL = re.compile(r"\b(?:should|ought|must|could|would|can|may|might|shall|will)\b", re.IGNORECASE)
 _WHETHER = re.compile(r"\b(?:whether|if)\b[^.!?;:]*", re.IGNORECASE)

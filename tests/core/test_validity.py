@@ -290,6 +290,12 @@ def test_a_short_answer_in_the_first_person_is_not_a_shrug(answer: str) -> None:
     ("Should schools teach chess? A hard one to call, don't you think?", "echo"),
     ("Okay... should schools teach chess? Hmm, tough one, isn't it?", "echo"),
     ("First let me make sure I understand: should schools teach chess? That's it in short.", "echo"),
+    # a role written as a bare field; depending on everything; "worth thinking about"
+    ("Chess helps.\nspeaker: model\ntext: yes", "markup"),
+    ("Chess helps. role=assistant, reply=yes", "markup"),
+    ("So many angles here! Honestly it depends upon a range of factors.", "no_answer"),
+    ("I would need to check a few sources before I could give an opinion, which I cannot do today.", "no_answer"),
+    ("The question on the table: should schools teach chess? Definitely worth pondering.", "echo"),
 ])
 def test_round_six_forms_are_caught(answer: str, code: str) -> None:
     finding = validity.check(Q, answer, OTHERS)
@@ -318,6 +324,9 @@ def test_round_six_forms_are_caught(answer: str, code: str) -> None:
     "My health depends on exercise, and chess gives none, so sport first.",
     "We put a lot of effort into chess clubs and they would mean so much to shy kids.",
     "User (a pupil) experience matters: make chess optional.",
+    "The user role: pupils choose; the teacher role: guide them.",
+    "It depends on many factors such as timetable space, but on balance yes.",
+    "Whether it is worth thinking about depends on the school; I'd offer it as a club.",
 ])
 def test_round_six_sensible_answers_have_no_finding(answer: str) -> None:
     assert validity.check(Q, answer, OTHERS) is None, answer
