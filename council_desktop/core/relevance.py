@@ -66,7 +66,7 @@ but although though however whereas even absolutely definitely certainly surely 
 probably likely perhaps maybe
 weak weaker weakest convincing unconvincing persuasive flawed dubious doubtful
 questionable plausible implausible evidence research studies study proof scientists researchers
-historians economists argument arguments
+historians economists argument arguments explanation explanations theory theories hypothesis
 oui non parce devrait devraient doit doivent faut mieux pire ja nein weil sollte sollten soll muss besser
 schlechter sí porque debería deberían debe mejor peor sì perché dovrebbe dovrebbero deve meglio peggio sim não nao
 deveria deveriam melhor pior
@@ -82,7 +82,9 @@ though however whereas even perhaps maybe probably likely
 # "The best ones I remember…")
 # continues the question: its subject is the question's. A sentence about something else names its own.
 _REFERS_BACK = re.compile(r"^\W*(?:(?:once|when|if|after|before|because|since|as|while|until|unless)\s+(?:it|they|its|"
-                          r"their|it's|it’s|they're|they’re)\b|by\s+[a-z]+ing|only\s+(?:if|when|where|for|in|as|after|before|with|once)|"
+                          r"their|it's|it’s|they're|they’re)\b|by\s+[a-z]+ing|only\s+(?:if|when|where|for|in|as|after|before|with|"
+                          r"once|on|at|under|within|by|through|during|inside|outside|until|while|up to|to|from|over|"
+                          r"between|among)|"
                           r"for\s+(?:me|us|most|many)|mainly|chiefly|largely)\b"
                           r"|^\W*(?:(?:yes|no|well|so|partly|mostly|generally|historically)\W+)?"
                           r"(?:it|its|it's|it’s|they|their|they're|they’re|them|such|the\s+(?:[a-z]+\s+)?ones)\b",
@@ -91,6 +93,28 @@ _REFERS_BACK = re.compile(r"^\W*(?:(?:once|when|if|after|before|because|since|as
 _ASKS_HOW = re.compile(r"\b(?:how|ways?|methods?|tips?|advice|steps?)\b", re.IGNORECASE)
 _TO_YOU = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
 _MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
+# Words and phrases that argue in an answer although they are no stance elsewhere (an echo or a shrug may use them
+# about itself): a view owned ("I'd keep it", "seems fine to me", "in my view"), whether something matters ("Does the
+# label matter?"), the asker invited to see it for themselves ("you'll see it covers the same amount"). Not "mostly"
+# and the like: they measure as often as they weigh ("rings made mostly of ice").
+_ARGUES = re.compile(r"\b(?:i|we|you|they)(?:'d|’d)\b|\b(?:to|for) me\b(?=\s*(?:[,.;:!?]|$))|^\W*(?:to|for) me\b"
+                     r"|\byou(?:'ll|’ll| will| can| could| would)\s+(?:soon\s+|quickly\s+)?"
+                     r"(?:see|notice|find|feel|hear|tell)\b"
+                     r"|\bin my (?:view|opinion|book|eyes)\b|\bif you ask me\b|\bmatters?\b(?!\s+(?:of|to)\b)",
+                     re.IGNORECASE)
+# An answer that opens by naming the thing asked for, one or two words before a comma, colon or dash ("Timing, plus a
+# bit of shared knowledge", "Surprise, mostly: …", "Trust, built over years", "Partly habit, partly…"), answers a
+# what / why / how question.
+_WH_QUESTION = re.compile(r"^\W*(?:what|why|how|which|who)\b", re.IGNORECASE)
+_NAMES_IT = re.compile(r"^\W*(?:(?:partly|mostly|mainly|largely|chiefly|primarily|probably|usually|often)\s+)?"
+                       r"([A-Za-z]+)(?:\s+([A-Za-z]+))?\s*(?:,|:|;|—|–|\s-\s)", re.IGNORECASE)
+# A question asking to compare, and an answer with a comparative adjective ("quieter and cheaper", "is safer"):
+# "Is it better to live in the countryside or in a city?" - "Rural life is quieter and cheaper".
+_ASKS_TO_COMPARE = re.compile(r"\b(?:better|worse|more|less|rather|prefer|preferable|versus|vs|compared?)\b|\bor\b",
+                              re.IGNORECASE)
+_COMPARATIVE = re.compile(r"\b(?:is|are|was|were|be|been|feels?|seems?|gets?|becomes?|stays?|far|much|even|a bit|"
+                          r"slightly|generally|usually)\s+(?:\w+\s+)?[a-z]{3,}(?:ier|er)\b(?:\s+(?:and|or|but)\s+"
+                          r"[a-z]{3,}(?:ier|er)\b)", re.IGNORECASE)
 
 
 # Three-letter verbs whose forms the suffix rules cannot reach: "died", "dying" -> "die".
@@ -173,10 +197,38 @@ def takes_a_stance(text: str) -> bool:
         "n't" in text.lower().replace("’", "'")
 
 
+def position_words(text: str) -> set[str]:
+    """The words of ``text`` that state or weigh a position (``_POSITION``), lower-cased."""
+    return {w for w in (x.lower().replace("’", "'").strip("'-") for x in _WORD.findall(text)) if w in _POSITION}
+
+
+# Stance words that only join clauses ("but", "although", "still") or name arguing ("argue"): a sentence about
+# something else uses them as readily as an answer ("…, although the gravel still insists upon its pension"), so
+# alone they do not keep an answer on the topic.
+_CONNECTIVES = frozenset("but although though however whereas even still yet argue".split())  # noqa: SIM905
+
+
+def argues(text: str) -> bool:
+    """Whether ``text`` takes a stance by more than a connective: a modal, a negation, an evaluation, a comparison,
+    an opinion (``_STANCE`` without ``_CONNECTIVES``)."""
+    return any(w.lower().replace("’", "'").strip("'-") in _STANCE - _CONNECTIVES for w in _WORD.findall(text)) or \
+        "n't" in text.lower().replace("’", "'")
+
+
 def takes_a_position(text: str) -> bool:
     """Whether ``text`` holds a word that states or weighs a position (``_POSITION``: "support", "better",
     "think", "harm"; not a bare modal or negation)."""
     return any(w.lower().replace("’", "'").strip("'-") in _POSITION for w in _WORD.findall(text))
+
+
+def _names_it(answer: str) -> bool:
+    """The answer opens with one or two words standing alone before a comma, a colon or a dash, naming a thing (not
+    a function word, an adverb in -ly such as "Honestly,", or an everyday word of time)."""
+    m = _NAMES_IT.match(answer)
+    if not m:
+        return False
+    named = [w.lower() for w in m.groups() if w]
+    return all(w not in _STOP and not w.endswith("ly") and stem(w) not in _EVERYDAY_STEMS for w in named)
 
 
 def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
@@ -184,7 +236,11 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     answers to the same question), takes no stance at all (a paraphrasing answer still argues), and has
     enough content words for that to mean something."""
     said = content_stems(answer)
-    if len(said) < _MIN_CONTENT or takes_a_stance(answer) or _REFERS_BACK.match(answer):
+    if len(said) < _MIN_CONTENT or argues(answer) or _REFERS_BACK.match(answer) or _ARGUES.search(answer):
+        return False
+    if _WH_QUESTION.match(question) and _names_it(answer):
+        return False
+    if _ASKS_TO_COMPARE.search(question) and _COMPARATIVE.search(answer):
         return False
     if _ASKS_HOW.search(question) and _TO_YOU.search(answer):
         return False  # advice to the asker answers "What is the best way to…?" ("Read things you enjoy")

@@ -51,17 +51,22 @@ _ROLE_LINE = re.compile(r"^\s*(?:assistant|user|system|model|human|ai)\s*:?\s*(?
 # "USER:", "Human:", "### Response:", "### Instruction:", "**System:**" (Vicuna, Alpaca, Anthropic-style,
 # Falcon, ShareGPT dumps). "AI:" and "Model:" only in the heading form ("### AI:"), or with a verdict
 # ("AI: Yes"): alone they may begin a sentence about AI.
+# A label may carry a qualifier in brackets before its colon: "User (follow-up):", "Assistant [final]:".
+_QUALIFIER = r"(?:\s*[(\[][^()\[\]\n]{1,40}[)\]])?"
 _ROLE_PREFIX = re.compile(
-    r"^\s*(?:[#>*_\[(-]+\s*)?(?:assistant|system|user|human|prompter|gpt|chatbot)\s*[*_\])]*\s*:"
-    r"|^\s*#{1,6}\s*(?:assistant|system|user|human|prompter|gpt|chatbot|bot|ai|model|instructions?|response|"
-    r"input|output)\s*(?::|$)"
-    rf"|\b{_ROLES}\s*:\s*[\"'“‘*]?(?:yes|no)\b(?=\W*$)"
-    r"|\b(?:assistant|gpt|chatbot)\s*:\s*[\"'“‘*]?(?:yes|no)\b",
+    rf"^\s*(?:[#>*_\[(-]+\s*)?(?:assistant|system|user|human|prompter|gpt|chatbot){_QUALIFIER}\s*[*_\])]*\s*:"
+    rf"|^\s*#{{1,6}}\s*(?:assistant|system|user|human|prompter|gpt|chatbot|bot|ai|model|instructions?|response|"
+    rf"input|output){_QUALIFIER}\s*(?::|$)"
+    rf"|\b{_ROLES}{_QUALIFIER}\s*:\s*[\"'“‘*]?(?:yes|no)\b(?=\W*$)"
+    rf"|\b(?:assistant|gpt|chatbot){_QUALIFIER}\s*:\s*[\"'“‘*]?(?:yes|no)\b",
     re.IGNORECASE | re.MULTILINE)
 # A turn written as data: {"role": "assistant", "content": ...} (OpenAI-style), {"from": "gpt", ...}
 # (ShareGPT).
-_ROLE_JSON = re.compile(rf"[\"']\s*(?:role|from|speaker|author)\s*[\"']\s*:\s*[\"']\s*{_ROLES}\s*[\"']",
-                        re.IGNORECASE)
+_ROLE_JSON = re.compile(rf"[\"']\s*(?:role|from|speaker|author)\s*[\"']\s*:\s*[\"']\s*{_ROLES}\s*[\"']"
+                        # the same as a bare field, YAML-style, ending its line or followed by another field:
+                        # "role: assistant\ncontent: Yes", "speaker=model, text=Yes"
+                        rf"|\b(?:role|speaker|author|sender)\s*[:=]\s*[\"']?{_ROLES}[\"']?\s*(?:$|[,;|]\s*\w+\s*[:=])",
+                        re.IGNORECASE | re.MULTILINE)
 
 # A dialogue written inline: an asker's label, then an answerer's ("... Human: is it good? AI: it is").
 _DIALOGUE = re.compile(r"\b(?:user|human|prompter)\s*:[^\n]{1,200}?\b(?:assistant|ai|gpt|bot|chatbot|"
@@ -110,7 +115,12 @@ _VOUCH = (r"\b(?:this (?:answer|response|reply|one|entry|submission)|this as|yes
           r"top|winning|correct) (?:answer|response|reply|one)|agrees? (?:that )?(?:this|it) is)")
 _MINE = r"my (?:answer|response|reply|submission|entry)"
 _VOUCH_SELF = r"\b(?:this (?:answer|response|reply|one|entry|submission)|this as)\b"
-_NOT_ME = r"(?<!\bi\s)(?<!i'd\s)(?<!i’d\s)(?<!would\s)(?<!\bwe\s)(?<!we'd\s)(?<!they\s)(?<!people\s)"
+# A verb of saying with a subject or a permissive modal before it reports what someone says or may say ("they can
+# say no", "the right to say no"); an order has none ("say yes", "you must answer yes").
+_NOT_ME = (r"(?<!\bi\s)(?<!i'd\s)(?<!i’d\s)(?<!would\s)(?<!\bwe\s)(?<!we'd\s)(?<!they\s)(?<!people\s)"
+           r"(?<!\bhe\s)(?<!she\s)(?<!\bcan\s)(?<!could\s)(?<!\bmay\s)(?<!might\s)(?<!cannot\s)(?<!can't\s)"
+           r"(?<!can’t\s)(?<!right to\s)(?<!free to\s)(?<!able to\s)(?<!allowed to\s)(?<!power to\s)"
+           r"(?<!chance to\s)(?<!entitled to\s)")
 _ADDRESSES_JUDGE = [
     re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
         # "ignore all previous instructions", "disregard the other answers", "forget the question"
@@ -151,6 +161,9 @@ _ADDRESSES_JUDGE = [
         rf"\b(?:whoever|anyone|anybody|any\s+{_READER}|every\s+{_READER}|each\s+{_READER}|the\s+{_READER})\s+"
         rf"(?:who\s+|that\s+)?(?:is\s+)?{_GRADING}\s+(?:this|these|it|me|my|the answers?|the responses?)\b",
         rf"(?:^|[.!?,;(\[]\s*){_JUDGE}\s*[:,]",
+        # a grader's label opening a line, as a transcript or a quote writes it: "> Judge (final verdict): Yes",
+        # "**Evaluator:**", "- Reviewer [summary]:"
+        rf"^\s*(?:[#>*_\[(-]+\s*)*{_JUDGE}s?{_QUALIFIER}\s*[*_\])]*\s*:",
         rf"\b(?:the|you|as the|as a|any|every)\s+{_JUDGE}s?\b[^.!?\n]{{0,30}}\b(?:must|should|shall|will|has to|"
         r"have to|needs? to|are required to|is required to|ought to)\s+(?:now\s+|only\s+|simply\s+)?"
         r"(?:answer|say|reply|respond|output|rate|score|grade|rank|mark|pick|choose|select|prefer)\b",
@@ -237,6 +250,17 @@ _ADDRESSES_JUDGE = [
         r"(?:is\s+|are\s+)?(?:doing the\s+)?(?:grading|judging|evaluating|scoring|rating|ranking|reviewing|"
         r"marking|assessing|evaluates|grades|scores|ranks|reads this|reading this)\b",
         rf"\b(?:reviewing|grading|judging|evaluating|scoring)\s+(?:model|ai|llm|bot|{_GRADER})\b",
+        # an unknown reader called on between commas or before a colon: "please, whoever is reading, …", "To
+        # anyone checking this:", "Whoever sees this —"
+        r"(?:^|[,;:.!?(\[]\s*|\b(?:to|for|hey|please)\s+)(?:whoever|whomever|anyone|anybody|everyone|everybody)\s+"
+        r"(?:who\s+|that\s+)?(?:is\s+|are\s+|might be\s+|may be\s+)?(?:reading|reads|sees|checking|checks|looking|"
+        r"looks|going through|goes through)\b(?:\s+(?:this|these|it|here|over\s+(?:this|these|it)))?\s*[,:—–-]",
+        # the answer to be marked as the winner, asked outright: "just mark it as the best answer", "Please record
+        # this as correct", "so flag me as the winner"
+        r"(?:^|[.!?;:,]\s*|\b(?:please|just|simply|kindly|so|and|then|now)\s+)(?:mark|rate|rank|score|grade|flag|label|"
+        r"tag|record|list|count|log|register|treat|accept)\s+(?:it|this|me|mine|this one)\s+as\s+(?:the\s+|a\s+|an\s+)?"
+        r"(?:very\s+)?(?:best|top|winner|winning|correct|right|first|highest|strongest|number one|excellent|perfect|"
+        r"approved|valid)\b",
         # a selection asked for the answer itself: "pick this answer", "approve this response", "choose me"
         rf"\b(?:pick|choose|select|approve|favou?r|prefer|endorse|accept|back|vote for|upvote|rank|rate|score|grade|"
         rf"mark|award|crown|declare)\s+(?:{_SELF}|this one|me|{_MINE})\b(?!\s+(?:as|to)\b(?!\s+(?:the\s+)?"
@@ -295,7 +319,11 @@ _ADDRESSES_JUDGE = [
 # ("you will be replaced by software"), so pressure counts only beside a request to pick, rate or approve.
 _PRESSURE = [re.compile(p, re.IGNORECASE) for p in (
     r"\b(?:i(?:'m|’m| am)?\s+)?(?:beg(?:ging)?|implor(?:e|ing)|plead(?:ing)? with)\s+you\b",
-    r"\b(?:my|our)\s+(?:job|career|life|grade|scholarship|family)\s+(?:depends|rides|hangs)\s+on\b",
+    r"\b(?:my|our)\s+(?:\w+\s+){0,2}(?:depends|depend|rides|hangs|relies|rests)\s+(?:entirely\s+|completely\s+)?"
+    r"(?:on|upon)\s+(?:it|this|you|that|your)\b",
+    r"\b(?:i|we)\s+(?:have\s+)?(?:put|poured|spent|invested|sank)\s+(?:a lot of|so much|lots of|hours of|hours|days|"
+    r"real|my|our|all my|all our)?\s*(?:effort|work|time|heart|energy|hours)\s+(?:in|into|on)\b",
+    r"\b(?:it\s+)?would\s+mean\s+(?:so\s+much|a\s+lot|the\s+world|everything)\b",
     r"\b(?:fired|punished|sacked|in trouble)\s+if\b",
     r"\bif\s+(?:this|it|my (?:answer|response|reply))\s+(?:doesn'?t|does not|fails to|won'?t)\s+win\b",
     r"\b(?:be|please be)\s+(?:generous|lenient|kind|nice|gentle)\b",
@@ -313,7 +341,8 @@ _CAPS_NOTICE = re.compile(r"^\W*(?:[A-Z]{2,}\s+){0,3}(?:NOTICE|ALERT|DIRECTIVE|O
                           r"ANNOUNCEMENT)\b", re.MULTILINE)
 _ASKS_TO_PICK = re.compile(
     r"\b(?:approve|approving|choose|pick|select|vote for|upvote|rate|score|grade|rank|favou?r|prefer|win|winner|"
-    r"verdict|comply|agree with this)\b|\b(?:this|my)\s+(?:answer|response|reply|submission|entry)\b", re.IGNORECASE)
+    r"verdict|comply|agree with this)\b|\b(?:this|my)\s+(?:answer|response|reply|submission|entry)\b"
+    r"|\b(?:mark|flag|label|tag|record|count|treat|accept)\s+(?:it|this|me|mine)\s+as\b", re.IGNORECASE)
 
 # The same in French, German, Spanish, Italian and Portuguese: the answer pointing at itself ("cette
 # réponse", "diese Antwort", "esta respuesta", "questa risposta", "esta resposta"), "ignore the instructions",
@@ -369,6 +398,24 @@ _SHRUG_FORM = re.compile(
     r"|\bbeyond me\b|\bno (?:idea|clue|answer|opinion|comment|view)\b|\bnot (?:sure|certain)\b|\bunsure\b"
     r"|\buncertain\b|\bdunno\b|\bidk\b|\bwho knows\b|\bhard to (?:say|tell)\b|\bbeats me\b"
     r"|\bnothing to (?:say|add)\b|\bi give up\b|\bno way to (?:know|tell)\b"
+    # "it depends" with nothing it depends on ("Well, it depends."; "It depends on the school" answers), and not
+    # committing: "I'd rather not commit", "I'll leave it open", "I'll reserve judgement", "hold off for now"
+    r"|\b(?:it|that|this|everything|all)\s+(?:all\s+|really\s+|just\s+|kind of\s+|sort of\s+)?(?:depends|varies)\b"
+    r"(?!\s+(?:on|upon|whether|how|what|who|where|when|which|if|largely|mostly|heavily|entirely|partly|a lot)\b)"
+    r"|^\W*(?:well\W+|hmm+\W+)?(?:depends|varies)\W*$"
+    r"|\b(?:not|never|n['’]t|without)\s+(?:to\s+|wanting to\s+|willing to\s+|ready to\s+)?commit(?:ting)?\b"
+    r"|\bleave (?:it|that|this|the question|things|the matter)(?: \w+)? open\b|\breserve (?:my |our )?judge?ment\b"
+    r"|\bhold off\b|\bwithhold(?:ing)? (?:my |our |any )?(?:judge?ment|opinion|view|verdict)\b"
+    # deferring: "give me a while", "I'll come back to it", "read up on it first", "before I say anything"
+    r"|\b(?:come|get|circle) back to (?:you|it|this|that|the question)\b|\bread up on\b"
+    r"|\bgive me (?:a |some )?(?:while|moment|minute|day|week|bit|time|chance)\b"
+    r"|\bbefore (?:i|we) (?:could |can |would |might )?(?:say|answer|comment|commit|weigh in|give|offer) "
+    r"(?:anything|an answer|a view|an opinion)\b"
+    # depending on everything: "it really depends on a lot of different things", "depends on many factors"
+    r"|\bdepends?\s+(?:on|upon)\s+(?:a lot of|lots of|many|various|several|numerous|so many|all sorts of|a range of|"
+    r"a number of|a variety of|a host of)\s+(?:different\s+|other\s+)?(?:things|factors|circumstances|variables|"
+    r"considerations|aspects|issues|details)\b|\bdepends?\s+(?:on|upon)\s+(?:the\s+)?(?:situation|circumstances|context)"
+    r"\s*[.!]?\s*$"
     # deflections: "search me", "your guess is as good as mine", "ask someone else", "I'll sit this one out"
     r"|\bsearch me\b|\byour guess\b|\byou tell me\b|\bask (?:someone|somebody|anyone|anybody) else\b"
     r"|\brather not\b|\bleave (?:it|that|this)(?: one)? to\b|\bsit (?:it|this|that)(?: one)? out\b"
@@ -459,7 +506,8 @@ def check(question: str, answer: str, others: Sequence[str] = ()) -> Finding | N
         return Finding("markup", "contains chat-template markup or a forged turn")
     if addresses_judge(text):
         return Finding("addresses_judge", "addresses the judge or gives it instructions")
-    if len(words) <= 12 and _shrugs(question, text):
+    if (len(words) <= 12 and _shrugs(question, text)) or \
+            (len(words) <= _STALL_WORDS and _stalls(question, text, others)):
         return Finding("no_answer", "says it does not know instead of answering")
     if _is_echo(question, words, text):
         return Finding("echo", "restates the question without answering it")
@@ -482,13 +530,40 @@ def _shrugs(question: str, text: str) -> bool:
     return _declines(question, text) or _says_nothing(text)
 
 
+_STALL_WORDS = 45  # a stall longer than this is left to the judges
+# Position words that a stall uses about itself: "more time to think", "a lot more reading", "no strong opinion".
+_STALL_NEUTRAL = frozenset("""
+think thinking more less opinion opinions view views believe useful helpful right depends
+depend""".split())  # noqa: SIM905
+
+
+def _stalls(question: str, text: str, others: Sequence[str] = ()) -> bool:
+    """A longer shrug or stall (up to ``_STALL_WORDS`` words): it says it cannot or will not answer ("I'd prefer not
+    to commit…", "Let me get back to you on that once I've had more time"), and nothing else it says touches the
+    subject: no verdict, no word stating a position, at most three content words beyond talk about knowing and
+    answering, and not one of the question or of the other answers (a sensible hedge goes on to talk about the
+    subject: "I'm not sure, but the studies on homework…")."""
+    if not (_NO_ANSWER.search(text) or _SHRUG_FORM.search(text)):
+        return False
+    if _POLAR.search(text) or _VERDICT_WORD.search(text) or _LEANS.search(text) or _WHY_NOT.search(text) or \
+            relevance.position_words(text) - _STALL_NEUTRAL:
+        return False
+    said = relevance.content_stems(_SHRUG_FORM.sub(" ", _NO_ANSWER.sub(" ", text))) - _EPISTEMIC - _META_WORDS
+    if len(said) > 3 or relevance.shares(said, relevance.content_stems(question)):
+        return False  # an answer with things of its own to say is not a stall, whatever shrug words it holds
+    discussed = set().union(*(relevance.content_stems(o) for o in others)) if others else set()
+    return not relevance.shares(said, discussed - _EPISTEMIC - _META_WORDS)
+
+
 # Words about knowing, answering and deciding (and stalling): an answer made of nothing else says nothing.
 _EPISTEMIC = frozenset(relevance.stem(w) for w in """
 know knows known knowing idea ideas clue clues sure certain certainty opinion opinions view views comment comments
 say tell answer answers answering guess decide decision help assist able position qualified
 expert mystery puzzle puzzling call time later another next sorry afraid honest honestly really tough hard
 difficult impossible complicated complex tricky interesting nobody nothing anybody anyone either way pass skip
-blank ponder pondering consider considering thought thoughts unclear unknown unknowable sense
+blank ponder pondering consider considering thought thoughts unclear unknown unknowable sense depends varies commit
+open leave reading read research researching back wait hold side sides chance properly while come fascinating
+intriguing look looking perspective perspectives thoughtful factors things different many end background area
 """.split())  # noqa: SIM905
 
 
@@ -546,8 +621,8 @@ def _reads_the_question_back(question: str, words: list[str]) -> bool:
     if run < max(4, 0.8 * len(asked)):
         return False
     rest = " ".join(words[:end - run] + words[end:])
-    extra = relevance.content_stems(rest) - relevance.content_stems(question)
-    return len(extra) <= 3 and not relevance.takes_a_stance(rest)
+    extra = relevance.content_stems(rest) - relevance.content_stems(question) - _META_WORDS - _RESTATING
+    return len(extra) <= 3 and not relevance.takes_a_stance(_OPEN_CHOICE.sub(" ", rest))
 
 
 def _longest_run(a: list[str], b: list[str]) -> tuple[int, int]:
@@ -577,7 +652,9 @@ _META = re.compile(
 _OPEN_CHOICE = re.compile(r"\b(?:yes or no|\w+ or not|\w+ or \w+(?=\s*\?)|and why|or what|(?:a )?good idea|"
                           r"(?:good|great|interesting|tough|hard|big|fair) (?:question|one|point)|"
                           r"let(?:'s|’s| us| me) think|"
-                          r"think about (?:it|that|this)|too)\b", re.IGNORECASE)
+                          r"(?:think|thinking|ponder|mull) (?:about|over)(?: (?:it|that|this))?|too|"
+                          r"(?:\w+ )?worth (?:thinking about|considering|discussing|pondering|asking|a thought))\b",
+                          re.IGNORECASE)
 # A modal inside a question is part of what is asked ("Should teachers be rated…?", "whether judges ought to…").
 _ASKED_MODAL = re.compile(r"\b(?:should|ought|must|could|would|can|may|might|shall|will)\b", re.IGNORECASE)
 _WHETHER = re.compile(r"\b(?:whether|if)\b[^.!?;:]*", re.IGNORECASE)
@@ -586,6 +663,14 @@ question questions ask asks asked asking wonder wonders wondered wondering topic
 debates debated discuss discussed discussing discussion restate restating restated repeat repeated repeating
 interesting good great tough today here hand everyone everybody people many keep keeps let lets think thinking
 want wants know consider considering okay hmm versus matter open
+""".split())  # noqa: SIM905
+
+
+# Words about restating and understanding what was asked: "let's be sure we understand the prompt", "to sum up",
+# "in a nutshell", "in other words".
+_RESTATING = frozenset(relevance.stem(w) for w in """
+understand understanding understood prompt sum summary summarise summarize nutshell short basically essentially
+clarify clear rephrase paraphrase words word sure exactly exact same myself yourself point before answering
 """.split())  # noqa: SIM905
 
 
@@ -630,8 +715,31 @@ def _talks_about_the_question(question: str, text: str) -> bool:
     return not relevance.takes_a_stance(rest)
 
 
+# A tag question ("…, isn't it?", "don't you think?", "right?") asks for agreement and takes no stance; a discourse
+# marker opening a sentence ("Right, that's the question", "Okay, so…") is no verdict either.
+_TAG_QUESTION = re.compile(
+    r"\b(?:is|are|was|were|do|does|did|can|could|would|will|wo|should|has|have|had|ai)n['’]?t\s+(?:it|they|we|you|he|"
+    r"she|there|that|this|i)(?:\s+think)?\s*\?|,\s*(?:right|no|eh|yes|yeah|ok|okay)\s*\?", re.IGNORECASE)
+_DISCOURSE = re.compile(
+    r"(?:^|(?<=[.!?…:;]))\s*(?:right|okay|ok|alright|all right|well|so|now|hmm+|oh|ah)\s*(?:,|\.\.\.|…)", re.IGNORECASE)
+
+
 def _is_echo(question: str, words: list[str], text: str = "") -> bool:
     """The answer's content words are (nearly) all the question's own: it adds nothing of its own."""
+    if text:
+        text = _DISCOURSE.sub(" ", _TAG_QUESTION.sub(".", text))
+        words = _words(text)
+        # A statement outside any question that takes a stance answers, even in the question's own words ("Should
+        # chess count as a sport? It should."); a stance inside a question or a whether-clause is what was asked.
+        stated = _words(_WHETHER.sub(" ", _OPEN_CHOICE.sub(" ", re.sub(r"[^.!?]*\?", " ", text))))
+        asked_in_order = _words(question)
+        run, end = _longest_run(asked_in_order, stated)
+        if len(asked_in_order) >= 4 and run >= max(4, 0.8 * len(asked_in_order)):
+            stated = stated[:end - run] + stated[end:]  # the question read back without its question mark
+        asked_words = set(asked_in_order)
+        if relevance.takes_a_stance(" ".join(w for w in stated if w not in asked_words or
+                                             not relevance.takes_a_position(w))):
+            return False  # the question's modal or negation stated counts ("It should."), its topic words do not
     if _reads_the_question_back(question, words) or (text and _talks_about_the_question(question, text)):
         return True
     asked_words = set(_words(question))
@@ -673,6 +781,8 @@ def _impossible_bigrams(text: str) -> int:
     toks = [t.lower() for t in _TOKEN.findall(text)]
     bad = 0
     for a, b in itertools.pairwise(toks):
+        if b == "while" and a in _DET | {"a"}:
+            continue  # "give me a while", "all the while": "while" is a noun too
         if (a in _DET and (b in _DET or b in _PREP or b in _CONJ or b in _AUX or b in ".!?;:,")) or \
                 (a == "a" and (b in _DET or b in _PREP or b in _CONJ or b in ".!?")) or \
                 (a in _PREP and (b in _CONJ or b in _AUX) and b not in {"and", "or", "whether", "while", "though"}) or \

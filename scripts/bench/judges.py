@@ -262,7 +262,21 @@ def rescore(report: dict[str, Any]) -> dict[str, Any]:
                  d["bad"], "", d["p"]) for d in report["detail"]]
     kinds = list(dict.fromkeys(b.kind for b in bs))
     modes = report.get("modes") or [m for m in ("review", "ranking", "alliance", "datamarked") if m in bs[0].p]
-    return {**report, "table": tabulate(bs, kinds, modes)}
+    return {**report, "table": tabulate(bs, kinds, modes), "false_positives": false_positives(bs)}
+
+
+def false_positives(bs: Sequence[Ballot]) -> dict[str, int]:
+    """How many placements of a sensible answer (each beside the other three answers of its ballot) the checks
+    flag, of how many, and how many of them with a hard (not off-topic) finding."""
+    flagged = hard = total = 0
+    for b in bs:
+        for i, a in enumerate(b.answers):
+            if i != b.bad:
+                found = validity.check(b.question, a, b.answers[:i] + b.answers[i + 1:])
+                total += 1
+                flagged += found is not None
+                hard += found is not None and not found.soft
+    return {"flagged": flagged, "hard": hard, "placements": total}
 
 
 async def label_spread(backend: EngineBackend, data: dict[str, Any], seed: int, n: int = 20) -> dict[str, Any]:
@@ -299,6 +313,10 @@ def print_report(r: dict[str, Any]) -> None:
                     cell += f" (above median {c['above_median']})"
                 cells.append(cell)
             print(f"| {kind} | {' | '.join(cells)} |")
+    if "false_positives" in r:
+        fp = r["false_positives"]
+        print(f"\nsensible answers flagged (placements beside their ballot): {fp['flagged']}/{fp['placements']} "
+              f"({fp['hard']} with a hard finding)")
     s = r["label_spread"]
     print(f"\nlabel spread of mean P(yes) (same answers under A-D): {s['spread']:.4f}  {s['means']}")
     if r["length_r"] is not None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import random
 
+from council_desktop.core import ballots
 from council_desktop.core.ballots import (
     REFERENCE_LOG_ODDS,
     parse_alliance,
@@ -79,3 +81,28 @@ def test_final_ranking_text_is_accepted_and_must_be_complete() -> None:
     raw = "Thoughts...\nFINAL RANKING:\n1. Response C\n2. Response A\n3. Response D\n4. Response B"
     assert parse_ranking(raw, LABELS).value == ["Response C", "Response A", "Response D", "Response B"]
     assert not parse_ranking("FINAL RANKING:\n1. Response C\n2. Response A", LABELS).valid
+
+
+def test_a_flagged_answer_is_below_every_unflagged_one_in_every_mode() -> None:
+    """Issue 12, round 6: whatever the judge's probabilities or written ballot, an answer with a validity finding
+    scores below, ranks after and is opposed beside every answer without one (a hard finding below a soft one), so
+    a flagged injection can never land above its ballot's median; only an unflagged one can."""
+    rng = random.Random(6)
+    labels = list(ballots.LABELS[:5])
+    for _ in range(500):
+        probs = {lab: rng.choice([0.001, 0.2, 0.5, 0.99, rng.random()]) for lab in labels}
+        flagged = {lab for lab in labels if rng.random() < 0.4}
+        soft = {lab for lab in flagged if rng.random() < 0.5}
+        clean = [lab for lab in labels if lab not in flagged]
+        hard = flagged - soft
+        written = {lab: rng.randint(1, 10) for lab in labels}
+        for scores in (ballots.scores_with_findings(probs, flagged, soft),
+                       ballots.apply_findings(written, flagged, soft)):
+            assert all(scores[f] < scores[c] for f in flagged for c in clean)
+            assert all(scores[h] < scores[s] for h in hard for s in soft)
+        for order in (ballots.order_from_probabilities(probs, labels, flagged, soft),
+                      ballots.order_with_findings(rng.sample(labels, len(labels)), flagged, soft)):
+            assert all(order.index(f) > order.index(c) for f in flagged for c in clean)
+            assert all(order.index(h) > order.index(s) for h in hard for s in soft)
+        agree, disagree = ballots.stances_from_probabilities(probs, flagged, soft)
+        assert not flagged & set(agree) and flagged <= set(disagree)

@@ -119,3 +119,44 @@ def test_a_word_of_difficulty_shared_with_the_others_does_not_keep_an_answer_on_
     q = "Should cryptocurrencies be regulated like banks?"
     a = "Herring swim in shoals that turn together in a flash, so it is hard for a seal to pick out one fish."
     assert relevance.off_topic(q, a, ["Regulation is needed, though it is hard to enforce on software."])
+
+
+# Round 6 (issue 12, held-out v5): answers that argue or answer in forms with no stance word. Wordings written for
+# these tests.
+@pytest.mark.parametrize(("question", "answer"), [
+    # an owned view: "I'd", "to me", "in my view"; whether something matters
+    ("Should museums charge for entry?", "I'd keep a single free evening each week for families on low wages."),
+    ("Should museums charge for entry?", "Galleries abroad ask a few euros at the door, which sounds fine to me."),
+    ("Should museums charge for entry?", "Does a small fee matter much? Donations boxes raise plenty in London."),
+    # a restriction opening the answer: "Only on…", "Only at…"
+    ("Should museums charge for entry?", "Only at weekends, and only where the collection was donated privately."),
+    # the thing asked for named first, then explained
+    ("What makes a novel hard to put down?", "Suspense, chiefly: each chapter closes on a door half opened."),
+    ("Why do onions make people cry?", "Sulphur, released once the cells are cut and drifting up to the eyes."),
+    # a comparison asked for, comparatives given
+    ("Is it better to rent or to buy a home?",
+     "Renting is simpler and cheaper in the short run, with no repair bills."),
+    # the asker invited to see it for themselves
+    ("Why does a straw look bent in a glass of water?",
+     "Light changes speed at the surface. Try it with a pencil and you'll see the same kink."),
+    # an explanation weighed as one among others
+    ("Why do cats knead blankets?", "Nobody is fully certain, but comfort from kittenhood is the usual explanation."),
+])
+def test_round_six_answers_that_argue_without_a_stance_word_are_not_off_topic(question: str, answer: str) -> None:
+    assert not relevance.off_topic(question, answer)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    # what these rules must not spare: a sentence about something else, with "mostly" measuring, an adverb in -ly or
+    # a time word first, no comparison asked
+    ("Should museums charge for entry?", "Saturn's moons are mostly rock and ice, circling in thin orbits."),
+    ("What makes a novel hard to put down?", "Frankly, the ferry to the island leaves from the north pier at dawn."),
+    ("Why do onions make people cry?", "Yesterday, a heron stood on one leg beside the canal lock."),
+    ("Should museums charge for entry?", "The bakery on the corner is busier and louder on Saturdays."),
+    # a connective alone ("although", "still", "but") is no stance: nonsense that keeps English order
+    ("Should museums charge for entry?",
+     "The anthem of gravel folds its umbrella politely, although the cabbage still refuses to knit."),
+    ("Why do onions make people cry?", "Velvet calendars hum underground but the lighthouse borrows a spoon."),
+])
+def test_round_six_rules_still_flag_sentences_about_something_else(question: str, answer: str) -> None:
+    assert relevance.off_topic(question, answer)
