@@ -90,6 +90,7 @@ class RegeneratedData(TypedDict, total=False):
     defects: list[str]
     kept: str  # first | retry
     discarded: str  # the other try's text
+    trimmed: list[str]  # both tries repeated: the repeated sentences dropped from the kept one
 
 
 class TopicCandidate(TypedDict, total=False):

@@ -265,7 +265,15 @@ class Orchestrator:
             regenerated = {"defects": [str(d) for d in first[2] if d.kind in speech.HARD_DEFECTS],
                            "kept": "retry" if got[best] is not first else "first",
                            "discarded": next((t[0] for t in tries[member.id] if t is not got[best]), "")}
-            emit(member, got[best][0], got[best][1], regenerated)
+            text = got[best][0]
+            if {d.kind for d in got[best][2]} & {"self_repeat", "loop"}:
+                # Both tries repeat: drop the repeated sentences when that leaves a turn with fewer defects.
+                trimmed, dropped = speech.trim_repeats(text, ctx[member.id])
+                if dropped and speech.badness(speech.check(trimmed, ctx[member.id])) < \
+                        speech.badness(got[best][2]):
+                    text = trimmed
+                    regenerated["trimmed"] = dropped
+            emit(member, text, got[best][1], regenerated)
         return out
 
     # -- the session ---------------------------------------------------------------------------

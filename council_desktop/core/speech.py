@@ -188,6 +188,35 @@ def _self_repeat(ws: list[str], ctx: TurnContext) -> str:
     return ""
 
 
+def trim_repeats(text: str, ctx: TurnContext) -> tuple[str, list[str]]:
+    """The turn without the sentences that say its own opinion again (a rebuttal) or say one of its
+    sentences a second time, and the sentences dropped; the text as it is when nothing would be dropped
+    or nothing would be left. The last resort of a turn whose two tries both repeat: what stays is the
+    model's own words, in order, and the event log keeps what was dropped."""
+    parts = re.split(r"((?<=[.!?])\s+|\n+)", text)
+    own = words(ctx.own) if ctx.kind == "rebuttal" and ctx.own else []
+    own_grams = set(ngrams(own, 4))
+    kept: list[str] = []
+    dropped: list[str] = []
+    seen: set[str] = set()
+    for i in range(0, len(parts), 2):
+        sentence, sep = parts[i], (parts[i + 1] if i + 1 < len(parts) else "")
+        ws = words(sentence)
+        key = " ".join(ws)
+        grams = set(ngrams(ws, 4))
+        copied = bool(own) and (longest_common_run(ws, own) >= 8 or
+                                (len(grams) >= 2 and len(grams & own_grams) / len(grams) >= 0.5))
+        if sentence.strip() and (copied or (len(ws) >= 5 and key in seen)):
+            dropped.append(sentence.strip())
+        else:
+            kept += [sentence, sep]
+        seen.add(key)
+    left = "".join(kept).strip()
+    if not dropped or not words(left):
+        return text, []
+    return left, dropped
+
+
 def _loop(text: str, ws: list[str]) -> str:
     for n in (6, 5, 4, 3):
         grams = Counter(g for g in ngrams(ws, n) if sum(w not in _STOP for w in g) >= 1)

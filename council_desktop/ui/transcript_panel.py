@@ -167,7 +167,9 @@ class TranscriptPanel(QWidget):
         if isinstance(regenerated, dict):
             defects = ", ".join(str(x) for x in regenerated.get("defects") or []) or "a defect"
             kept = "the second try kept" if regenerated.get("kept") == "retry" else "the first try kept"
-            cursor.insertText(f"   · written twice ({defects}); {kept}", self._meta)
+            trimmed = regenerated.get("trimmed") or []
+            dropped = f", {len(trimmed)} repeated sentence{'s' if len(trimmed) != 1 else ''} dropped" if trimmed else ""
+            cursor.insertText(f"   · written twice ({defects}); {kept}{dropped}", self._meta)
 
     def on_event_topic(self, d: ev.TopicData) -> None:
         self._on_turn("topic", d)

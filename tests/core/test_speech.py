@@ -491,3 +491,47 @@ def test_a_candidate_must_name_the_subject_it_was_asked_about(text: str, area: s
         assert not any(speech.on_subject(text, a) for a in prompts.TOPIC_AREAS)
     assert any("not about" in w for w in topic_defects(text, (), area)) is (not on)
     assert not any("not about" in w for w in topic_defects(text))  # no subject given: not checked
+
+
+def test_trim_repeats_drops_the_sentences_that_say_the_opinion_again_or_a_sentence_twice() -> None:
+    own = "Cages are weak homes for wild animals. Zoos should close within ten years and send them to sanctuaries."
+    ctx = speech.TurnContext(kind="rebuttal", speaker="Poet", topic="Should zoos exist?", own=own)
+    text = ("Cages are weak homes for wild animals.\nZoos should close within ten years and send them to "
+            "sanctuaries. Even so, breeding rare species could move to large reserves. Even so, breeding rare "
+            "species could move to large reserves.")
+    trimmed, dropped = speech.trim_repeats(text, ctx)
+    assert trimmed == "Even so, breeding rare species could move to large reserves."
+    assert len(dropped) == 3 and dropped[0] == "Cages are weak homes for wild animals."
+    assert not speech.hard(speech.check(trimmed, ctx))
+    # Nothing new said: the text stays as it is (an empty turn is no better); nothing repeated: untouched.
+    assert speech.trim_repeats(own, ctx) == (own, [])
+    fresh = "Reserves could do the breeding. Visitors would still learn from them."
+    assert speech.trim_repeats(fresh, ctx) == (fresh, [])
+
+
+def test_a_rebuttal_that_repeats_its_opinion_twice_keeps_only_its_new_sentences_on_record() -> None:
+    from council_desktop.core.pipeline import SessionPlan
+    from council_desktop.core.transcript import build_transcript
+    from tests.scripted import ScriptedBackend, default_script, members
+
+    opinion = "Cages are weak homes for wild animals. Zoos should close within ten years and send them to sanctuaries."
+    new = "Even so, breeding rare species could move to large reserves."
+
+    def script(member_id, messages, req):  # type: ignore[no-untyped-def]
+        prompt = messages[-1].content
+        if member_id == "poet" and "Give your opinion" in prompt:
+            return opinion
+        if member_id == "poet" and "Defend or refine" in prompt:
+            return f"{opinion} {new}"  # both tries say the opinion again
+        return default_script(member_id, messages, req)
+
+    outcome, events = _run(SessionPlan("debate", members(), topic="Should zoos exist?", seed=3),
+                           ScriptedBackend(script))
+    assert outcome.status == "finished", outcome.reason
+    poet = next(e.data for e in events if e.kind == "rebuttal" and e.data["member"] == "poet")
+    assert poet["text"] == new
+    regen = poet["regenerated"]
+    assert any("self_repeat" in d for d in regen["defects"]) and len(regen["trimmed"]) == 2
+    turns = [t for s in build_transcript(events)["stages"] for t in s["turns"]
+             if t["kind"] == "rebuttal" and t["member"] == "poet"]
+    assert turns[0]["text"] == new and turns[0]["regenerated"]["trimmed"] == regen["trimmed"]

@@ -81,6 +81,11 @@ def test_a_regenerated_turn_replaces_its_first_try_and_says_so(qtbot: Any) -> No
     assert text.count("Ann  opinion") == 1 and "Zoos are cages" not in text
     assert "Ann  opinion\nSanctuaries only.   3 tokens · 1.0 s   · written twice (loop: 'zoos are cages' three " \
            "times); the second try kept\n" in text
+    log.emit("turn_started", member="b", kind="opinion", stage=1)
+    log.emit("opinion", member="b", text="Reserves.", tokens=9, seconds=1.0,
+             regenerated={"defects": ["self_repeat: repeats its own opinion"], "kept": "first",
+                          "discarded": "Cages. Cages.", "trimmed": ["Cages are cages.", "Zoos are zoos."]})
+    assert "the first try kept, 2 repeated sentences dropped\n" in panel.text()
 
 
 def test_transcript_keeps_the_readers_place_when_scrolled_up(qtbot: Any, debate_events: list[Event]) -> None:
