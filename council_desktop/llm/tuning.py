@@ -73,8 +73,12 @@ class ThreadTuner:
 
     def _explore(self, st: _KindState, candidates: Sequence[int] | None = None) -> None:
         counts = tuple(candidates) if candidates is not None else tuple(self.candidates)
-        # The count in use first, so a hopeless one is known as such after a single step.
-        counts = tuple(sorted(counts, key=lambda t: t != st.best))
+        # Nothing known yet: fewest threads first. Too many on a busy machine cost up to a hundred times
+        # as much per step (measured: 2.4-3.8 s for one 2-thread step beside one hog, against 18-500 ms at
+        # 1 thread), too few on a quiet one less than twice. Later, the count in use first: what it costs
+        # now is the yardstick for the others' first step.
+        counts = tuple(sorted(counts)) if st.explorations == 0 else \
+            tuple(sorted(counts, key=lambda t: t != st.best))
         st.samples = {t: [] for t in counts}
         st.trial = deque(t for _ in range(self.trial_steps) for t in counts)
         st.explorations += 1
@@ -107,7 +111,8 @@ class ThreadTuner:
                 return  # not the step we asked for (the count could not be applied)
             st.trial.popleft()
             st.samples[threads].append(per_token)
-            self._maybe_give_up(st, threads)
+            for t in st.samples:  # a fast step can make a count measured before it hopeless
+                self._maybe_give_up(st, t)
             if not st.trial:
                 self._decide(st, now)
             return
@@ -141,7 +146,7 @@ class ThreadTuner:
         one step can cost a hundred of the fast count's)."""
         mine = st.samples[threads]
         others = [statistics.median(v) for t, v in st.samples.items() if t != threads and v]
-        if not others:
+        if not others or not mine or threads not in st.trial:
             return
         # A re-check already knows what the count in use costs under this load: one step far slower
         # than it is enough (measured: each 1-thread prefill step of a quiet debate's re-checks cost

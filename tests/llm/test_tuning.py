@@ -113,3 +113,14 @@ def test_a_quiet_machine_rechecks_the_slower_count_with_one_step_and_ever_more_r
     assert tuner.best("fill") == 2
     # 2 steps at first, then one per check at about 6, 18, 42, 66, 90 s; before: two every 6 s (34).
     assert used[1] <= 8, used
+
+
+def test_the_first_trial_on_a_busy_machine_costs_one_hopeless_step() -> None:
+    """Beside a hog, a 2-thread step waits at every barrier for a timeslice (measured: 2.4-3.8 s a step
+    against 18 ms per token at one thread). The first trial starts with the fewest threads, so the first
+    2-thread step is compared at once and is the only one."""
+    m = Machine({1: 0.018, 2: 2.4})
+    tuner = ThreadTuner(2, clock=m.clock)
+    used = m.run(tuner, 50)
+    assert tuner.best("gen") == 1
+    assert used[2] == 1, used
