@@ -13,6 +13,7 @@ The starter loads through its Q8_0 copy (llm/fast_copy.py), as in the app; `--la
 runs every configuration with the file as it is.
 
 Run: .venv/bin/python scripts/bench/busy_debate.py [--rounds 3] [--fixed 2,1|none] [--layouts copy,file]
+         [--nices 10,0]  (the decode threads' niceness, COUNCIL_DESKTOP_DECODE_NICE, compared)
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def one(threads: str, busy: bool, args: argparse.Namespace, layout: str = "copy") -> tuple[float, int]:
+def one(threads: str, busy: bool, args: argparse.Namespace, layout: str = "copy", nice: str = "") -> tuple[float, int]:
     env = dict(os.environ, COUNCIL_DESKTOP_FAST_COPY="1" if layout == "copy" else "0")
     env.pop("COUNCIL_DESKTOP_DECODE_THREADS", None)
+    env.pop("COUNCIL_DESKTOP_DECODE_NICE", None)
+    if nice:
+        env["COUNCIL_DESKTOP_DECODE_NICE"] = nice
     cmd = [sys.executable, "-m", "council_desktop.cli", "debate", "--topic", args.topic, "--seed", str(args.seed),
            "--max-tokens", str(args.max_tokens), "--no-db", "--threads", threads]
     hog = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL) if busy else None
@@ -54,6 +58,8 @@ def main() -> None:
     ap.add_argument("--fixed", default="", help="fixed thread counts to compare (default: all cores; none: none)")
     ap.add_argument("--layouts", default="copy", help="copy,file: also compare loading the starter as it is "
                     "instead of through its Q8_0 copy (llm/fast_copy.py)")
+    ap.add_argument("--nices", default="", help="decode thread niceness values to compare (e.g. 10,0; default: "
+                                                "the app's own)")
     ap.add_argument("--topic", default="Should zoos exist?")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--max-tokens", type=int, default=96)
@@ -69,21 +75,23 @@ def main() -> None:
     layouts = [x for x in args.layouts.split(",") if x in ("copy", "file")] or ["copy"]
     if "copy" in layouts:
         fast_copy.fast_path(starter_model_path(), _lib())  # made now, not while a debate is timed
-    configs = [(t, busy, lay) for lay in layouts for t in ("auto", *fixed) for busy in (False, True)]
-    times: dict[tuple[str, bool, str], list[float]] = {}
-    chars: dict[tuple[str, bool, str], list[int]] = {}
+    nices = [n.strip() for n in args.nices.split(",") if n.strip()] or [""]
+    configs = [(t, busy, lay, n) for lay in layouts for n in nices for t in ("auto", *fixed) for busy in (False, True)]
+    times: dict[tuple[str, bool, str, str], list[float]] = {}
+    chars: dict[tuple[str, bool, str, str], list[int]] = {}
     for _ in range(args.rounds):
-        for threads, busy, layout in configs:
-            took, length = one(threads, busy, args, layout)
-            times.setdefault((threads, busy, layout), []).append(took)
-            chars.setdefault((threads, busy, layout), []).append(length)
+        for threads, busy, layout, nice in configs:
+            took, length = one(threads, busy, args, layout, nice)
+            times.setdefault((threads, busy, layout, nice), []).append(took)
+            chars.setdefault((threads, busy, layout, nice), []).append(length)
     print(f"debate \"{args.topic}\" --seed {args.seed} --max-tokens {args.max_tokens} --no-db; median of "
           f"{args.rounds} interleaved rounds, each debate in its own process; busy = one `yes > /dev/null`")
-    for threads, layout in [(t, lay) for lay in layouts for t in ("auto", *fixed)]:
-        quiet, busy = (statistics.median(times[(threads, b, layout)]) for b in (False, True))
-        qc, bc = (int(statistics.median(chars[(threads, b, layout)])) for b in (False, True))
+    for threads, layout, nice in [(t, lay, n) for lay in layouts for n in nices for t in ("auto", *fixed)]:
+        quiet, busy = (statistics.median(times[(threads, b, layout, nice)]) for b in (False, True))
+        qc, bc = (int(statistics.median(chars[(threads, b, layout, nice)])) for b in (False, True))
         name = "adaptive engine" if threads == "auto" else f"fixed {threads} thread(s)"
         name += ", Q8_0 copy" if layout == "copy" else ", file as is"
+        name += f", nice {nice}" if nice else ""
         print(f"  {name:<34} quiet {quiet:6.1f} s   busy {busy:6.1f} s   busy/quiet {busy / quiet:4.2f}x   "
               f"transcript {qc}/{bc} chars")
 
