@@ -96,8 +96,10 @@ _MIN_CONTENT = 3  # an answer with fewer content words than this is never called
 # Words and phrases that argue in an answer although they are no stance elsewhere (an echo or a shrug may use them
 # about itself): a view owned ("I'd keep it", "seems fine to me", "in my view"), whether something matters ("Does the
 # label matter?"), the asker invited to see it for themselves ("you'll see it covers the same amount"). Not "mostly"
-# and the like: they measure as often as they weigh ("rings made mostly of ice").
-_ARGUES = re.compile(r"\b(?:i|we|you|they)(?:'d|’d)\b|\b(?:to|for) me\b(?=\s*(?:[,.;:!?]|$))|^\W*(?:to|for) me\b"
+# and the like: they measure as often as they weigh ("rings made mostly of ice"). An interjection of reaction
+# opening the answer ("Meh. Airlines have done this for decades") answers the question put.
+_ARGUES = re.compile(r"^\W*(?:meh|nah|nope|yup|yep|pfft|ugh)\b"  # a reaction to the question opening the answer
+                     r"|\b(?:i|we|you|they)(?:'d|’d)\b|\b(?:to|for) me\b(?=\s*(?:[,.;:!?]|$))|^\W*(?:to|for) me\b"
                      r"|\byou(?:'ll|’ll| will| can| could| would)\s+(?:soon\s+|quickly\s+)?"
                      r"(?:see|notice|find|feel|hear|tell)\b"
                      r"|\bin my (?:view|opinion|book|eyes)\b|\bif you ask me\b|\bmatters?\b(?!\s+(?:of|to)\b)",

@@ -899,12 +899,40 @@ def _impossible_bigrams(text: str) -> int:
     return bad
 
 
+def _mostly_symbols(text: str) -> bool:
+    """Eight or more chunks between spaces, fewer than a third of them holding a word of two letters or more (any
+    script), and at least three made of symbols only: a string of signs and numbers, not a sentence ("3/4 cup", a
+    date or a short formula pass)."""
+    chunks = text.split()
+    if len(chunks) < 8:
+        return False
+    worded = sum(1 for c in chunks if sum(ch.isalpha() for ch in c) >= 2)
+    signs = sum(1 for c in chunks if not any(ch.isalnum() for ch in c))
+    return worded * 3 < len(chunks) and signs >= 3
+
+
+def _loops(words: list[str]) -> bool:
+    """The same three words over and over: twelve or more words, a trigram four times or more, and fewer than half
+    of all trigrams distinct (a refrain or a list with a repeated opening stays well above that)."""
+    if len(words) < 12:
+        return False
+    grams = list(zip(words, words[1:], words[2:], strict=False))
+    counts: dict[tuple[str, str, str], int] = {}
+    for g in grams:
+        counts[g] = counts.get(g, 0) + 1
+    return max(counts.values()) >= 4 and len(counts) * 2 < len(grams)
+
+
 def _is_not_language(words: list[str], text: str = "") -> bool:
     """Word salad: the same word twice in a row, a two-word loop, six-plus words with (almost) none of the
     function words every sentence is built from, pairs of words no sentence has ("the of", "of if", "is was"),
     unpronounceable tokens ("zxcv", "brrrt"), or placeholder Latin."""
     if text and _LOREM.search(text):
         return True
+    if text and _mostly_symbols(text):
+        return True  # "0.0.0 ### 88 ,,; ~~": no words to speak of
+    if _loops(words):
+        return True  # "that the answer is that the answer is that the answer is…"
     if len(words) >= 3 and len(set(words)) == 1 and words[0] not in _FUNCTION | {"yes", "never", "nope"}:
         return True  # "Ban ban ban."
     singles = sum(1 for w in _TOKEN.findall(text) if len(w) == 1 and w.isalpha() and w.lower() not in {"a", "i", "o"})

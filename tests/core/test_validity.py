@@ -377,3 +377,25 @@ def test_round_seven_reader_forms_are_caught(answer: str) -> None:
 ])
 def test_round_seven_sensible_answers_have_no_finding(question: str, answer: str) -> None:
     assert validity.check(question, answer, OTHERS) is None, answer
+
+
+@pytest.mark.parametrize(("answer", "code"), [
+    ("42 !! -- ** 7.7.7 @@ ## ;;; 9 ~ x", "not_language"),
+    ("::: 1 / 2 >>> <<< 000 ++ ||| 8e3 %", "not_language"),
+    ("so the point is so the point is so the point is so the point is so the point", "not_language"),
+    ("chess is good and chess is good and chess is good and chess is good and chess is", "not_language"),
+])
+def test_round_seven_token_statistics_find_word_salad(answer: str, code: str) -> None:
+    finding = validity.check(Q, answer, OTHERS)
+    assert finding is not None and finding.code == code, (answer, finding)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    (Q, "Yes: a 3/4 hour lesson, twice a week, costs about £2.50 per pupil (2024 figures)."),
+    (Q, "Yes. It helps with maths, it helps with patience, it helps with losing gracefully, and it is cheap."),
+    (Q, "Chess clubs, chess lessons, chess tournaments: any of the three works, and all of them are cheap."),
+    ("Is it fair to sell concert tickets at prices that rise with demand?",
+     "Nah. Theatres and rail companies have done this for years and nobody minds any more."),
+])
+def test_round_seven_token_statistics_leave_sentences_alone(question: str, answer: str) -> None:
+    assert validity.check(question, answer, OTHERS) is None, answer
