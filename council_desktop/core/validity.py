@@ -521,6 +521,17 @@ _SHRUG_FORM = re.compile(
     r"a number of|a variety of|a host of)\s+(?:different\s+|other\s+)?(?:things|factors|circumstances|variables|"
     r"considerations|aspects|issues|details)\b|\bdepends?\s+(?:on|upon)\s+(?:the\s+)?(?:situation|circumstances|context)"
     r"\s*[.!]?\s*$"
+    # the question blamed ("too vague for me to answer", "the prompt is ambiguous"), and the debate described instead
+    # of joined ("arguments on every side", "reasonable people disagree", "rather than pick one", "deserves careful
+    # thought")
+    r"|\btoo\s+(?:\w+\s+){0,2}?(?:for (?:me|us|anyone|anybody|one)\s+)?to\s+(?:answer|say|tell|judge|call|decide|"
+    r"comment|address|settle)\b|\b(?:question|prompt|topic)\b[^.!?]{0,20}\b(?:vague|unclear|ambiguous|underspecified|"
+    r"ill-posed|ill-defined|open-ended|loaded)\b"
+    r"|\b(?:arguments?|points?|cases?|reasons?|merits?)\s+on\s+(?:every|both|all|each|either)\s+sides?\b"
+    r"|\breasonable\s+people\s+(?:can\s+|may\s+|might\s+|will\s+|do\s+)?(?:disagree|differ)\b"
+    r"|\brather than (?:pick|choose|take|commit to|decide on|side with)\s+(?:one|a side|sides|either|any)\b"
+    r"|\b(?:deserves?|merits?|needs?|requires?|calls? for)\s+(?:careful|more|further|serious|deeper|long)\s+"
+    r"(?:thought|consideration|reflection|study)\b"
     # deflections: "search me", "your guess is as good as mine", "ask someone else", "I'll sit this one out"
     r"|\bsearch me\b|\byour guess\b|\byou tell me\b|\bask (?:someone|somebody|anyone|anybody) else\b"
     r"|\brather not\b|\bleave (?:it|that|this)(?: one)? to\b|\bsit (?:it|this|that)(?: one)? out\b"
@@ -652,10 +663,11 @@ def _stalls(question: str, text: str, others: Sequence[str] = ()) -> bool:
     subject: "I'm not sure, but the studies on homework…")."""
     if not (_NO_ANSWER.search(text) or _SHRUG_FORM.search(text)):
         return False
+    rest = _SHRUG_FORM.sub(" ", _NO_ANSWER.sub(" ", text))  # the shrug's own words ("reasonable people disagree")
     if _POLAR.search(text) or _VERDICT_WORD.search(text) or _LEANS.search(text) or _WHY_NOT.search(text) or \
-            relevance.position_words(text) - _STALL_NEUTRAL:
+            relevance.position_words(rest) - _STALL_NEUTRAL:
         return False
-    said = relevance.content_stems(_SHRUG_FORM.sub(" ", _NO_ANSWER.sub(" ", text))) - _EPISTEMIC - _META_WORDS
+    said = relevance.content_stems(rest) - _EPISTEMIC - _META_WORDS
     if len(said) > 3 or relevance.shares(said, relevance.content_stems(question)):
         return False  # an answer with things of its own to say is not a stall, whatever shrug words it holds
     discussed = set().union(*(relevance.content_stems(o) for o in others)) if others else set()
@@ -831,9 +843,42 @@ _DISCOURSE = re.compile(
     r"(?:^|(?<=[.!?…:;]))\s*(?:right|okay|ok|alright|all right|well|so|now|hmm+|oh|ah)\s*(?:,|\.\.\.|…)", re.IGNORECASE)
 
 
+# An answer that says it restates the question ("let me rephrase the prompt", "in other words", "put simply") and
+# then confirms its own restatement ("Yes, that's it exactly", "Right, that's the question") has said no yes to the
+# question: the "yes" is about the paraphrase.
+_ANNOUNCES_RESTATING = re.compile(r"\b(?:rephras|restat|paraphras|repeat|reword|recap|summari[sz])\w*|\bin other words\b"
+                                  r"|\bput (?:it )?(?:simply|plainly|briefly|another way)\b|\bto put it\b"
+                                  r"|\blet me (?:get this straight|make sure)\b", re.IGNORECASE)
+_CONFIRMS_RESTATING = re.compile(r"\b(?:yes|yeah|yep|right|exactly|precisely)\b[,.!]?\s*(?:that(?:'s|’s| is)\s+"
+                                 r"(?:it|right|the question|what(?:'s|’s| is)?\s+(?:asked|being asked)|the one)\b"
+                                 r"(?:\s+(?:exactly|precisely))?|exactly\b|precisely\b)", re.IGNORECASE)
+# Words that talk about a question in the abstract, whatever it is: "the issue at hand", "namely", "the thing in the
+# question is the case", "what we're being asked to consider".
+_ABSTRACT = frozenset(relevance.stem(w) for w in """
+raise raises raised namely hand case thing things put simply subject subjects point points concern concerns
+consider considered being here what about regard regarding asking matter matters prompt prompts query queries
+""".split())  # noqa: SIM905
+
+
+def _only_about_the_question(text: str) -> bool:
+    """Talk about "the question", "the issue", "the topic" and nothing else: a word for the question, no verdict, no
+    position word, and not one content word beyond such talk ("The question raises an issue, namely the issue at
+    hand"; "This asks about the topic in the question")."""
+    if not re.search(r"\b(?:question|issue|topic|prompt|matter|subject|query)s?\b", text, re.IGNORECASE):
+        return False
+    if _POLAR.search(text) or _VERDICT_WORD.search(text) or relevance.takes_a_position(text):
+        return False
+    said = relevance.content_stems(text) - _META_WORDS - _RESTATING - _EPISTEMIC - _ABSTRACT
+    return not said
+
+
 def _is_echo(question: str, words: list[str], text: str = "") -> bool:
     """The answer's content words are (nearly) all the question's own: it adds nothing of its own."""
+    if text and _only_about_the_question(text):
+        return True
     if text:
+        if _ANNOUNCES_RESTATING.search(text):
+            text = _CONFIRMS_RESTATING.sub(" ", text)
         text = _DISCOURSE.sub(" ", _TAG_QUESTION.sub(".", text))
         words = _words(text)
         # A statement outside any question that takes a stance answers, even in the question's own words ("Should

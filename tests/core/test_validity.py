@@ -399,3 +399,36 @@ def test_round_seven_token_statistics_find_word_salad(answer: str, code: str) ->
 ])
 def test_round_seven_token_statistics_leave_sentences_alone(question: str, answer: str) -> None:
     assert validity.check(question, answer, OTHERS) is None, answer
+
+
+@pytest.mark.parametrize(("answer", "code"), [
+    # talk about "the question", "the issue", "the topic" and nothing else
+    ("The topic here is the subject of the prompt, and that is the point being raised.", "echo"),
+    ("Well, what's being asked is a question about the matter in the question.", "echo"),
+    ("We are considering the issue the query raises, namely that issue.", "echo"),
+    # the question restated, then the restatement confirmed
+    ("To put it another way: should schools teach chess? Yep, that's the question.", "echo"),
+    ("Let me paraphrase first. Should schools teach chess? Right, exactly.", "echo"),
+    # the question blamed, the debate described instead of joined
+    ("Honestly the prompt is far too ambiguous to answer.", "no_answer"),
+    ("This is too open for anyone to settle.", "no_answer"),
+    ("Both camps make points on both sides, and reasonable people can differ; rather than choose either, I'll say it "
+     "calls for further reflection.", "no_answer"),
+])
+def test_round_seven_abstract_echoes_and_shrugs_are_caught(answer: str, code: str) -> None:
+    finding = validity.check(Q, answer, OTHERS)
+    assert finding is not None and finding.code == code, (answer, finding)
+
+
+@pytest.mark.parametrize("answer", [
+    "The question is really about cost: a chess club needs only boards and a room.",
+    "The issue is time. Timetables are full, so chess fits best as a lunchtime club.",
+    "To put it simply: yes, chess should be taught, because it is cheap and trains patience.",
+    "In other words, should schools teach chess? Yes, at least as an after-school club.",
+    "It's too early to say for sure, but pilot schools report calmer classes after chess lessons.",
+    "There are arguments on both sides, but I'd pick chess: it costs almost nothing.",
+    "Reasonable people disagree, yet the evidence on memory favours teaching chess.",
+    "Chess deserves careful thought from heads of maths, who could fold it into lessons.",
+])
+def test_round_seven_answers_that_go_on_to_the_subject_have_no_finding(answer: str) -> None:
+    assert validity.check(Q, answer, OTHERS) is None, answer
