@@ -846,8 +846,9 @@ _DISCOURSE = re.compile(
 # An answer that says it restates the question ("let me rephrase the prompt", "in other words", "put simply") and
 # then confirms its own restatement ("Yes, that's it exactly", "Right, that's the question") has said no yes to the
 # question: the "yes" is about the paraphrase.
-_ANNOUNCES_RESTATING = re.compile(r"\b(?:rephras|restat|paraphras|repeat|reword|recap|summari[sz])\w*|\bin other words\b"
-                                  r"|\bput (?:it )?(?:simply|plainly|briefly|another way)\b|\bto put it\b"
+_ANNOUNCES_RESTATING = re.compile(r"\b(?:rephras|restat|paraphras|repeat|reword|recap|summari[sz])\w*"
+                                  r"|\bin other words\b|\bput (?:it )?(?:simply|plainly|briefly|another way)\b"
+                                  r"|\bto put it\b"
                                   r"|\blet me (?:get this straight|make sure)\b", re.IGNORECASE)
 _CONFIRMS_RESTATING = re.compile(r"\b(?:yes|yeah|yep|right|exactly|precisely)\b[,.!]?\s*(?:that(?:'s|’s| is)\s+"
                                  r"(?:it|right|the question|what(?:'s|’s| is)?\s+(?:asked|being asked)|the one)\b"
