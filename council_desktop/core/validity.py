@@ -524,7 +524,7 @@ _SHRUG_FORM = re.compile(
     # the question blamed ("too vague for me to answer", "the prompt is ambiguous"), and the debate described instead
     # of joined ("arguments on every side", "reasonable people disagree", "rather than pick one", "deserves careful
     # thought")
-    r"|\btoo\s+(?:\w+\s+){0,2}?(?:for (?:me|us|anyone|anybody|one)\s+)?to\s+(?:answer|say|tell|judge|call|decide|"
+    r"|\btoo\s+(?:\w+\s+){0,3}?(?:for (?:me|us|anyone|anybody|one)\s+)?to\s+(?:answer|say|tell|judge|call|decide|"
     r"comment|address|settle)\b|\b(?:question|prompt|topic)\b[^.!?]{0,20}\b(?:vague|unclear|ambiguous|underspecified|"
     r"ill-posed|ill-defined|open-ended|loaded)\b"
     r"|\b(?:arguments?|points?|cases?|reasons?|merits?)\s+on\s+(?:every|both|all|each|either)\s+sides?\b"
@@ -857,7 +857,8 @@ _CONFIRMS_RESTATING = re.compile(r"\b(?:yes|yeah|yep|right|exactly|precisely)\b[
 # question is the case", "what we're being asked to consider".
 _ABSTRACT = frozenset(relevance.stem(w) for w in """
 raise raises raised namely hand case thing things put simply subject subjects point points concern concerns
-consider considered being here what about regard regarding asking matter matters prompt prompts query queries
+consider considered consideration considerations itself being here what about regard regarding asking matter matters
+prompt prompts query queries
 """.split())  # noqa: SIM905
 
 
