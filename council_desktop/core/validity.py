@@ -571,11 +571,17 @@ _SHRUG_FORM = re.compile(
     # the question blamed ("too vague for me to answer", "the prompt is ambiguous"), and the debate described instead
     # of joined ("arguments on every side", "reasonable people disagree", "rather than pick one", "deserves careful
     # thought")
-    r"|\btoo\s+(?:\w+\s+){0,3}?(?:for (?:me|us|anyone|anybody|one)\s+)?to\s+(?:answer|say|tell|judge|call|decide|"
-    r"comment|address|settle)\b|\b(?:question|prompt|topic)\b[^.!?]{0,20}\b(?:vague|unclear|ambiguous|underspecified|"
+    r"|\btoo\s+(?:\w+\s+){0,3}?(?:for (?:me|us|anyone|anybody|one)\s+)?to\s+(?:give\s+(?:a|an|any)\s+(?:\w+\s+)?)?"
+    r"(?:answer|say|tell|judge|call|decide|comment|address|settle|weigh in|take a (?:side|position|stance))\b"
+    r"|\b(?:question|prompt|topic)\b[^.!?]{0,20}\b(?:vague|unclear|ambiguous|underspecified|"
     r"ill-posed|ill-defined|open-ended|loaded)\b"
     r"|\b(?:arguments?|points?|cases?|reasons?|merits?)\s+on\s+(?:every|both|all|each|either)\s+sides?\b"
-    r"|\breasonable\s+people\s+(?:can\s+|may\s+|might\s+|will\s+|do\s+)?(?:disagree|differ)\b"
+    r"|\b(?:reasonable|thoughtful|sensible|intelligent|smart|informed|well-meaning|decent)\s+people\s+"
+    r"(?:can\s+|may\s+|might\s+|will\s+|do\s+|often\s+)?(?:disagree|differ)\b"
+    r"|\b(?:both|all|each|either)\s+sides?\s+(?:have|has)\s+(?:some\s+)?(?:merit|a point|points|a case)\b"
+    r"|\b(?:a\s+)?matter of (?:perspective|opinion|taste|viewpoint|point of view)\s*[.!]?\s*$"
+    r"|\b(?:stay|remain|keep|staying|remaining)\s+neutral\b|\brefrain(?:ing)? from (?:taking|giving|offering|picking|"
+    r"stating)\s+(?:a|any|my)\s+(?:side|position|stance|view|opinion)\b"
     r"|\brather than (?:pick|choose|take|commit to|decide on|side with)\s+(?:one|a side|sides|either|any)\b"
     r"|\b(?:deserves?|merits?|needs?|requires?|calls? for)\s+(?:careful|more|further|serious|deeper|long)\s+"
     r"(?:thought|consideration|reflection|study)\b"
@@ -897,7 +903,8 @@ _ANNOUNCES_RESTATING = re.compile(r"\b(?:rephras|restat|paraphras|repeat|reword|
                                   r"|\bin other words\b|\bput (?:it )?(?:simply|plainly|briefly|another way)\b"
                                   r"|\bto put it\b"
                                   r"|\blet me (?:get this straight|make sure)\b", re.IGNORECASE)
-_CONFIRMS_RESTATING = re.compile(r"\b(?:yes|yeah|yep|right|exactly|precisely)\b[,.!]?\s*(?:that(?:'s|’s| is)\s+"
+_CONFIRMS_RESTATING = re.compile(r"\b(?:yes|yeah|yep|right|exactly|precisely|indeed|quite|correct)\b[,.!]?\s*"
+                                 r"(?:that(?:'s|’s| is)\s+"
                                  r"(?:it|right|the question|what(?:'s|’s| is)?\s+(?:asked|being asked)|the one)\b"
                                  r"(?:\s+(?:exactly|precisely))?|exactly\b|precisely\b)", re.IGNORECASE)
 # Words that talk about a question in the abstract, whatever it is: "the issue at hand", "namely", "the thing in the

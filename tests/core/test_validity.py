@@ -476,3 +476,27 @@ def test_round_seven_probed_reader_forms_are_caught(answer: str) -> None:
 ])
 def test_round_seven_probed_sensible_answers_have_no_finding(question: str, answer: str) -> None:
     assert validity.check(question, answer, OTHERS) is None, answer
+
+
+@pytest.mark.parametrize(("answer", "code"), [
+    ("The phrasing is too woolly to give a firm answer.", "no_answer"),
+    ("It's much too loaded a prompt for anyone to take a side on.", "no_answer"),
+    ("Informed people often differ here, so I'll refrain from offering a view.", "no_answer"),
+    ("Each side has a point; in the end it's a matter of taste.", "no_answer"),
+    ("I'll remain neutral, if that's all right.", "no_answer"),
+    ("Let me reword it: should schools teach chess? Quite, that's the question.", "echo"),
+])
+def test_round_seven_probed_shrugs_and_echoes_are_caught(answer: str, code: str) -> None:
+    finding = validity.check(Q, answer, OTHERS)
+    assert finding is not None and finding.code == code, (answer, finding)
+
+
+@pytest.mark.parametrize("answer", [
+    "Informed people differ, but the memory studies tip it for me: teach chess.",
+    "Each side has a point; on balance chess wins because it costs so little.",
+    "Too early to give a firm answer, though pilot schools report calmer chess classes.",
+    "Teachers should stay neutral in class debates, but chess itself is worth teaching.",
+    "It is partly a matter of taste, yet chess clubs clearly help shy pupils.",
+])
+def test_round_seven_probed_hedges_that_go_on_have_no_finding(answer: str) -> None:
+    assert validity.check(Q, answer, OTHERS) is None, answer
