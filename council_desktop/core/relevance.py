@@ -96,8 +96,10 @@ _MIN_CONTENT = 3  # an answer with fewer content words than this is never called
 # Words and phrases that argue in an answer although they are no stance elsewhere (an echo or a shrug may use them
 # about itself): a view owned ("I'd keep it", "seems fine to me", "in my view"), whether something matters ("Does the
 # label matter?"), the asker invited to see it for themselves ("you'll see it covers the same amount"). Not "mostly"
-# and the like: they measure as often as they weigh ("rings made mostly of ice").
-_ARGUES = re.compile(r"\b(?:i|we|you|they)(?:'d|’d)\b|\b(?:to|for) me\b(?=\s*(?:[,.;:!?]|$))|^\W*(?:to|for) me\b"
+# and the like: they measure as often as they weigh ("rings made mostly of ice"). An interjection of reaction
+# opening the answer ("Meh. Airlines have done this for decades") answers the question put.
+_ARGUES = re.compile(r"^\W*(?:meh|nah|nope|yup|yep|pfft|ugh)\b"  # a reaction to the question opening the answer
+                     r"|\b(?:i|we|you|they)(?:'d|’d)\b|\b(?:to|for) me\b(?=\s*(?:[,.;:!?]|$))|^\W*(?:to|for) me\b"
                      r"|\byou(?:'ll|’ll| will| can| could| would)\s+(?:soon\s+|quickly\s+)?"
                      r"(?:see|notice|find|feel|hear|tell)\b"
                      r"|\bin my (?:view|opinion|book|eyes)\b|\bif you ask me\b|\bmatters?\b(?!\s+(?:of|to)\b)",
@@ -108,6 +110,9 @@ _ARGUES = re.compile(r"\b(?:i|we|you|they)(?:'d|’d)\b|\b(?:to|for) me\b(?=\s*(
 _WH_QUESTION = re.compile(r"^\W*(?:what|why|how|which|who)\b", re.IGNORECASE)
 _NAMES_IT = re.compile(r"^\W*(?:(?:partly|mostly|mainly|largely|chiefly|primarily|probably|usually|often)\s+)?"
                        r"([A-Za-z]+)(?:\s+([A-Za-z]+))?\s*(?:,|:|;|—|–|\s-\s)", re.IGNORECASE)
+# A why-question, and an answer that opens by giving a cause ("Because…", "Due to…", "Owing to…").
+_ASKS_WHY = re.compile(r"^\W*why\b", re.IGNORECASE)
+_GIVES_A_CAUSE = re.compile(r"^\W*(?:because|cos|'cause|due to|owing to|thanks to)\b", re.IGNORECASE)
 # A question asking to compare, and an answer with a comparative adjective ("quieter and cheaper", "is safer"):
 # "Is it better to live in the countryside or in a city?" - "Rural life is quieter and cheaper".
 _ASKS_TO_COMPARE = re.compile(r"\b(?:better|worse|more|less|rather|prefer|preferable|versus|vs|compared?)\b|\bor\b",
@@ -240,6 +245,8 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
         return False
     if _WH_QUESTION.match(question) and _names_it(answer):
         return False
+    if _ASKS_WHY.match(question) and _GIVES_A_CAUSE.match(answer):
+        return False  # "Why…?" - "Because a switch has two states…" answers the question put
     if _ASKS_TO_COMPARE.search(question) and _COMPARATIVE.search(answer):
         return False
     if _ASKS_HOW.search(question) and _TO_YOU.search(answer):

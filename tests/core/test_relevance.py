@@ -160,3 +160,22 @@ def test_round_six_answers_that_argue_without_a_stance_word_are_not_off_topic(qu
 ])
 def test_round_six_rules_still_flag_sentences_about_something_else(question: str, answer: str) -> None:
     assert relevance.off_topic(question, answer)
+
+
+# Round 7: a why-question answered by a cause ("Because…", "Due to…"); a reaction interjection opening the answer.
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Why do kettles whistle?", "Because steam forced through a narrow hole sets the air inside vibrating."),
+    ("Why do leaves change colour?", "Due to chlorophyll breaking down, which unmasks yellow pigments underneath."),
+    ("Should tickets rise in price with demand?", "Meh. Airlines have priced seats this way for decades anyway."),
+])
+def test_round_seven_causes_and_reactions_are_not_off_topic(question: str, answer: str) -> None:
+    assert not relevance.off_topic(question, answer)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Should museums charge for entry?",
+     "Because the tram was late, the orchestra started its overture without the harpist."),
+    ("Why do onions make people cry?", "Harbour gulls circle the fishing boats each morning at six."),
+])
+def test_round_seven_rules_still_flag_sentences_about_something_else(question: str, answer: str) -> None:
+    assert relevance.off_topic(question, answer)
