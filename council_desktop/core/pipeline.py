@@ -549,13 +549,14 @@ class Orchestrator:
         label_maps = {r: labels for r, labels in label_maps.items() if len(labels) >= min_labels}
         plans = {r: [(lab, probe(self.by_id[r], nudges, subject, lab, pool[mid])) for lab, mid in labels.items()]
                  for r, labels in label_maps.items()}
+        checking = self._findings(subject, pool)
         probed = await self._probe_ballots(2, kind, plans)
         fallback = [(self.by_id[r], prompt(self.by_id[r], nudges, subject, [(lab, pool[mid]) for lab, mid in
                                                                          labels.items()]),
                      schema(list(labels)), _bind(parse, list(labels)))
                     for r, labels in label_maps.items() if r not in probed and r not in self.failed]
         judged = await self._judge(2, kind, fallback)
-        findings = self._findings(subject, pool)
+        findings = await checking
         each = [(rid, label_maps[rid], {lab: findings[mid] for lab, mid in label_maps[rid].items() if mid in findings})
                 for rid in self.seat if rid in probed or rid in judged]
         return each, probed, judged, findings
@@ -593,17 +594,24 @@ class Orchestrator:
                 reason=_reason(parsed.reason, labels, findings), raw=raw, method=method, lenient=parsed.lenient))
         return tallies
 
-    def _findings(self, subject: str, pool: Mapping[str, str]) -> dict[str, validity.Finding]:
+    def _findings(self, subject: str, pool: Mapping[str, str]) -> asyncio.Future[dict[str, validity.Finding]]:
         """The deterministic validity findings (core/validity.py) against each answer in the pool, read
         from the text as generated (before display cleaning), each beside the pool's other answers (their
-        words count as on the topic). Peer review, ask-mode rankings and alliances all come here."""
-        out = {}
+        words count as on the topic). Peer review, ask-mode rankings and alliances all come here.
+
+        Computed on a worker thread while the judges' probes run: some 20 ms of regular expressions for
+        five long answers on a quiet machine, which on the event loop (the GUI thread, in the app) held
+        the window for one long frame per stage."""
         texts = {mid: self.raw.get(mid, text) for mid, text in pool.items()}
-        for mid, text in texts.items():
-            finding = validity.check(subject, text, [t for other, t in texts.items() if other != mid])
-            if finding is not None:
-                out[mid] = finding
-        return out
+
+        def work() -> dict[str, validity.Finding]:
+            out = {}
+            for mid, text in texts.items():
+                finding = validity.check(subject, text, [t for other, t in texts.items() if other != mid])
+                if finding is not None:
+                    out[mid] = finding
+            return out
+        return asyncio.get_running_loop().run_in_executor(None, work)
 
     async def judge_answers(self, question: str, answers: Sequence[str]) -> list[dict[str, Any]]:
         """Peer review of given answers (the `judge` command): every seated member judges every answer,
@@ -635,6 +643,7 @@ class Orchestrator:
                                                                  self.by_id[other].name, said[other]))
                                 for other in self.seat if other in said and other != member.id]
         plans = {k: v for k, v in plans.items() if v}
+        checking = self._findings(topic, said)
         probed = await self._probe_ballots(4, "alliance", plans)
         fallback = []
         for mid, opts in plans.items():
@@ -646,7 +655,7 @@ class Orchestrator:
             fallback.append((self.by_id[mid], msgs, ballots.alliance_schema(names),
                              _bind(ballots.parse_alliance, names)))
         judged = await self._judge(4, "alliance", fallback)
-        findings = self._findings(topic, said)
+        findings = await checking
         for mid in self.seat:
             shown_as = {o: self.by_id[o].name for o, _ in plans.get(mid, [])}
             if mid in probed:

@@ -372,3 +372,25 @@ def test_without_findings_the_ballots_are_unchanged() -> None:
     for r in (e.data for e in events if e.kind == "review"):
         assert r["reason"] == "" and not any("finding" in row for row in r["scores"])
 
+
+
+def test_validity_checks_run_off_the_event_loop_thread_and_still_decide_the_ballots(monkeypatch) -> None:
+    """The checks are some 20 ms of regular expressions per stage: on the event loop (the GUI thread in
+    the app) that held the window for a long frame. They run on a worker thread beside the probes."""
+    import threading
+
+    from council_desktop.core import validity
+
+    threads: list[str] = []
+    real = validity.check
+
+    def check(subject, text, others):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return real(subject, text, others)
+
+    monkeypatch.setattr(validity, "check", check)
+    events, reviews = _fooled_by_sage(PLANTED[0][0], PLANTED[0][1], "debate", "Should zoos exist?", 4, "review")
+    assert threads and threading.main_thread().name not in threads
+    assert all(next(x for x in r["scores"] if x["target"] == "sage")["score"] == 1 for r in reviews)
+    alliances = [e.data for e in events if e.kind == "alliance" and e.data["member"] != "sage"]
+    assert alliances and all("sage" not in a["agree"] for a in alliances)
