@@ -83,10 +83,12 @@ def physical_cores() -> int:
     return max(1, os.cpu_count() or 2)
 
 
-# How much lower than the GUI thread the decode threads run (Linux niceness). Mild on purpose: niceness
-# also weighs the decode against every other program's threads on the same core, and a heavy nice
-# starves the council on a machine that is busy anyway; SCHED_BATCH (below) does the rest.
-DECODE_NICE = 3
+# How much lower than the GUI thread the decode threads run (Linux niceness). None: niceness also weighs
+# the decode against every other program's threads on the same core, and any nice starves the council on
+# a machine that is busy anyway (scripts/bench/busy_debate.py --nices 3,0: with one hog the seeded debate
+# took 1.87x its quiet time at nice 3, 1.65x at nice 0). SCHED_BATCH (below) keeps the GUI thread first
+# when it wakes (ui_latency.py: p99 12.9 ms quiet, 15.1 ms busy at nice 0; 9.8 and 11.9 at nice 3).
+DECODE_NICE = 0
 
 
 def lower_thread_priority(nice: int = DECODE_NICE) -> bool:

@@ -59,6 +59,40 @@ class Probe:
         self._last = now
 
 
+class Stalls:
+    """``--why``: a watchdog thread that, whenever the probe has not ticked for ``over_ms`` beyond its
+    interval, samples the GUI thread's Python stack (what it is running, or the call it waits in for the
+    GIL) every few milliseconds; at the end, the code that held the longest stalls."""
+
+    def __init__(self, probe: Probe, over_ms: float) -> None:
+        import threading
+
+        self.probe, self.over = probe, over_ms / 1000
+        self.gui = threading.get_ident()
+        self.samples: dict[str, int] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, name="stall-watch", daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        import traceback
+
+        while not self.stop.wait(0.003):
+            late = time.perf_counter() - self.probe._last - INTERVAL_MS / 1000
+            if self.probe.timer.isActive() and late > self.over:
+                frame = sys._current_frames().get(self.gui)
+                if frame is not None:
+                    where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                                       for f in reversed(traceback.extract_stack(frame)[-6:]))
+                    self.samples[where] = self.samples.get(where, 0) + 1
+
+    def report(self, top: int = 8) -> None:
+        self.stop.set()
+        print(f"GUI thread stacks sampled every 3 ms while the probe was over {self.over * 1000:.0f} ms late:")
+        for where, n in sorted(self.samples.items(), key=lambda kv: -kv[1])[:top]:
+            print(f"  {n * 3:5d} ms  {where}")
+
+
 def summary(name: str, delays: list[float]) -> str:
     qs = statistics.quantiles(delays, n=100, method="inclusive")  # never beyond the max
     return (f"{name:<26} ticks {len(delays):5d}   p50 {qs[49]:6.1f} ms   p99 {qs[98]:6.1f} ms   "
@@ -140,6 +174,8 @@ def main() -> None:
     ap.add_argument("--x11", action="store_true", help="a real X11 window on Xvfb instead of offscreen")
     ap.add_argument("--legacy", action="store_true", help="the engine before it adapted (the baseline)")
     ap.add_argument("--all", action="store_true", help="every scenario, each in its own process")
+    ap.add_argument("--why", type=float, default=0.0, metavar="MS",
+                    help="sample the GUI thread's stack whenever the probe is over MS late (where stalls come from)")
     args = ap.parse_args()
     # A kill ends the run through its `finally`s: no hog or X server is left behind.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -193,6 +229,7 @@ def measure(args: argparse.Namespace) -> None:
     garbage = MainThreadGarbage(app)  # as in the app: Python's garbage collected on the GUI thread
     session.load()
     probe = Probe()
+    stalls = Stalls(probe, args.why) if args.why > 0 else None
 
     async def run() -> tuple[list[float], list[float], float]:
         probe.start()
@@ -218,6 +255,8 @@ def measure(args: argparse.Namespace) -> None:
     print(f"window 1400x900 {where}, {load}, {engine}; probe every {INTERVAL_MS} ms; debate took {took:.1f} s")
     print(summary("no debate", idle))
     print(summary("starter council debating", busy))
+    if stalls is not None:
+        stalls.report()
 
 
 if __name__ == "__main__":
