@@ -189,11 +189,13 @@ def _self_repeat(ws: list[str], ctx: TurnContext) -> str:
 
 
 def trim_repeats(text: str, ctx: TurnContext) -> tuple[str, list[str]]:
-    """The turn without the sentences that say its own opinion again (a rebuttal) or say one of its
-    sentences a second time, and the sentences dropped; the text as it is when nothing would be dropped
-    or nothing would be left. The last resort of a turn whose two tries both repeat: what stays is the
-    model's own words, in order, and the event log keeps what was dropped."""
+    """The turn without the sentences that copy the prompt (six words in a row, as the echo check), say
+    its own opinion again (a rebuttal) or say one of its sentences a second time, and the sentences
+    dropped; the text as it is when nothing would be dropped or nothing would be left. The last resort of
+    a turn whose two tries both repeat: what stays is the model's own words, in order, and the event log
+    keeps what was dropped."""
     parts = re.split(r"((?<=[.!?])\s+|\n+)", text)
+    prompt = words(ctx.instructions) if ctx.instructions else []
     own = words(ctx.own) if ctx.kind == "rebuttal" and ctx.own else []
     own_grams = set(ngrams(own, 4))
     kept: list[str] = []
@@ -206,6 +208,7 @@ def trim_repeats(text: str, ctx: TurnContext) -> tuple[str, list[str]]:
         grams = set(ngrams(ws, 4))
         copied = bool(own) and (longest_common_run(ws, own) >= 8 or
                                 (len(grams) >= 2 and len(grams & own_grams) / len(grams) >= 0.5))
+        copied = copied or (bool(prompt) and longest_common_run(ws, prompt) >= 6)
         if sentence.strip() and (copied or (len(ws) >= 5 and key in seen)):
             dropped.append(sentence.strip())
         else:

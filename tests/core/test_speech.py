@@ -507,6 +507,15 @@ def test_trim_repeats_drops_the_sentences_that_say_the_opinion_again_or_a_senten
     assert speech.trim_repeats(own, ctx) == (own, [])
     fresh = "Reserves could do the breeding. Visitors would still learn from them."
     assert speech.trim_repeats(fresh, ctx) == (fresh, [])
+    # A sentence that copies the prompt (the echo check's six words in a row) goes too.
+    echoing = speech.TurnContext(kind="rebuttal", speaker="Poet", topic="Should zoos exist?", own=own,
+                                 instructions="Critics found this unconvincing. Defend or refine your view with "
+                                              "a new reason or example.")
+    text = "Defend or refine your view with a new reason. Reserves could do the breeding instead."
+    assert speech.hard(speech.check(text, echoing))
+    trimmed, dropped = speech.trim_repeats(text, echoing)
+    assert trimmed == "Reserves could do the breeding instead."
+    assert dropped == ["Defend or refine your view with a new reason."]
 
 
 def test_a_rebuttal_that_repeats_its_opinion_twice_keeps_only_its_new_sentences_on_record() -> None:
