@@ -56,11 +56,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from .core.types import CouncilError
+    from .llm.backend import DISPLAY_FRAME_S
     from .llm.seating import council_from_settings
     from .services.history import HistoryService
     from .services.main_thread_gc import MainThreadGarbage
     from .services.model_manager import ModelManager
-    from .services.qt_session import DISPLAY_FRAME_S, CouncilSession, QtLoopHost
+    from .services.qt_session import CouncilSession, QtLoopHost
     from .services.runtime import CouncilRuntime
     from .storage import Store
     from .ui.main_window import MainWindow

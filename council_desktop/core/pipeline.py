@@ -266,7 +266,7 @@ class Orchestrator:
                            "kept": "retry" if got[best] is not first else "first",
                            "discarded": next((t[0] for t in tries[member.id] if t is not got[best]), "")}
             text = got[best][0]
-            if {d.kind for d in got[best][2]} & {"echo", "self_repeat", "loop"}:
+            if {d.kind for d in got[best][2]} & speech.TRIMMABLE:
                 # Both tries repeat (the prompt, the opinion, themselves): drop the repeated sentences when
                 # that leaves a turn with fewer defects.
                 trimmed, dropped = speech.trim_repeats(text, ctx[member.id])

@@ -28,6 +28,10 @@ from dataclasses import dataclass, field
 
 DEFECT_CLASSES = ("echo", "self_repeat", "loop", "role_label", "meta", "off_topic", "cut_off", "empty")
 HARD_DEFECTS = frozenset({"echo", "self_repeat", "loop", "role_label", "empty"})
+# The defects ``trim_repeats`` can take out of a turn (its last resort when both tries have one).
+TRIMMABLE = frozenset({"echo", "self_repeat", "loop"})
+# Words in a row copied from the prompt that make a turn an echo.
+_ECHO_RUN = 6
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _STOP_WORDS = """
@@ -61,6 +65,7 @@ _COUNCIL_TALK = re.compile(
 # A parenthesis after a speaker's label, as in "Sage (opinion):" (copied from an old synthesis prompt).
 _ASIDE = r"(?:\s*\([A-Za-z ]{1,20}\))?"
 _SENTENCE_END = ("." , "!", "?", "\"", "”", "’", "'", ")", "*")
+_SENTENCE_BREAK = r"(?<=[.!?])\s+|\n+"
 
 
 def words(text: str) -> list[str]:
@@ -106,7 +111,7 @@ def longest_common_run(a: Sequence[str], b: Sequence[str]) -> int:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    return [s.strip() for s in re.split(_SENTENCE_BREAK, text) if s.strip()]
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,7 @@ def check(text: str, ctx: TurnContext) -> list[Defect]:
         return [Defect("empty", f"{len(ws)} words")]
     if ctx.instructions:
         run = longest_common_run(ws, words(ctx.instructions))
-        if run >= 6:
+        if run >= _ECHO_RUN:
             out.append(Defect("echo", f"{run} words in a row copied from the prompt"))
     for kind, why in (("self_repeat", _self_repeat(ws, ctx)), ("loop", _loop(text, ws)),
                       ("role_label", _role_label(text, ctx)), ("meta", _meta(text, ctx))):
@@ -194,7 +199,7 @@ def trim_repeats(text: str, ctx: TurnContext) -> tuple[str, list[str]]:
     dropped; the text as it is when nothing would be dropped or nothing would be left. The last resort of
     a turn whose two tries both repeat: what stays is the model's own words, in order, and the event log
     keeps what was dropped."""
-    parts = re.split(r"((?<=[.!?])\s+|\n+)", text)
+    parts = re.split(f"({_SENTENCE_BREAK})", text)
     prompt = words(ctx.instructions) if ctx.instructions else []
     own = words(ctx.own) if ctx.kind == "rebuttal" and ctx.own else []
     own_grams = set(ngrams(own, 4))
@@ -208,7 +213,7 @@ def trim_repeats(text: str, ctx: TurnContext) -> tuple[str, list[str]]:
         grams = set(ngrams(ws, 4))
         copied = bool(own) and (longest_common_run(ws, own) >= 8 or
                                 (len(grams) >= 2 and len(grams & own_grams) / len(grams) >= 0.5))
-        copied = copied or (bool(prompt) and longest_common_run(ws, prompt) >= 6)
+        copied = copied or (bool(prompt) and longest_common_run(ws, prompt) >= _ECHO_RUN)
         if sentence.strip() and (copied or (len(ws) >= 5 and key in seen)):
             dropped.append(sentence.strip())
         else:

@@ -18,6 +18,8 @@ from typing import Any
 from ..core.types import CancelToken, Completion, GenerationParams, Probe, Request
 from .engine import Engine, Job
 
+DISPLAY_FRAME_S = 1 / 60  # the app's frame_s: token deltas at most once per frame of a 60 Hz display
+
 
 class EngineBackend:
     """Futures and token callbacks come back on ``loop`` through ``call_soon_threadsafe``; the decode

@@ -21,7 +21,6 @@ from .runtime import CouncilRuntime, ForkRequest, RunRequest, seats_with
 
 log = logging.getLogger(__name__)
 
-DISPLAY_FRAME_S = 1 / 60  # token deltas reach the window at most once per frame of a 60 Hz display
 
 
 class QtLoopHost:

@@ -13,7 +13,7 @@ The starter loads through its Q8_0 copy (llm/fast_copy.py), as in the app; `--la
 runs every configuration with the file as it is.
 
 Run: .venv/bin/python scripts/bench/busy_debate.py [--rounds 3] [--fixed 2,1|none] [--layouts copy,file]
-         [--nices 10,0]  (the decode threads' niceness, COUNCIL_DESKTOP_DECODE_NICE, compared)
+         [--nices 3,0]  (the decode threads' niceness, COUNCIL_DESKTOP_DECODE_NICE, compared)
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def main() -> None:
     ap.add_argument("--fixed", default="", help="fixed thread counts to compare (default: all cores; none: none)")
     ap.add_argument("--layouts", default="copy", help="copy,file: also compare loading the starter as it is "
                     "instead of through its Q8_0 copy (llm/fast_copy.py)")
-    ap.add_argument("--nices", default="", help="decode thread niceness values to compare (e.g. 10,0; default: "
+    ap.add_argument("--nices", default="", help="decode thread niceness values to compare (e.g. 3,0; default: "
                                                 "the app's own)")
     ap.add_argument("--topic", default="Should zoos exist?")
     ap.add_argument("--seed", type=int, default=7)

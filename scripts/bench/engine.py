@@ -75,19 +75,14 @@ def bare_decode(path: Path, n_tokens: int, threads: int) -> float:
     return produced / dt
 
 
-# Token deltas reach the listener at most once per frame of a 60 Hz display, as in the app
-# (services/qt_session.DISPLAY_FRAME_S, not imported: it would load Qt into the timed process).
-APP_FRAME_MS = 1000 / 60
-
-
 def engine_decode(path: Path, n_tokens: int, seats: int, threads: str,
-                  frame_ms: float = APP_FRAME_MS) -> tuple[float, dict[str, int]]:
+                  frame_ms: float | None = None) -> tuple[float, dict[str, int]]:
     """The engine's streaming path: aggregate streamed tok/s over ``seats`` seats (greedy, to
     max_tokens), timed from the first streamed token to the last, as the consumer sees it. ``threads``
     is "auto" (the tuner picks per step) or a fixed count; ``frame_ms`` 0 delivers every token on its own
-    (a call into the event loop per token) instead of once per display frame as the app does."""
+    (a call into the event loop per token), None once per display frame as the app does."""
     from council_desktop.core.types import GenerationParams, Message, Request
-    from council_desktop.llm.backend import EngineBackend, EngineThread
+    from council_desktop.llm.backend import DISPLAY_FRAME_S, EngineBackend, EngineThread
     from council_desktop.llm.engine import Engine, SeatSpec, physical_cores
 
     fixed = None if threads == "auto" else int(threads)
@@ -99,7 +94,7 @@ def engine_decode(path: Path, n_tokens: int, seats: int, threads: str,
     messages = (Message("system", MESSAGES_TEXT[0]), Message("user", MESSAGES_TEXT[1]))
 
     async def once(tokens: int) -> float:
-        backend = EngineBackend(engine, frame_s=frame_ms / 1000)
+        backend = EngineBackend(engine, frame_s=DISPLAY_FRAME_S if frame_ms is None else frame_ms / 1000)
         first: list[float] = []
 
         def on_token(_t: str) -> None:
@@ -137,8 +132,7 @@ def child(args: argparse.Namespace) -> None:
     else:  # engine:<seats>:<threads>[:<frame ms>]
         seats, _, rest = rest.partition(":")
         threads, _, frame = rest.partition(":")
-        rate, chosen = engine_decode(path, args.tokens, int(seats), threads,
-                                     float(frame) if frame else APP_FRAME_MS)
+        rate, chosen = engine_decode(path, args.tokens, int(seats), threads, float(frame) if frame else None)
         out = {"tok_s": rate, "threads": chosen}
     print(json.dumps(out))
 

@@ -43,13 +43,16 @@ class Probe:
         self.timer.setInterval(INTERVAL_MS)
         self.timer.timeout.connect(self._tick)
         self._last = 0.0
+        self.running = False  # read by Stalls from its own thread (a QTimer is not asked across threads)
 
     def start(self) -> None:
         self.delays.clear()
         self._last = time.perf_counter()
+        self.running = True
         self.timer.start()
 
     def stop(self) -> list[float]:
+        self.running = False
         self.timer.stop()
         return list(self.delays)
 
@@ -79,7 +82,7 @@ class Stalls:
 
         while not self.stop.wait(0.003):
             late = time.perf_counter() - self.probe._last - INTERVAL_MS / 1000
-            if self.probe.timer.isActive() and late > self.over:
+            if self.probe.running and late > self.over:
                 frame = sys._current_frames().get(self.gui)
                 if frame is not None:
                     where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
@@ -200,10 +203,11 @@ def measure(args: argparse.Namespace) -> None:
     from PySide6.QtWidgets import QApplication
 
     from council_desktop.app import _wire
+    from council_desktop.llm.backend import DISPLAY_FRAME_S
     from council_desktop.llm.engine import Engine, physical_cores
     from council_desktop.llm.seating import starter_council
     from council_desktop.services.main_thread_gc import MainThreadGarbage
-    from council_desktop.services.qt_session import DISPLAY_FRAME_S, CouncilSession, QtLoopHost
+    from council_desktop.services.qt_session import CouncilSession, QtLoopHost
     from council_desktop.services.runtime import CouncilRuntime
     from council_desktop.storage import Store
     from council_desktop.ui.main_window import MainWindow

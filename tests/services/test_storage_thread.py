@@ -189,7 +189,8 @@ def test_a_window_session_with_a_store_finishes_and_is_stored(qapp: QApplication
     """The storage thread under the qasync loop the window runs (futures come back through it)."""
     import qasync
 
-    from council_desktop.services.qt_session import DISPLAY_FRAME_S, CouncilSession
+    from council_desktop.llm.backend import DISPLAY_FRAME_S
+    from council_desktop.services.qt_session import CouncilSession
 
     store = Store.open(tmp_path / "h.sqlite3")
     runtime = CouncilRuntime(scripted_seats(), store, engine_factory=lambda ctx: ScriptedEngine(ctx),
