@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +43,46 @@ class QtLoopHost:
         return bool(self.pool.waitForDone(int(timeout * 1000)))
 
 
+class PacedEvents:
+    """Hands a session's events to the window in order, a slice of the event loop at a time. At a stage
+    change the pipeline emits a burst (roles, scores, badges, the next turns…) and every event's views
+    run on the GUI thread: delivered inside the pipeline's own step, a burst held the window for
+    40-60 ms. Here the events wait for the next pass of the event loop (``call_soon``), and a pass
+    delivers them until it has used ``budget_s``; the rest go on in the pass after, so input, timers and
+    painting run in between. ``flush`` delivers whatever is left at once (the session is over: its last
+    views come before the "finished" signal)."""
+
+    def __init__(self, deliver: Callable[[Event], None], budget_s: float = 0.008) -> None:
+        self._deliver = deliver
+        self._budget = budget_s
+        self._pending: deque[Event] = deque()
+        self._scheduled = False
+
+    def __call__(self, event: Event) -> None:
+        self._pending.append(event)
+        if not self._scheduled:
+            self._scheduled = True
+            asyncio.get_event_loop().call_soon(self._drain)
+
+    def _drain(self) -> None:
+        self._scheduled = False
+        start = time.perf_counter()
+        while self._pending:
+            self._deliver(self._pending.popleft())
+            if self._pending and time.perf_counter() - start > self._budget:
+                self._scheduled = True
+                asyncio.get_event_loop().call_soon(self._drain)
+                return
+
+    def flush(self) -> None:
+        while self._pending:
+            self._deliver(self._pending.popleft())
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+
 class CouncilSession(QObject):
     """Signals: ``seat_state_changed(str member, str state)`` while loading (loading, ready, failed),
     ``seats_loaded(dict errors)``, ``council_changed(object Event)`` — a ``roles`` preview of the council
@@ -68,6 +110,7 @@ class CouncilSession(QObject):
         self._seat_states: dict[str, str] = {}
         self._seat_errors: dict[str, str] = {}  # why a seat could not load, from the last load
         self._pending_seats: list[Seat] | None = None  # a new council chosen while busy
+        self._events = PacedEvents(self.event_emitted.emit)  # the running session's, made per session
         self.max_tokens = 160
         self.viewer = ViewerInbox()  # the viewer's ballots for the running stage (issue 15)
         self.seat_state_changed.connect(self._on_seat_state_changed)
@@ -219,7 +262,8 @@ class CouncilSession(QObject):
                 after: Callable[[SessionOutcome], None] | None = None) -> None:
         if self.running:
             raise RuntimeError("a session is already running")
-        sinks.append(self.event_emitted.emit)
+        self._events = PacedEvents(self.event_emitted.emit)
+        sinks.append(self._events)
         loop = asyncio.get_event_loop()
         # One token per session, from the moment it is asked for: a Stop while the seats load, while its
         # jobs queue or while they decode all reach it, and it dies with the session.
@@ -246,9 +290,11 @@ class CouncilSession(QObject):
             session_id, outcome = await call(cancel)
             if after is not None:
                 after(outcome)
+            self._events.flush()
             self.session_finished.emit(session_id, outcome.status, outcome.reason)
         except Exception as exc:  # storage or engine trouble, a fork that cannot start: the window says why
             log.exception("session failed")
+            self._events.flush()
             self.session_finished.emit(session_id, "failed", str(exc))
         finally:
             self._task = None

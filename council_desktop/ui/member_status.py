@@ -16,29 +16,49 @@ STATUS_COLOR = {"loading": theme.BLUE, "ready": theme.GREEN, "unloaded": theme.M
                 "thinking": theme.YELLOW, "speaking": theme.GREEN, "done": theme.BLUE, "failed": theme.RED}
 
 
-def _plain(text: str = "") -> QLabel:
+def _plain(text: str = "", name: str = "") -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        label.setObjectName(name)
     return label
+
+
+def _status_rule(status: str, color: str) -> str:
+    tint = theme.with_alpha(color, 0.14)
+    return (f'QLabel#memberState[status="{status}"] {{ color: {color}; '
+            f"background: rgba({tint.red()}, {tint.green()}, {tint.blue()}, 36); border: 1px solid {color}; }}")
+
+
+# One style sheet for the whole panel, set once: a status change sets the badge's "status" property and
+# re-polishes that one label. Setting a style sheet per change re-styled the row each time, on the GUI
+# thread, several times per stage (a few ms each; with the other panels' work in the same event, the
+# window stalled past a frame at every stage change).
+STYLE = "\n".join([
+    f"QFrame#memberRow {{ background: {theme.SURFACE}; border-radius: 8px; }}",
+    f"QLabel#memberName {{ color: {theme.TEXT}; font-weight: 600; }}",
+    f"QLabel#memberRole {{ color: {theme.GOLD}; font-size: 11px; }}",
+    f"QLabel#memberModel {{ color: {theme.TEXT_DIM}; font-size: 11px; }}",
+    f"QLabel#memberEmpty {{ color: {theme.MUTED}; }}",
+    f"QLabel#memberState {{ color: {theme.MUTED}; border: 1px solid {theme.MUTED}; border-radius: 11px; "
+    "font-size: 11px; font-weight: 600; }",
+    *(_status_rule(status, color) for status, color in STATUS_COLOR.items()),
+])
 
 
 class _MemberRow(QFrame):
     def __init__(self, info: MemberInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("memberRow")
-        self.setStyleSheet(f"QFrame#memberRow {{ background: {theme.SURFACE}; border-radius: 8px; }}")
         self.dot = _plain()
         self.dot.setFixedSize(12, 12)
         self.dot.setStyleSheet(f"background: {theme.qcolor(info.color).name()}; border-radius: 6px;")
-        self.name = _plain(info.name)
-        self.name.setStyleSheet(f"color: {theme.TEXT}; font-weight: 600;")
-        self.role = _plain()
-        self.role.setStyleSheet(f"color: {theme.GOLD}; font-size: 11px;")
-        self.status = _plain()
+        self.name = _plain(info.name, "memberName")
+        self.role = _plain("", "memberRole")
+        self.status = _plain("", "memberState")
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status.setFixedSize(84, 22)
-        self.model = _plain()
-        self.model.setStyleSheet(f"color: {theme.TEXT_DIM}; font-size: 11px;")
+        self.model = _plain("", "memberModel")
         metrics = self.model.fontMetrics()
         self.model.setText(metrics.elidedText(short_model(info.model), Qt.TextElideMode.ElideMiddle, 210))
         grid = QGridLayout(self)
@@ -53,12 +73,11 @@ class _MemberRow(QFrame):
         grid.setColumnStretch(2, 1)
 
     def show_state(self, info: MemberInfo, *, chair: bool, proposer: bool) -> None:
-        color = STATUS_COLOR.get(info.status, theme.MUTED)
         self.status.setText(STATUS_TEXT.get(info.status, info.status))
-        tint = theme.with_alpha(color, 0.14)
-        self.status.setStyleSheet(
-            f"QLabel {{ color: {color}; background: rgba({tint.red()}, {tint.green()}, {tint.blue()}, 36);"
-            f" border: 1px solid {color}; border-radius: 11px; font-size: 11px; font-weight: 600; }}")
+        if self.status.property("status") != info.status:
+            self.status.setProperty("status", info.status)
+            self.status.style().unpolish(self.status)
+            self.status.style().polish(self.status)
         roles = [r for r, on in (("♛ chair", chair), ("✎ proposer", proposer)) if on]
         self.role.setText("  ".join(roles))
         lines = [info.name, f"Model: {info.model or 'unknown'}"]
@@ -77,13 +96,13 @@ class MemberStatusPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setStyleSheet(STYLE)
         self.roster = Roster()
         self._rows: dict[str, _MemberRow] = {}
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(10, 8, 10, 8)
         self._layout.setSpacing(6)
-        self._empty = _plain("Members appear when the council convenes.")
-        self._empty.setStyleSheet(f"color: {theme.MUTED};")
+        self._empty = _plain("Members appear when the council convenes.", "memberEmpty")
         self._empty.setWordWrap(True)
         self._layout.addWidget(self._empty)
         self._layout.addStretch(1)

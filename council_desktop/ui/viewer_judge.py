@@ -42,6 +42,47 @@ def _plain(text: str = "", name: str = "") -> QLabel:
     return label
 
 
+class _Card(QFrame):
+    """One answer's (or member's) card. The panel keeps its cards from stage to stage and refills them:
+    building a stage's widgets afresh cost 30-40 ms of the GUI thread at every stage change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("viewerCard")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(8, 6, 8, 6)
+        box.setSpacing(4)
+        self.heading = _plain()
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setMaximumHeight(76)
+        self.score = QSpinBox()
+        self.score.setRange(0, 10)
+        self.score.setSpecialValueText("–")
+        self.stance = QComboBox()
+        self.stance.addItems(list(STANCES))
+        for widget in (self.heading, self.text, self.score, self.stance):
+            box.addWidget(widget)
+        self.setVisible(False)
+
+    def show_answer(self, label: str, text: str) -> None:
+        self.heading.setText(label)
+        self.text.setPlainText(text)  # model text: plain, never markup
+        self.score.setValue(0)
+        self.score.setAccessibleName(f"Your score for {label}")
+        self.text.setVisible(True)
+        self.score.setVisible(True)
+        self.stance.setVisible(False)
+
+    def show_alliance(self, name: str, label: str) -> None:
+        self.heading.setText(name)
+        self.stance.setCurrentIndex(0)
+        self.stance.setAccessibleName(f"Your stance on {label}")
+        self.text.setVisible(False)
+        self.score.setVisible(False)
+        self.stance.setVisible(True)
+
+
 class ViewerJudgePanel(QWidget):
     """Opens on a ``viewer_open`` event with one card per answer (its anonymous label, the answer as plain
     text, a 1–10 score) or per member (alliances: no stance / ally / opponent), and closes when the stage's
@@ -68,6 +109,7 @@ class ViewerJudgePanel(QWidget):
         self._names: dict[str, str] = {}
         self.scores: dict[str, QSpinBox] = {}
         self.stances: dict[str, QComboBox] = {}
+        self._cards: list[_Card] = []
         self.title = _plain("", "viewerTitle")
         self.note = _plain("", "viewerNote")
         self.note.setWordWrap(True)
@@ -94,6 +136,8 @@ class ViewerJudgePanel(QWidget):
         column.addLayout(head)
         column.addWidget(self.note)
         column.addLayout(self.cards)
+        for i in range(5):  # a starter council's stage: built with the window, not during a debate
+            self._card(i)
         self.setVisible(False)
         self._connect_signals()
 
@@ -123,13 +167,17 @@ class ViewerJudgePanel(QWidget):
             self._close("")
 
     def _clear_cards(self) -> None:
-        while self.cards.count():
-            item = self.cards.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        for card in self._cards:
+            card.setVisible(False)
         self.scores.clear()
         self.stances.clear()
+
+    def _card(self, i: int) -> _Card:
+        while len(self._cards) <= i:
+            card = _Card()
+            self._cards.append(card)
+            self.cards.addWidget(card, 1)
+        return self._cards[i]
 
     def _open(self, stage: int, kind: str, labels: dict[str, str]) -> None:
         self._clear_cards()
@@ -141,33 +189,15 @@ class ViewerJudgePanel(QWidget):
             self.title.setText(f"Stage {stage} · you judge too")
             self.note.setText("Score the anonymous answers 1–10, as the council does (0 leaves one unscored). "
                               "The council will not wait: cast your ballot before it finishes judging.")
-        for label, member in labels.items():
-            card = QFrame()
-            card.setObjectName("viewerCard")
-            box = QVBoxLayout(card)
-            box.setContentsMargins(8, 6, 8, 6)
-            box.setSpacing(4)
+        for i, (label, member) in enumerate(labels.items()):
+            card = self._card(i)
             if kind == "alliance":
-                box.addWidget(_plain(self._names.get(member, label)))
-                combo = QComboBox()
-                combo.addItems(list(STANCES))
-                combo.setAccessibleName(f"Your stance on {label}")
-                self.stances[member] = combo
-                box.addWidget(combo)
+                card.show_alliance(self._names.get(member, label), label)
+                self.stances[member] = card.stance
             else:
-                box.addWidget(_plain(label))
-                text = QPlainTextEdit()
-                text.setReadOnly(True)
-                text.setPlainText(self._texts.get(member, ""))  # model text: plain, never markup
-                text.setMaximumHeight(76)
-                box.addWidget(text)
-                spin = QSpinBox()
-                spin.setRange(0, 10)
-                spin.setSpecialValueText("–")
-                spin.setAccessibleName(f"Your score for {label}")
-                self.scores[label] = spin
-                box.addWidget(spin)
-            self.cards.addWidget(card, 1)
+                card.show_answer(label, self._texts.get(member, ""))
+                self.scores[label] = card.score
+            card.setVisible(True)
         self.cast_button.setEnabled(True)
         self.setVisible(True)
 

@@ -143,3 +143,18 @@ def test_stepper_click_reports_the_stage(qtbot: Any) -> None:
     with qtbot.wait_signal(stepper.stage_clicked) as blocker:
         qtbot.mouseClick(stepper, Qt.MouseButton.LeftButton, pos=QPoint(int(centre.x()), int(centre.y())))
     assert blocker.args == [2]
+
+
+def test_member_status_badge_follows_the_status(qtbot: Any, recorder: Any) -> None:
+    """One style sheet for the panel; a status change sets the badge's property (no style sheet per change)."""
+    panel = MemberStatusPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    events = recorder(hostile=False, fail="esme")
+    for event in events:
+        panel.apply(event)
+    failed = panel._rows["esme"].status
+    done = panel._rows["ada"].status
+    assert failed.property("status") == "failed" and done.property("status") == "done"
+    assert failed.styleSheet() == "" and done.styleSheet() == ""
+    assert failed.palette().color(failed.foregroundRole()) != done.palette().color(done.foregroundRole())

@@ -210,3 +210,33 @@ def test_viewer_judge_panel_frame_stands_clear_of_the_window_edges(qtbot: Any, j
     assert frame.left() == 14 and panel.width() - frame.right() - 1 == 14  # the gold border clear of the edges
     panel.setVisible(False)  # hidden, it takes no room
     qtbot.wait_until(lambda: judging.arena.mapTo(judging, judging.arena.rect().topLeft()).y() == arena_top)
+
+
+def test_panel_refills_its_cards_from_stage_to_stage(qtbot: Any) -> None:
+    """The cards are built once and refilled (building them at each stage held the GUI thread 30-40 ms);
+    a refilled card starts blank and shows only its stage's controls."""
+    from council_desktop.ui.viewer_judge import ViewerJudgePanel
+
+    panel = ViewerJudgePanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    before = set(panel.findChildren(type(panel._cards[0])))
+    panel.apply(Event(1, "opinion", 0.0, "", {"member": "sage", "text": "Sage's <b>answer</b>"}))
+    panel.apply(Event(2, "viewer_open", 0.0, "", {"stage": 2, "kind": "review",
+                                                  "labels": {"Response A": "sage", "Response B": "poet"}}))
+    panel.scores["Response A"].setValue(7)
+    assert panel.ballot() is not None and panel.ballot().scores == {"Response A": 7}
+    card = panel._cards[0]
+    assert card.text.toPlainText() == "Sage's <b>answer</b>" and card.text.isVisible()
+    panel.apply(Event(3, "viewer_skipped", 0.0, "", {"stage": 2}))
+    panel.apply(Event(4, "viewer_open", 0.0, "", {"stage": 4, "kind": "alliance",
+                                                  "labels": {"Sage": "sage", "Poet": "poet", "Ada": "ada"}}))
+    assert set(panel.findChildren(type(card))) == before  # no new widgets
+    assert card.stance.isVisible() and not card.score.isVisible() and not card.text.isVisible()
+    assert sum(c.isVisible() for c in panel._cards) == 3
+    empty = panel.ballot()  # nothing declared yet: the last stage's score did not carry over
+    assert empty is not None and empty.agree == [] and empty.disagree == [] and not empty.scores
+    panel.stances["poet"].setCurrentText("ally")
+    assert panel.ballot().agree == ["poet"]
+    panel.apply(Event(5, "viewer_open", 0.0, "", {"stage": 6, "kind": "review", "labels": {"Response A": "poet"}}))
+    assert panel.scores["Response A"].value() == 0 and sum(c.isVisible() for c in panel._cards) == 1
