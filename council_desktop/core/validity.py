@@ -1142,9 +1142,10 @@ def _is_not_language(words: list[str], text: str = "") -> bool:
         return True
     if len(words) >= 3 and len(set(words)) == 1 and words[0] not in _FUNCTION | {"yes", "never", "nope"}:
         return True  # "Ban ban ban."
-    # words in any alphabet: "enseña", "niños" are one word each, not "ense", "ñ", "a"
-    singles = sum(1 for w in re.findall(r"[^\W\d_]+", text)
-                  if len(w) == 1 and w.lower() not in {"a", "i", "o", "y", "e", "à", "é", "è", "ó"})
+    # accented Latin letters belong to their word ("enseña", "niños" are one word each, not "ense", "ñ", "a"); a letter
+    # of another script standing alone still counts (an English sentence strewn with 물, 水, 끝)
+    singles = sum(1 for w in re.findall(r"[A-Za-zÀ-ÖØ-öø-ɏ][A-Za-zÀ-ÖØ-öø-ɏ'’-]*|[^\sA-Za-zÀ-ÖØ-öø-ɏ0-9]", text)
+                  if len(w) == 1 and w.isalpha() and w.lower() not in {"a", "i", "o", "y", "e", "à", "é", "è", "ó"})
     if singles >= 3 and singles * 2 >= len(words):
         return True  # "x y z q w e r t"
     if len(words) < 5:

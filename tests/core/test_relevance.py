@@ -179,3 +179,30 @@ def test_round_seven_causes_and_reactions_are_not_off_topic(question: str, answe
 ])
 def test_round_seven_rules_still_flag_sentences_about_something_else(question: str, answer: str) -> None:
     assert relevance.off_topic(question, answer)
+
+
+# Round 8: a long answer (14+ content words) that shares none with the question or the ballot needs more than a modal
+# of possibility or a comparison of quantities to stay on the topic; a shorter one, or one that takes a position, does.
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Should museums charge for entry?",
+     "A grown cheetah can sprint at over a hundred kilometres an hour, though only in short bursts, before its body "
+     "temperature climbs and it stops to pant in the shade."),
+    ("Why do onions make people cry?",
+     "Our new kettle boils a litre in under two minutes, and the blue light around its base could double as a night "
+     "lamp in a dark kitchen."),
+])
+def test_round_eight_long_descriptions_of_something_else_are_off_topic(question: str, answer: str) -> None:
+    assert relevance.off_topic(question, answer)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Should museums charge for entry?", "A cheetah can sprint faster than a car on a motorway."),
+    ("Should museums charge for entry?",
+     "Free galleries in London draw millions of visitors a year, and the donations boxes by the door probably "
+     "bring in more than a modest ticket would."),
+    ("Should museums charge for entry?",
+     "Public money already pays for the buildings and the collections, so asking families for twenty pounds at the "
+     "door is unfair to those who can least afford it."),
+])
+def test_round_eight_long_answers_that_take_a_position_are_on_topic(question: str, answer: str) -> None:
+    assert not relevance.off_topic(question, answer)

@@ -570,3 +570,12 @@ def test_round_eight_abstract_echoes_shrugs_and_mirror_text_are_caught(answer: s
 ])
 def test_round_eight_answers_that_say_something_have_no_finding(answer: str) -> None:
     assert validity.check(Q, answer, OTHERS) is None, answer
+
+
+def test_round_eight_accented_letters_are_letters_and_other_scripts_still_count() -> None:
+    """Accented Latin letters belong to their words (the Spanish answer above was word salad by its "single
+    letters"); single letters of other scripts strewn in an English sentence are still word salad."""
+    spanish = "Sí, porque el ajedrez enseña paciencia y concentración a los niños."
+    assert validity.check(Q, spanish, OTHERS) is None
+    strewn = validity.check(Q, "so 답 the chess 猫 is ж because 好 it ψ and 終 more", OTHERS)
+    assert strewn is not None and strewn.code == "not_language"
