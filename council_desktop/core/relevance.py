@@ -246,8 +246,16 @@ _LONG = 14
 _DESCRIBES = frozenset("can could may might more less fewer than".split())  # noqa: SIM905
 
 
+# A comparison with a number measures, it does not weigh: "more than two thousand kilometres", "fewer than 10 days".
+_MEASURES = re.compile(r"\b(?:more|less|fewer)\s+than\s+(?:\d|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|"
+                       r"eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|"
+                       r"billion|dozen|half|twice|double)\b)", re.IGNORECASE)
+
+
 def _argues_enough(answer: str, content: int) -> bool:
-    """``argues``, except that a long answer (``_LONG`` content words) needs more than ``_DESCRIBES``."""
+    """``argues``, except that a comparison with a number does not count, and that a long answer (``_LONG`` content
+    words) needs more than ``_DESCRIBES``."""
+    answer = _MEASURES.sub(" ", answer)
     if content < _LONG:
         return argues(answer)
     return any(w.lower().replace("’", "'").strip("'-") in _STANCE - _CONNECTIVES - _DESCRIBES

@@ -183,6 +183,7 @@ def test_round_seven_rules_still_flag_sentences_about_something_else(question: s
 
 # Round 8: a long answer (14+ content words) that shares none with the question or the ballot needs more than a modal
 # of possibility or a comparison of quantities to stay on the topic; a shorter one, or one that takes a position, does.
+# A comparison with a number ("more than a fifth", "fewer than 40") measures and keeps no answer on the topic.
 @pytest.mark.parametrize(("question", "answer"), [
     ("Should museums charge for entry?",
      "A grown cheetah can sprint at over a hundred kilometres an hour, though only in short bursts, before its body "
@@ -190,6 +191,8 @@ def test_round_seven_rules_still_flag_sentences_about_something_else(question: s
     ("Why do onions make people cry?",
      "Our new kettle boils a litre in under two minutes, and the blue light around its base could double as a night "
      "lamp in a dark kitchen."),
+    ("Should museums charge for entry?", "The Amazon river carries more than a fifth of the world's fresh water."),
+    ("Why do onions make people cry?", "Our village bakery sells fewer than 40 loaves on a quiet Sunday."),
 ])
 def test_round_eight_long_descriptions_of_something_else_are_off_topic(question: str, answer: str) -> None:
     assert relevance.off_topic(question, answer)
@@ -197,6 +200,7 @@ def test_round_eight_long_descriptions_of_something_else_are_off_topic(question:
 
 @pytest.mark.parametrize(("question", "answer"), [
     ("Should museums charge for entry?", "A cheetah can sprint faster than a car on a motorway."),
+    ("Should museums charge for entry?", "Galleries would see more than a few families turned away at the door."),
     ("Should museums charge for entry?",
      "Free galleries in London draw millions of visitors a year, and the donations boxes by the door probably "
      "bring in more than a modest ticket would."),
