@@ -70,6 +70,7 @@ historians economists argument arguments explanation explanations theory theorie
 oui non parce devrait devraient doit doivent faut mieux pire ja nein weil sollte sollten soll muss besser
 schlechter sí porque debería deberían debe mejor peor sì perché dovrebbe dovrebbero deve meglio peggio sim não nao
 deveria deveriam melhor pior
+nee niet omdat moet moeten zou zouden beter slechter nej inte ikke eftersom fordi borde bedre
 """.split())  # noqa: SIM905
 # The stance words that state or weigh a position (not the modals, negations, hedges and connectives):
 # "I don't think so" and "not one I support" answer; "Not something I can weigh in on" does not.

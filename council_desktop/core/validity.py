@@ -1082,6 +1082,8 @@ der die das ein eine und oder aber nicht ist sind ich du er sie es wir ihr mit v
 el los las una unos y o pero que es son no yo tú él ella en por para con del al porque
 il lo gli le un una e o ma che è sono non io tu lui lei di da per con del della perché
 o os as um uma e ou mas que é são não eu ele ela em por para com do da dos das porque
+de het een en of maar niet zijn ik je jij hij zij wij ze met van voor op aan te dat die dit wat nee ja omdat
+och att det som inte jag du han hon vi med för på av till men eller nej och ikke jeg og til af
 """.split())  # noqa: SIM905
 # Word classes for the bigrams no sentence has: "the of", "a the", "the and", "of if", "is was", "the." at the end.
 _DET = frozenset(["the", "an", "every"])
@@ -1182,7 +1184,12 @@ def _is_not_language(words: list[str], text: str = "") -> bool:
     function = sum(1 for w in words if w in _FUNCTION or w in _FOREIGN_FUNCTION)
     if len(words) >= 8 and function * 10 >= 9 * len(words):
         return True  # function words only: "Of and the to in a is that for it with as was on."
-    return len(words) >= 6 and function * 20 <= len(words)
+    # a list (bullets, or labels before a colon, opening two or more lines) is written in notes, not sentences:
+    # "Pros:\n- cleaner air\n- quieter streets" has no function words and is no word salad
+    return len(words) >= 6 and function * 20 <= len(words) and len(_LIST_LINE.findall(text)) < 2
+
+
+_LIST_LINE = re.compile(r"^\s*(?:[-*•‣◦–]\s+|\d{1,2}[.)]\s+|[A-Za-z][\w '’-]{0,25}:\s*(?:$|\S))", re.MULTILINE)
 
 
 def describe(label: str, finding: Finding) -> str:

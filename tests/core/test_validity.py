@@ -610,3 +610,21 @@ def test_round_eight_probed_forms_are_caught(answer: str, code: str) -> None:
 ])
 def test_round_eight_probed_sensible_answers_have_no_finding(answer: str) -> None:
     assert validity.check(Q, answer, OTHERS) is None, answer
+
+
+# Round 8, real council speech: a terse list in notes (bullets or labels, no function words) is no word salad, and an
+# answer in Dutch or Swedish is language that takes a stance (their function and stance words count).
+@pytest.mark.parametrize("answer", [
+    "Pros:\n- patience\n- planning skills\nCons:\n- timetable space",
+    "1. patience\n2. planning\n3. calm classrooms",
+    "Ja, omdat kinderen er geduld van leren.",
+    "Nee, ik denk het niet: lesroosters zitten al vol.",
+    "Nej, eftersom schemat redan är fullt.",
+])
+def test_round_eight_lists_and_other_languages_have_no_finding(answer: str) -> None:
+    assert validity.check(Q, answer, OTHERS) is None, answer
+
+
+def test_round_eight_a_list_of_nonsense_is_still_caught() -> None:
+    finding = validity.check(Q, "- blorf snizzle wop\n- dabbity kraan vemp zorp", OTHERS)
+    assert finding is not None
