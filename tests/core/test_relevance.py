@@ -179,3 +179,34 @@ def test_round_seven_causes_and_reactions_are_not_off_topic(question: str, answe
 ])
 def test_round_seven_rules_still_flag_sentences_about_something_else(question: str, answer: str) -> None:
     assert relevance.off_topic(question, answer)
+
+
+# Round 8: a long answer (14+ content words) that shares none with the question or the ballot needs more than a modal
+# of possibility or a comparison of quantities to stay on the topic; a shorter one, or one that takes a position, does.
+# A comparison with a number ("more than a fifth", "fewer than 40") measures and keeps no answer on the topic.
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Should museums charge for entry?",
+     "A grown cheetah can sprint at over a hundred kilometres an hour, though only in short bursts, before its body "
+     "temperature climbs and it stops to pant in the shade."),
+    ("Why do onions make people cry?",
+     "Our new kettle boils a litre in under two minutes, and the blue light around its base could double as a night "
+     "lamp in a dark kitchen."),
+    ("Should museums charge for entry?", "The Amazon river carries more than a fifth of the world's fresh water."),
+    ("Why do onions make people cry?", "Our village bakery sells fewer than 40 loaves on a quiet Sunday."),
+])
+def test_round_eight_long_descriptions_of_something_else_are_off_topic(question: str, answer: str) -> None:
+    assert relevance.off_topic(question, answer)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Should museums charge for entry?", "A cheetah can sprint faster than a car on a motorway."),
+    ("Should museums charge for entry?", "Galleries would see more than a few families turned away at the door."),
+    ("Should museums charge for entry?",
+     "Free galleries in London draw millions of visitors a year, and the donations boxes by the door probably "
+     "bring in more than a modest ticket would."),
+    ("Should museums charge for entry?",
+     "Public money already pays for the buildings and the collections, so asking families for twenty pounds at the "
+     "door is unfair to those who can least afford it."),
+])
+def test_round_eight_long_answers_that_take_a_position_are_on_topic(question: str, answer: str) -> None:
+    assert not relevance.off_topic(question, answer)
