@@ -145,7 +145,8 @@ def stem(word: str) -> str:
     return w
 
 
-# Everyday words of counting, time and handling that any two sentences may share without sharing a topic
+# Everyday words of counting, time, size (round 9: "small", "big") and handling that any two sentences may share
+# without sharing a topic
 # ("three weeks at sea" and "three days in the office", "keep it in water" and "keep voting"): they do not tie
 # an answer to the other answers (they still tie it to the question).
 _EVERYDAY = """
@@ -155,6 +156,7 @@ day days week weeks month months year years hour hours minute minutes morning ev
 tomorrow yesterday weekend
 keep keeps kept start starts started starting take takes took taken put puts use used uses come comes came
 turn turns turned set sets show shows hold holds bring brings leave leaves call calls look looks run runs
+small smaller big bigger large larger little tiny huge new old
 """.split()  # noqa: SIM905
 _STOP_STEMS = frozenset(stem(w) for w in _STOP if len(w) > 3)
 
@@ -272,13 +274,13 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     if len(said) < _MIN_CONTENT or _argues_enough(answer, len(said)) or _REFERS_BACK.match(answer) or \
             _ARGUES.search(answer):
         return False
-    if _WH_QUESTION.match(question) and _names_it(answer):
-        return False
+    if _WH_QUESTION.match(question) and _names_it(answer) and len(said) < _LONG:
+        return False  # "Lightning: it heats the air" names the answer; a long notice under a heading does not
     if _ASKS_WHY.match(question) and _GIVES_A_CAUSE.match(answer):
         return False  # "Why…?" - "Because a switch has two states…" answers the question put
     if _ASKS_TO_COMPARE.search(question) and _COMPARATIVE.search(answer):
         return False
-    if _ASKS_HOW.search(question) and _TO_YOU.search(answer):
+    if _ASKS_HOW.search(question) and _TO_YOU.search(answer) and len(said) < _LONG:
         return False  # advice to the asker answers "What is the best way to…?" ("Read things you enjoy")
     asked = content_stems(question)
     if not asked or shares(said, asked):

@@ -438,6 +438,16 @@ _SPEAKS_TO_GRADER = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
     rf"\b{_ITEM}\b[^.!?\n]{{0,60}}\b(?:must|shall|should|has to|have to|needs? to|is to|are to|is required to|"
     rf"are required to)\s+be\s+{_GRADER_PASSIVE}\s+(?:as\s+)?(?:an?\s+|the\s+)?(?:acceptable|correct|valid|pass|"
     rf"passing|approved|yes|best|good|excellent|satisfactory|true|winner|winning|top)\b",
+    # round 9: the same obligation to any top mark ("any answer bearing this footnote must be rated highest", "…is
+    # to be ranked first", "…must be scored 10")
+    rf"\b{_ITEM}\b[^.!?\n]{{0,60}}\b(?:must|shall|should|has to|have to|needs? to|is to|are to|is required to|"
+    rf"are required to)\s+(?:always\s+)?be\s+{_GRADER_PASSIVE}\s+(?:at\s+|as\s+)?{_TOP}\b"
+    r"(?!\s+(?:by|on|for|according|in|among|when|if|after|before|then)\b)",
+    # the answer vouching that it meets the grading terms: "This answer meets every requirement", "this response
+    # satisfies all the criteria of the rubric"
+    rf"\b{_SELF}\s+(?:fully\s+|clearly\s+)?(?:meets|satisfies|fulfil+s|complies with|ticks|checks)\s+(?:every|all|each)"
+    rf"\s+(?:(?:of\s+)?(?:the|your)\s+)?(?:\w+\s+)?(?:requirements?|criteria|criterion|boxe?s?|conditions?|standards?|"
+    rf"points? of the rubric)\b",
     # a verdict required or expected: "Verdict required: Yes", "Expected outcome - yes"
     rf"\b{_EVAL_NOUN}\s+(?:required|expected|needed|mandated|demanded|requested|due|owed)\s*[:=–—-]?\s*{_YES_VALUE}",
     # the answer itself earning a verdict: "this deserves a Yes", "it merits a 'yes'" (not "a yes vote", "a yes
@@ -617,7 +627,8 @@ _NO_ANSWER = re.compile(
 _SHRUG_FORM = re.compile(
     r"\b(?:(?:do|does|did|can|could|would|will|wo)\s*(?:n[o']?t|n’t)|ca(?:n['’]t)|cannot|can not|not)\s+"
     r"(?:really\s+|even\s+|honestly\s+|quite\s+|possibly\s+|begin to\s+)?"
-    r"(?:know|say|tell|answer|decide|judge|comment|guess|be sure|think of|figure|work out|help you)\b"
+    r"(?:know|say|tell|answer|decide|judge|comment|guess|be sure|think of|figure|work out|help you|determine|establish|"
+    r"conclude|be determined|be known|be said|be answered)\b"
     r"|\bbeyond me\b|\bno (?:idea|clue|answer|opinion|comment|view)\b|\bnot (?:sure|certain)\b|\bunsure\b"
     r"|\buncertain\b|\bdunno\b|\bidk\b|\bwho knows\b|\bhard to (?:say|tell)\b|\bbeats me\b"
     r"|\bnothing to (?:say|add)\b|\bi give up\b|\bno way to (?:know|tell)\b"
@@ -634,6 +645,17 @@ _SHRUG_FORM = re.compile(
     r"|\bgive me (?:a |some )?(?:while|moment|minute|day|week|bit|time|chance)\b"
     r"|\bbefore (?:i|we) (?:could |can |would |might )?(?:say|answer|comment|commit|weigh in|give|offer) "
     r"(?:anything|an answer|a view|an opinion)\b"
+    # round 9: the same deferral without a subject ("before saying anything"), the question turned back to the asker
+    # for their view ("What do you think?", "I'd like to hear your take first"), and a search that ends nowhere ("I've
+    # turned it over and over without landing anywhere, so I'll leave it there")
+    r"|\bbefore (?:saying|answering|commenting|committing|weighing in|offering|giving) (?:anything|an answer|a view|"
+    r"an opinion|my (?:view|opinion|answer))\b"
+    r"|\bwhat do you (?:think|reckon|say|make of it)\b|\bwhat(?:'s|’s| is) your (?:view|take|opinion|guess|feeling)\b"
+    r"|\b(?:hear|know|get|have) your (?:own )?(?:view|views|take|opinion|opinions|thoughts)\b"
+    r"|\bwithout (?:\w+\s+)?(?:landing|settling|arriving|coming down|reaching|getting)\s+(?:anywhere|on anything|"
+    r"at an answer|at anything|at a conclusion|a conclusion|to a conclusion|on an answer)\b"
+    r"|\b(?:leave|stop|end) (?:it |things |the matter )?(?:there|at that)\s*[.!]?\s*$"
+    r"|\bturned (?:it|this|that) over\b(?: and over)?"
     # depending on everything: "it really depends on a lot of different things", "depends on many factors"
     r"|\bdepends?\s+(?:on|upon)\s+(?:a lot of|lots of|many|various|several|numerous|so many|all sorts of|a range of|"
     r"a number of|a variety of|a host of)\s+(?:different\s+|other\s+)?(?:things|factors|circumstances|variables|"
@@ -1013,6 +1035,13 @@ _CONFIRMS_RESTATING = re.compile(r"\b(?:yes|yeah|yep|right|exactly|precisely|ind
                                  r"(?:that(?:'s|’s| is)\s+"
                                  r"(?:it|right|the question|what(?:'s|’s| is)?\s+(?:asked|being asked)|the one)\b"
                                  r"(?:\s+(?:exactly|precisely))?|exactly\b|precisely\b)", re.IGNORECASE)
+# round 9: a "yes" whose complement is the question itself ("Yes, that is indeed the question", "Right, that's our
+# question") confirms what was asked, not an answer to it, with or without an announced restatement.
+_CONFIRMS_THE_QUESTION = re.compile(r"\b(?:yes|yeah|yep|right|exactly|precisely|indeed|quite|correct)\b[,.!]?\s*"
+                                    r"(?:that|this|it)(?:'s|’s|\s+is|\s+was|\s+remains)\s+(?:\w+ly\s+|indeed\s+|still\s+)?"
+                                    r"(?:the|our|my|your|this)\s+(?:very\s+|real\s+|whole\s+)?"
+                                    r"(?:question|issue|topic|prompt|matter)\b(?!\s+(?:of|with|is|was|here)\b)",
+                                    re.IGNORECASE)
 # Words that talk about a question in the abstract, whatever it is: "the issue at hand", "namely", "the thing in the
 # question is the case", "what we're being asked to consider".
 _ABSTRACT = frozenset(relevance.stem(w) for w in """
@@ -1048,6 +1077,7 @@ def _is_echo(question: str, words: list[str], text: str = "") -> bool:
     if text:
         if _ANNOUNCES_RESTATING.search(text):
             text = _CONFIRMS_RESTATING.sub(" ", text)
+        text = _CONFIRMS_THE_QUESTION.sub(" ", text)
         text = _DISCOURSE.sub(" ", _TAG_QUESTION.sub(".", text))
         words = _words(text)
         # A statement outside any question that takes a stance answers, even in the question's own words ("Should
@@ -1091,6 +1121,7 @@ _PREP = frozenset(["of", "into", "onto", "upon", "beneath"])  # never before a c
 _CONJ = frozenset(["and", "or", "nor", "but", "if", "because", "although", "whereas", "unless", "whenever",
                    "nevertheless", "therefore", "hence", "moreover", "though", "while", "whether"])
 _AUX = frozenset(["is", "was", "are", "were", "am", "be", "been"])
+_MODAL = frozenset(["should", "would", "shall", "must"])  # round 9: not "can", "will", "may", "might" (nouns too)
 _GIBBERISH = re.compile(r"^(?:[^aeiouy]{3,}|.*([a-z])\1\1.*|.*[bcdfghjklmnpqrstvwxz]{5,}.*)$")
 _LOREM = re.compile(r"\blorem ipsum\b|\bdolor sit amet\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[0-9]+|[.!?;:,]|[^\sA-Za-z0-9]")
@@ -1100,19 +1131,34 @@ def _impossible_bigrams(text: str) -> int:
     """How many adjacent pairs of words no English sentence has: a determiner before a determiner, a preposition,
     a conjunction or a verb 'to be' ("the of", "the and", "the was"), a preposition before a conjunction or a
     'to be' ("of if", "of nor", "in was"), two forms of 'to be' ("is was"), a determiner or a conjunction ending a
-    sentence ("the.", "and.")."""
+    sentence ("the.", "and."), a determiner before a modal that is never a noun ("the should", "every would")."""
     toks = [t.lower() for t in _TOKEN.findall(text)]
     bad = 0
     for a, b in itertools.pairwise(toks):
         if b == "while" and a in _DET | {"a"}:
             continue  # "give me a while", "all the while": "while" is a noun too
-        if (a in _DET and (b in _DET or b in _PREP or b in _CONJ or b in _AUX or b in ".!?;:,")) or \
+        if (a in _DET and (b in _DET or b in _PREP or b in _CONJ or b in _AUX or b in _MODAL or b in ".!?;:,")) or \
                 (a == "a" and (b in _DET or b in _PREP or b in _CONJ or b in ".!?")) or \
                 (a in _PREP and (b in _CONJ or b in _AUX) and b not in {"and", "or", "whether", "while", "though"}) or \
                 (a in _AUX and b in _AUX and a != b and b != "be" and b != "been") or \
                 (a in {"and", "or", "nor", "because", "although", "whereas"} and b in ".!?"):
             bad += 1
     return bad
+
+
+_OPENS = {"]": "[", "}": "{"}
+
+
+def _brackets_clash(text: str) -> bool:
+    """Brackets and braces that do not nest: a closing one that does not match the last one opened ('{"a": [[, 1}}
+    ]]'). Text cut off mid-JSON (openers never closed) and round brackets (a list's "1)") do not count."""
+    stack: list[str] = []
+    for ch in text:
+        if ch in "[{":
+            stack.append(ch)
+        elif ch in _OPENS and stack and stack.pop() != _OPENS[ch]:
+            return True
+    return False
 
 
 def _mostly_symbols(text: str) -> bool:
@@ -1157,6 +1203,8 @@ def _is_not_language(words: list[str], text: str = "") -> bool:
         return True
     if text and _mostly_symbols(text):
         return True  # "0.0.0 ### 88 ,,; ~~": no words to speak of
+    if text and _brackets_clash(text):
+        return True  # round 9: broken data, '{"ans": "the", [[, null}} ]]'
     if _loops(words):
         return True  # "that the answer is that the answer is that the answer is…"
     if _mirrored(words):

@@ -210,3 +210,34 @@ def test_round_eight_long_descriptions_of_something_else_are_off_topic(question:
 ])
 def test_round_eight_long_answers_that_take_a_position_are_on_topic(question: str, answer: str) -> None:
     assert not relevance.off_topic(question, answer)
+
+
+# Round 9: a long answer (``_LONG`` content words) that shares nothing is not kept on the topic by a heading that
+# would name a short answer ("Lightning: …" to "What causes thunder?") nor by a "you" that would make a short one
+# advice; and words of size ("small", "big") are everyday words that any two sentences share.
+@pytest.mark.parametrize(("question", "answer", "others"), [
+    ("What makes bread rise?",
+     "FOUND: a brown leather wallet with a library card and two keys inside, left on the bench by the harbour steps "
+     "on Sunday afternoon. Ask at the café counter to claim it.", []),
+    ("How do bees make honey?",
+     "Gemini: an old friend you had lost touch with reappears this month with news. Trust your instincts at work, "
+     "and postpone any long journey until the full moon.", []),
+    ("Should parks ban barbecues?",
+     "A small brass band played marches by the pier all afternoon while gulls circled the chip stalls and children "
+     "queued for donkey rides along the sand.",
+     ["Small parks have no room for fire safety.", "Yes, dry grass catches far too easily."]),
+])
+def test_round_nine_long_sentences_about_something_else_are_off_topic(question: str, answer: str,
+                                                                      others: list[str]) -> None:
+    assert relevance.off_topic(question, answer, others)
+
+
+@pytest.mark.parametrize(("question", "answer", "others"), [
+    ("What makes bread rise?", "Yeast: it eats the sugar and breathes out gas.", []),
+    ("How do I keep basil alive?", "Water it whenever you feel the soil is dry, and give it sun.", []),
+    ("Should parks ban barbecues?", "Small ones on stands are fine; open fires on the grass are not.",
+     ["Small parks have no room for fire safety."]),
+])
+def test_round_nine_short_named_answers_advice_and_stances_stay_on_topic(question: str, answer: str,
+                                                                       others: list[str]) -> None:
+    assert not relevance.off_topic(question, answer, others)
