@@ -654,7 +654,8 @@ _SHRUG_FORM = re.compile(
     r"|\b(?:hear|know|get|have) your (?:own )?(?:view|views|take|opinion|opinions|thoughts)\b"
     r"|\bwithout (?:\w+\s+)?(?:landing|settling|arriving|coming down|reaching|getting)\s+(?:anywhere|on anything|"
     r"at an answer|at anything|at a conclusion|a conclusion|to a conclusion|on an answer)\b"
-    r"|\b(?:leave|stop|end) (?:it |things |the matter )?(?:there|at that)\s*[.!]?\s*$"
+    r"|\b(?:(?:it(?:'s|’s| is| would be|'d be) )?(?:best|better|wiser|safer) (?:if (?:i|we) |to ))?"
+    r"(?:leave|stop|end) (?:it |things |the matter )?(?:there|at that)\s*[.!]?\s*$"
     r"|\bturned (?:it|this|that) over\b(?: and over)?"
     # depending on everything: "it really depends on a lot of different things", "depends on many factors"
     r"|\bdepends?\s+(?:on|upon)\s+(?:a lot of|lots of|many|various|several|numerous|so many|all sorts of|a range of|"
@@ -1070,9 +1071,45 @@ def _only_about_the_question(text: str) -> bool:
     return not said
 
 
+# round 9: a sentence whose subject is the question itself ("It is a question people have asked before…", "This
+# remains the question that was posed"), and words that give a reason or a result: those answer.
+_QUESTION_AS_SUBJECT = re.compile(r"^\W*(?:(?:it|this|that|which)(?:'s|’s|\s+is|\s+was|\s+remains|\s+has\s+been)\b"
+                                  r"[^.!?]{0,30}?\b(?:an?|the|our|such an?)\s+(?:\w+\s+)?"
+                                  r"(?:question|issue|topic|prompt)\b"
+                                  r"|(?:the|this|that|such a|our)\s+(?:\w+\s+)?(?:question|issue|topic|prompt)\b)",
+                                  re.IGNORECASE)
+_GIVES_A_REASON = re.compile(r"\b(?:because|since|so|therefore|thus|hence|due|means|answer|caused?|causes)\b|:",
+                             re.IGNORECASE)
+
+
+def _framed_echo(question: str, text: str) -> bool:
+    """The question read back whole, framed only by sentences about the question itself: every other sentence has
+    the question as its subject ("It is a question people have asked before, at kitchen tables…") or says nothing
+    beyond talk about asking and thinking ("Many have thought about it carefully"); none gives a reason, a verdict
+    or a position ("It is, in short, the question in front of us")."""
+    asked = _words(question)
+    if len(asked) < 4 or _POLAR.search(text) or _VERDICT_WORD.search(text):
+        return False
+    sentences = [x for x in re.findall(r"[^.!?]+[.!?]*", text) if _words(x)]
+    read_back = [x for x in sentences if _longest_run(asked, _words(x))[0] >= max(4, 0.8 * len(asked))]
+    if len(read_back) != 1 or len(sentences) < 3:
+        return False
+    for sentence in sentences:
+        if sentence is read_back[0]:
+            continue
+        if relevance.position_words(sentence) - _INTENSIFIERS or _GIVES_A_REASON.search(sentence):
+            return False
+        if _QUESTION_AS_SUBJECT.match(sentence):
+            continue
+        said = relevance.content_stems(" ".join(w for w in _words(sentence) if not w.endswith("ly")))  # "carefully"
+        if said - _META_WORDS - _EPISTEMIC - _ABSTRACT - _RESTATING:
+            return False
+    return True
+
+
 def _is_echo(question: str, words: list[str], text: str = "") -> bool:
     """The answer's content words are (nearly) all the question's own: it adds nothing of its own."""
-    if text and _only_about_the_question(text):
+    if text and (_only_about_the_question(text) or _framed_echo(question, text)):
         return True
     if text:
         if _ANNOUNCES_RESTATING.search(text):

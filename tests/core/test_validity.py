@@ -670,3 +670,30 @@ def test_round_nine_brackets_cut_off_or_round_do_not_clash() -> None:
     assert not validity._brackets_clash('{"answer": "yes", "reasons": ["patience", "planning"')
     assert not validity._brackets_clash("1) patience 2) planning [see the pilot]")
     assert validity._brackets_clash('{"a": [1, 2}]')
+
+
+# Round 9, second pass: the question read back whole and framed only by sentences about the question itself (its
+# subject is the question, or they say nothing beyond asking and thinking) is an echo; a frame that gives a reason, a
+# position or a word of the subject answers. A preference for stopping ("it's best if I leave it there") belongs to
+# the stall it ends.
+@pytest.mark.parametrize(("answer", "code"), [
+    ("We were asked this today. Should schools teach chess? It is a question that has been raised at school gates, in "
+     "staff rooms and on radio phone-ins for years. Many have pondered it. It is, all told, the question we have been "
+     "given.", "echo"),
+    ("So many angles to it, and so many views; honestly it's best if I leave things there.", "no_answer"),
+])
+def test_round_nine_framed_echoes_and_stalls_are_caught(answer: str, code: str) -> None:
+    finding = validity.check(Q, answer, [*OTHERS, "Costs are the best reason to say no."])
+    assert finding is not None and finding.code == code, (answer, finding)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Why do cats purr?",
+     "Why do cats purr? Good question: it is a vibration of the larynx muscles. Vets still study it."),
+    (Q, "Should schools teach chess? It is a question many heads have faced. Most who tried it kept it, because pupils "
+        "calmed down."),
+    (Q, "Should schools teach chess? That is the question our town voted on last year. The clubs grew."),
+    (Q, "Should schools teach chess? It is a question I have thought about. I think it should."),
+])
+def test_round_nine_framed_questions_that_answer_have_no_finding(question: str, answer: str) -> None:
+    assert validity.check(question, answer, OTHERS) is None, answer
