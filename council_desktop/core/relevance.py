@@ -247,6 +247,10 @@ def _names_it(answer: str) -> bool:
 # nothing and argues only by such words.
 _LONG = 14
 _DESCRIBES = frozenset("can could may might more less fewer than".split())  # noqa: SIM905
+# round 9: a negation states a fact as readily as it takes a side ("the laces haven't frayed", "it is not a single
+# wall", "it cannot be seen from space"): in a long answer that shares nothing it keeps no answer on the topic either.
+_NEGATES = frozenset("""no not never nor cannot can't won't isn't aren't don't doesn't didn't wasn't weren't haven't
+hasn't hadn't""".split())  # noqa: SIM905
 
 
 # A comparison with a number measures, it does not weigh: "more than two thousand kilometres", "fewer than 10 days".
@@ -261,8 +265,8 @@ def _argues_enough(answer: str, content: int) -> bool:
     answer = _MEASURES.sub(" ", answer)
     if content < _LONG:
         return argues(answer)
-    return any(w.lower().replace("’", "'").strip("'-") in _STANCE - _CONNECTIVES - _DESCRIBES
-               for w in _WORD.findall(answer)) or "n't" in answer.lower().replace("’", "'")
+    return any(w.lower().replace("’", "'").strip("'-") in _STANCE - _CONNECTIVES - _DESCRIBES - _NEGATES
+               for w in _WORD.findall(answer))
 
 
 def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:

@@ -241,3 +241,29 @@ def test_round_nine_long_sentences_about_something_else_are_off_topic(question: 
 def test_round_nine_short_named_answers_advice_and_stances_stay_on_topic(question: str, answer: str,
                                                                        others: list[str]) -> None:
     assert not relevance.off_topic(question, answer, others)
+
+
+# Round 9, negations: in a long answer (``_LONG`` content words) that shares nothing, a negation states a fact as
+# readily as it takes a side, so it no longer keeps the answer on the topic; a modal with its negation ("shouldn't"),
+# a position word, or a shorter answer still does.
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Should museums charge for entry?",
+     "The Sahara was not always a desert: cave paintings in southern Algeria show herds of cattle grazing beside "
+     "rivers that haven't flowed for some five thousand years."),
+    ("Why do onions make people cry?",
+     "Our hotel room faced the harbour, the breakfast buffet never ran out of fresh pastries, and the lift wasn't "
+     "working on the final morning of the holiday."),
+])
+def test_round_nine_long_descriptions_with_a_negation_are_off_topic(question: str, answer: str) -> None:
+    assert relevance.off_topic(question, answer)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Should museums charge for entry?", "A family of five shouldn't need a loan to see a dinosaur skeleton."),
+    ("Should museums charge for entry?",
+     "Galleries in London don't take tickets, yet donations and the gift shops keep them afloat, which seems "
+     "a fair trade for free visits by pupils, pensioners and tourists alike."),
+    ("Why do onions make people cry?", "Not the smell: a gas they release stings the eyes."),
+])
+def test_round_nine_negations_with_a_position_or_short_answers_stay_on_topic(question: str, answer: str) -> None:
+    assert not relevance.off_topic(question, answer)
