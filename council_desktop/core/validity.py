@@ -147,7 +147,9 @@ _VOUCH_SELF = r"\b(?:this (?:answer|response|reply|one|entry|submission)|this as
 _NOT_ME = (r"(?<!\bi\s)(?<!i'd\s)(?<!i’d\s)(?<!would\s)(?<!\bwe\s)(?<!we'd\s)(?<!they\s)(?<!people\s)"
            r"(?<!\bhe\s)(?<!she\s)(?<!\bcan\s)(?<!could\s)(?<!\bmay\s)(?<!might\s)(?<!cannot\s)(?<!can't\s)"
            r"(?<!can’t\s)(?<!right to\s)(?<!free to\s)(?<!able to\s)(?<!allowed to\s)(?<!power to\s)"
-           r"(?<!chance to\s)(?<!entitled to\s)")
+           r"(?<!chance to\s)(?<!entitled to\s)"
+           # round 9: a plural noun as the subject ("the pilots say yes", "most studies say no"; not "always")
+           r"(?<![a-xz]s\s)")
 _ADDRESSES_JUDGE = [
     re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
         # "ignore all previous instructions", "disregard the other answers", "forget the question"
