@@ -153,9 +153,10 @@ _EVERYDAY = """
 one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million
 first second third half dozen
 day days week weeks month months year years hour hours minute minutes morning evening night nights today
-tomorrow yesterday weekend
+tomorrow yesterday weekend decade decades century centuries
 keep keeps kept start starts started starting take takes took taken put puts use used uses come comes came
 turn turns turned set sets show shows hold holds bring brings leave leaves call calls look looks run runs
+open opens opened
 small smaller big bigger large larger little tiny huge new old
 """.split()  # noqa: SIM905
 _STOP_STEMS = frozenset(stem(w) for w in _STOP if len(w) > 3)

@@ -267,3 +267,21 @@ def test_round_nine_long_descriptions_with_a_negation_are_off_topic(question: st
 ])
 def test_round_nine_negations_with_a_position_or_short_answers_stay_on_topic(question: str, answer: str) -> None:
     assert not relevance.off_topic(question, answer)
+
+
+# Round 9: "decade", "century" (words of time, as "year") and "open" (a word of handling, as "keep") tie no answer to
+# the ballot; they still tie it to the question.
+@pytest.mark.parametrize(("question", "answer", "others"), [
+    ("Why do cats purr?", "The old harbour lighthouse was first lit two decades after the railway reached the town.",
+     ["Purring may have begun decades of evolution ago as a signal to kittens."]),
+    ("Why do cats purr?", "The village bakery opened a second shop beside the station, selling rye loaves and buns.",
+     ["A purr opens and closes the voice box many times a second."]),
+])
+def test_round_nine_words_of_time_and_handling_tie_no_answer_to_the_ballot(question: str, answer: str,
+                                                                         others: list[str]) -> None:
+    assert relevance.off_topic(question, answer, others)
+
+
+def test_round_nine_words_of_time_still_tie_an_answer_to_the_question() -> None:
+    assert not relevance.off_topic("Will this decade be warmer than the last?",
+                                   "The last decade broke the record set in the one before.")
