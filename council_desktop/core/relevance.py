@@ -280,12 +280,13 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
             _ARGUES.search(answer):
         return False
     if _WH_QUESTION.match(question) and _names_it(answer) and len(said) < _LONG:
-        return False  # "Lightning: it heats the air" names the answer; a long notice under a heading does not
+        return False  # "Lightning: it heats the air" names the answer; a long notice under a heading ("Aries: …",
+        # "LOST: …") does not, nor is it advice for its "you" (below)
     if _ASKS_WHY.match(question) and _GIVES_A_CAUSE.match(answer):
         return False  # "Why…?" - "Because a switch has two states…" answers the question put
     if _ASKS_TO_COMPARE.search(question) and _COMPARATIVE.search(answer):
         return False
-    if _ASKS_HOW.search(question) and _TO_YOU.search(answer) and len(said) < _LONG:
+    if _ASKS_HOW.search(question) and _TO_YOU.search(answer) and (len(said) < _LONG or not _names_it(answer)):
         return False  # advice to the asker answers "What is the best way to…?" ("Read things you enjoy")
     asked = content_stems(question)
     if not asked or shares(said, asked):

@@ -213,8 +213,9 @@ def test_round_eight_long_answers_that_take_a_position_are_on_topic(question: st
 
 
 # Round 9: a long answer (``_LONG`` content words) that shares nothing is not kept on the topic by a heading that
-# would name a short answer ("Lightning: …" to "What causes thunder?") nor by a "you" that would make a short one
-# advice; and words of size ("small", "big") are everyday words that any two sentences share.
+# would name a short answer ("Lightning: …" to "What causes thunder?"), nor, under such a heading, by a "you" that
+# makes other answers advice (long advice without a heading stays on the topic); and words of size ("small", "big")
+# are everyday words that any two sentences share.
 @pytest.mark.parametrize(("question", "answer", "others"), [
     ("What makes bread rise?",
      "FOUND: a brown leather wallet with a library card and two keys inside, left on the bench by the harbour steps "
@@ -235,6 +236,9 @@ def test_round_nine_long_sentences_about_something_else_are_off_topic(question: 
 @pytest.mark.parametrize(("question", "answer", "others"), [
     ("What makes bread rise?", "Yeast: it eats the sugar and breathes out gas.", []),
     ("How do I keep basil alive?", "Water it whenever you feel the soil is dry, and give it sun.", []),
+    ("How can I sleep better?",
+     "Write down whatever is on your mind before bed, dim the lamps an hour earlier, swap the screen for a paperback "
+     "novel, and put the phone across the room so you are not tempted to scroll through messages.", []),
     ("Should parks ban barbecues?", "Small ones on stands are fine; open fires on the grass are not.",
      ["Small parks have no room for fire safety."]),
 ])
