@@ -252,6 +252,8 @@ _DESCRIBES = frozenset("can could may might more less fewer than".split())  # no
 # wall", "it cannot be seen from space"): in a long answer that shares nothing it keeps no answer on the topic either.
 _NEGATES = frozenset("""no not never nor cannot can't won't isn't aren't don't doesn't didn't wasn't weren't haven't
 hasn't hadn't""".split())  # noqa: SIM905
+# A negation opening the answer replies to the question ("Not for the grammar drills alone: …", "No, …").
+_REPLIES_NO = re.compile(r"^\W*(?:no|not|never|nope|nah|hardly)\b", re.IGNORECASE)
 
 
 # A comparison with a number measures, it does not weigh: "more than two thousand kilometres", "fewer than 10 days".
@@ -266,8 +268,9 @@ def _argues_enough(answer: str, content: int) -> bool:
     answer = _MEASURES.sub(" ", answer)
     if content < _LONG:
         return argues(answer)
-    return any(w.lower().replace("’", "'").strip("'-") in _STANCE - _CONNECTIVES - _DESCRIBES - _NEGATES
-               for w in _WORD.findall(answer))
+    return bool(_REPLIES_NO.match(answer)) or any(
+        w.lower().replace("’", "'").strip("'-") in _STANCE - _CONNECTIVES - _DESCRIBES - _NEGATES
+        for w in _WORD.findall(answer))
 
 
 def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:

@@ -248,8 +248,8 @@ def test_round_nine_short_named_answers_advice_and_stances_stay_on_topic(questio
 
 
 # Round 9, negations: in a long answer (``_LONG`` content words) that shares nothing, a negation states a fact as
-# readily as it takes a side, so it no longer keeps the answer on the topic; a modal with its negation ("shouldn't"),
-# a position word, or a shorter answer still does.
+# readily as it takes a side, so it no longer keeps the answer on the topic; a negation opening the answer (a reply to
+# the question), a modal with its negation ("shouldn't"), a position word, or a shorter answer still does.
 @pytest.mark.parametrize(("question", "answer"), [
     ("Should museums charge for entry?",
      "The Sahara was not always a desert: cave paintings in southern Algeria show herds of cattle grazing beside "
@@ -268,6 +268,9 @@ def test_round_nine_long_descriptions_with_a_negation_are_off_topic(question: st
      "Galleries in London don't take tickets, yet donations and the gift shops keep them afloat, which seems "
      "a fair trade for free visits by pupils, pensioners and tourists alike."),
     ("Why do onions make people cry?", "Not the smell: a gas they release stings the eyes."),
+    ("Is it worth learning Latin?",
+     "Not for the grammar drills alone: medicine, law and biology borrow thousands of its roots, so doctors, lawyers "
+     "and gardeners decode unfamiliar terms faster than colleagues who never studied them."),
 ])
 def test_round_nine_negations_with_a_position_or_short_answers_stay_on_topic(question: str, answer: str) -> None:
     assert not relevance.off_topic(question, answer)
