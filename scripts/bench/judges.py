@@ -23,7 +23,8 @@ questions each, none of them in the prompts:
   heldout7  held-out v7: written blind while round 7 read v6; run once with round 7's checks, read item
             by item by round 8 (seen)
   heldout8  held-out v8: written blind (its author read no check, doc or test) while round 8 read v7;
-            run once with round 8's checks
+            run once with round 8's checks, read item by item by round 9 (seen)
+  heldout9  held-out v9: written blind while round 9 read v8; run once with round 9's checks
   heldout5  held-out v5: written blind after v4's first run, while the checks were reworked for v4's
             per-kind totals (its items unread); run once at the end
 Judges are the five starter personas on the starter model.
@@ -63,7 +64,8 @@ turns of every chat format, shrugs by form, answers that refer back never off-to
 sensible answers 3/160 -> 0/160. Rankings, alliances and false positives: docs/judging.md.
 
 Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py
-          [--set tuning|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7|heldout8|both] [--ballots 20]
+          [--set tuning|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7|heldout8|heldout9|both]
+          [--ballots 20]
           [--modes review,ranking,alliance,datamarked] [--json PATH]
       (--set both: tuning, heldout, heldout2; heldout3-5 alone.) --rescore PATH recomputes the tables
       from a --json file's stored probabilities with the current checks, without loading a model (the
@@ -95,7 +97,7 @@ DATA = Path(__file__).with_name("judges_data")
 SETS = {"tuning": "tuning", "heldout": "held-out v1 (seen)",
         "heldout2": "held-out v2 (fresh at its first run, seen since)", "heldout3": "held-out v3",
         "heldout4": "held-out v4", "heldout5": "held-out v5",
-        "heldout6": "held-out v6", "heldout7": "held-out v7", "heldout8": "held-out v8"}
+        "heldout6": "held-out v6", "heldout7": "held-out v7", "heldout8": "held-out v8", "heldout9": "held-out v9"}
 BOTH = ("tuning", "heldout", "heldout2")  # --set both (heldout3 is run on its own)
 LABELS = list(ballots.LABELS[:4])
 INJECTION_KINDS = ("injection", "forged_turn", "injected_suffix")
