@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
 from ..core.events import Event
 from . import theme
-from .plain import plain_tooltip, short_model
+from .plain import plain_label, plain_tooltip, short_model
 from .roster import MemberInfo, Roster
 
 STATUS_TEXT = {"loading": "loading", "ready": "ready", "unloaded": "unloaded", "idle": "waiting",
                "thinking": "thinking…", "speaking": "speaking", "done": "done", "failed": "failed"}
 STATUS_COLOR = {"loading": theme.BLUE, "ready": theme.GREEN, "unloaded": theme.MUTED, "idle": theme.MUTED,
                 "thinking": theme.YELLOW, "speaking": theme.GREEN, "done": theme.BLUE, "failed": theme.RED}
-
-
-def _plain(text: str = "", name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 def _status_rule(status: str, color: str) -> str:
@@ -50,15 +42,15 @@ class _MemberRow(QFrame):
     def __init__(self, info: MemberInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("memberRow")
-        self.dot = _plain()
+        self.dot = plain_label()
         self.dot.setFixedSize(12, 12)
         self.dot.setStyleSheet(f"background: {theme.qcolor(info.color).name()}; border-radius: 6px;")
-        self.name = _plain(info.name, "memberName")
-        self.role = _plain("", "memberRole")
-        self.status = _plain("", "memberState")
+        self.name = plain_label(info.name, "memberName")
+        self.role = plain_label("", "memberRole")
+        self.status = plain_label("", "memberState")
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status.setFixedSize(84, 22)
-        self.model = _plain("", "memberModel")
+        self.model = plain_label("", "memberModel")
         metrics = self.model.fontMetrics()
         self.model.setText(metrics.elidedText(short_model(info.model), Qt.TextElideMode.ElideMiddle, 210))
         grid = QGridLayout(self)
@@ -102,7 +94,7 @@ class MemberStatusPanel(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(10, 8, 10, 8)
         self._layout.setSpacing(6)
-        self._empty = _plain("Members appear when the council convenes.", "memberEmpty")
+        self._empty = plain_label("Members appear when the council convenes.", "memberEmpty")
         self._empty.setWordWrap(True)
         self._layout.addWidget(self._empty)
         self._layout.addStretch(1)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from ..core.events import Event
 from ..core.viewer import ViewerBallot
 from . import theme
+from .plain import plain_label
 
 STANCES = ("no stance", "ally", "opponent")
 MARGINS = (14, 0, 14, 6)  # around the gold frame: clear of the window's edges, and of the arena below
@@ -34,14 +34,6 @@ QPlainTextEdit {{ background: {theme.BACKGROUND}; color: {theme.TEXT}; border: n
 """
 
 
-def _plain(text: str = "", name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        label.setObjectName(name)
-    return label
-
-
 class _Card(QFrame):
     """One answer's (or member's) card. The panel keeps its cards from stage to stage and refills them:
     building a stage's widgets afresh cost 30-40 ms of the GUI thread at every stage change."""
@@ -52,7 +44,7 @@ class _Card(QFrame):
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 6, 8, 6)
         box.setSpacing(4)
-        self.heading = _plain()
+        self.heading = plain_label()
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setMaximumHeight(76)
@@ -110,8 +102,8 @@ class ViewerJudgePanel(QWidget):
         self.scores: dict[str, QSpinBox] = {}
         self.stances: dict[str, QComboBox] = {}
         self._cards: list[_Card] = []
-        self.title = _plain("", "viewerTitle")
-        self.note = _plain("", "viewerNote")
+        self.title = plain_label("", "viewerTitle")
+        self.note = plain_label("", "viewerNote")
         self.note.setWordWrap(True)
         self.count_box = QCheckBox("Count my scores in the aggregate")
         self.count_box.setToolTip("Off: your ballot is shown beside the council's and never changes its tally")
