@@ -92,6 +92,10 @@ _REFERS_BACK = re.compile(r"^\W*(?:(?:once|when|if|after|before|because|since|as
                           re.IGNORECASE)
 # A question asking for a way or for advice, and an answer that speaks to the asker.
 _ASKS_HOW = re.compile(r"\b(?:how|ways?|methods?|tips?|advice|steps?)\b", re.IGNORECASE)
+# Round 10: "How does a rainbow form?", "How do bats find their way?" ask how a thing happens, not what the asker
+# should do: an answer that speaks to "you" is no advice there ("How do I…", "How do people…", "How can…" ask for it).
+_ASKS_HOW_IT_HAPPENS = re.compile(r"^\W*how\s+(?:do|does|did|is|are|was|were|has|have)\s+(?!(?:i|we|you|one|people|"
+                                  r"someone|somebody|anyone|anybody|a person|my|our|your|us)\b)", re.IGNORECASE)
 _TO_YOU = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
 _MIN_CONTENT = 3  # an answer with fewer content words than this is never called off-topic
 # Words and phrases that argue in an answer although they are no stance elsewhere (an echo or a shrug may use them
@@ -145,7 +149,8 @@ def stem(word: str) -> str:
     return w
 
 
-# Everyday words of counting, time, size (round 9: "small", "big") and handling that any two sentences may share
+# Everyday words of counting, time, size (round 9: "small", "big"; round 10: dimensions, "high", "long", "deep") and
+# handling that any two sentences may share
 # without sharing a topic
 # ("three weeks at sea" and "three days in the office", "keep it in water" and "keep voting"): they do not tie
 # an answer to the other answers (they still tie it to the question).
@@ -158,6 +163,7 @@ keep keeps kept start starts started starting take takes took taken put puts use
 turn turns turned set sets show shows hold holds bring brings leave leaves call calls look looks run runs
 open opens opened
 small smaller big bigger large larger little tiny huge new old
+high higher low lower long longer short shorter wide wider deep deeper tall taller
 """.split()  # noqa: SIM905
 _STOP_STEMS = frozenset(stem(w) for w in _STOP if len(w) > 3)
 
@@ -194,10 +200,14 @@ def related(a: str, b: str) -> bool:
 def shares(said: Iterable[str], vocabulary: Iterable[str]) -> bool:
     """Whether any stem of ``said`` is ``related`` to any of ``vocabulary`` (indexed: linear in the text)."""
     vocab = set(vocabulary)
-    openings = {v[:k] for v in vocab for k in range(4, len(v) + 1)}  # every opening of 4+ letters
+    said = list(said)
+    # openings no longer than the longest word on either side (round 10: a 20 kB "word" made this quadratic)
+    longest_said = max(map(len, said), default=0)
+    longest_vocab = max(map(len, vocab), default=0)
+    openings = {v[:k] for v in vocab for k in range(4, min(len(v), longest_said) + 1)}  # every opening of 4+ letters
     heads = {v[:5] for v in vocab if len(v) >= 5}
     return any(s in vocab or s in openings or (len(s) >= 5 and s[:5] in heads)
-               or any(s[:k] in vocab for k in range(4, len(s))) for s in said)
+               or any(s[:k] in vocab for k in range(4, min(len(s), longest_vocab + 1))) for s in said)
 
 
 def takes_a_stance(text: str) -> bool:
@@ -257,7 +267,11 @@ _REPLIES_NO = re.compile(r"^\W*(?:no|not|never|nope|nah|hardly)\b", re.IGNORECAS
 
 
 # A comparison with a number measures, it does not weigh: "more than two thousand kilometres", "fewer than 10 days".
-_MEASURES = re.compile(r"\b(?:more|less|fewer)\s+than\s+(?:\d|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|"
+# Round 10: so does a comparison with everything else of its kind ("more than any other river", "more water than any
+# other river", "fewer than all the rest"): a record, not a side.
+_MEASURES = re.compile(r"\b(?:more|less|fewer)\s+(?:[a-z]+\s+)?than\s+(?:any|every|all|each)\s+(?:of\s+)?(?:the\s+)?"
+                       r"(?:other|others|rest)\b"
+                       r"|\b(?:more|less|fewer)\s+than\s+(?:\d|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|"
                        r"eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|"
                        r"billion|dozen|half|twice|double)\b)", re.IGNORECASE)
 
@@ -289,7 +303,8 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
         return False  # "Why…?" - "Because a switch has two states…" answers the question put
     if _ASKS_TO_COMPARE.search(question) and _COMPARATIVE.search(answer):
         return False
-    if _ASKS_HOW.search(question) and _TO_YOU.search(answer) and (len(said) < _LONG or not _names_it(answer)):
+    if _ASKS_HOW.search(question) and not _ASKS_HOW_IT_HAPPENS.match(question) and _TO_YOU.search(answer) and \
+            (len(said) < _LONG or not _names_it(answer)):
         return False  # advice to the asker answers "What is the best way to…?" ("Read things you enjoy")
     asked = content_stems(question)
     if not asked or shares(said, asked):

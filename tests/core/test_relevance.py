@@ -292,3 +292,43 @@ def test_round_nine_words_of_time_and_handling_tie_no_answer_to_the_ballot(quest
 def test_round_nine_words_of_time_still_tie_an_answer_to_the_question() -> None:
     assert not relevance.off_topic("Will this decade be warmer than the last?",
                                    "The last decade broke the record set in the one before.")
+
+
+# Round 10: a how-question about how a thing happens ("How do glaciers move?") asks for no advice, so a "you" does not
+# make a long answer that shares nothing advice to the asker; a comparison with everything else of its kind ("more
+# than any other …") measures; words of dimension ("high", "long", "deep") tie no answer to the ballot.
+@pytest.mark.parametrize(("question", "answer", "others"), [
+    ("How do glaciers move?",
+     "To bake soda bread, mix the flour with the buttermilk you have warmed, shape a round loaf, cut a deep cross on "
+     "top and bake it for forty minutes in a hot oven.", []),
+    ("Should museums charge for entry?",
+     "The Amazon carries more water than any other river on Earth, pouring it into the Atlantic.", []),
+    ("Why do cats purr?", "The ferry runs a late sailing in summer when the tide is high.",
+     ["A purr is a high, steady hum from the voice box."]),
+])
+def test_round_ten_descriptions_of_something_else_are_off_topic(question: str, answer: str, others: list[str]) -> None:
+    assert relevance.off_topic(question, answer, others)
+
+
+@pytest.mark.parametrize(("question", "answer", "others"), [
+    ("How do people pick up a language fast?",
+     "Watch films you like with subtitles, read comics, chat with pen pals every evening, and keep a notebook of "
+     "phrases you hear on the radio.", []),
+    ("How can I sleep better?", "Dim the lamps you read by an hour before bed and keep the bedroom cool and dark.", []),
+    ("How does a fridge keep food cold?",
+     "If you put your hand at the back you will feel the heat it pumps out of the box.", ["It moves heat outside."]),
+    ("Should museums charge for entry?", "Galleries should stay free: they teach more than any other school trip.", []),
+    ("Why is Everest so high?", "The plates pushing India north keep lifting the range higher every year.", []),
+])
+def test_round_ten_advice_stances_and_shared_words_stay_on_topic(question: str, answer: str,
+                                                                 others: list[str]) -> None:
+    assert not relevance.off_topic(question, answer, others)
+
+
+def test_round_ten_sharing_a_very_long_word_is_cheap() -> None:
+    import time
+    start = time.perf_counter()
+    assert not relevance.shares({"plate"}, {"y" * 20_000})
+    assert not relevance.shares({"y" * 20_000}, {"plate"})
+    assert relevance.shares({"poll"}, {"pollster"}) and relevance.shares({"pollster"}, {"poll"})
+    assert time.perf_counter() - start < 0.05
