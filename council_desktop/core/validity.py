@@ -15,7 +15,7 @@ import base64
 import binascii
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from council_desktop.core import relevance
@@ -639,6 +639,10 @@ _SHRUG_FORM = re.compile(
     r"|\b(?:it|that|this|everything|all)\s+(?:all\s+|really\s+|just\s+|kind of\s+|sort of\s+)?(?:depends|varies)\b"
     r"(?!\s+(?:on|upon|whether|how|what|who|where|when|which|if|largely|mostly|heavily|entirely|partly|a lot)\b)"
     r"|^\W*(?:well\W+|hmm+\W+)?(?:depends|varies)\W*$"
+    # round 10: the same without a subject opening the answer, whatever follows it ("Depends, really.", "Varies,
+    # honestly."): "Depends on the school" and "Depends what you mean" name what it depends on
+    r"|^\W*(?:well\W+|hmm+\W+|honestly\W+)?(?:depends|varies)\b(?!\s+(?:on|upon|whether|how|what|who|where|when|"
+    r"which|if|largely|mostly|heavily|entirely|partly|a lot)\b)"
     r"|\b(?:not|never|n['’]t|without)\s+(?:to\s+|wanting to\s+|willing to\s+|ready to\s+)?commit(?:ting)?\b"
     r"|\bleave (?:it|that|this|the question|things|the matter)(?: \w+)? open\b|\breserve (?:my |our )?judge?ment\b"
     r"|\bhold off\b|\bwithhold(?:ing)? (?:my |our |any )?(?:judge?ment|opinion|view|verdict)\b"
@@ -668,7 +672,13 @@ _SHRUG_FORM = re.compile(
     # of joined ("arguments on every side", "reasonable people disagree", "rather than pick one", "deserves careful
     # thought")
     r"|\btoo\s+(?:\w+\s+){0,3}?(?:for (?:me|us|anyone|anybody|one)\s+)?to\s+(?:give\s+(?:a|an|any)\s+(?:\w+\s+)?)?"
-    r"(?:answer|say|tell|judge|call|decide|comment|address|settle|weigh in|take a (?:side|position|stance))\b"
+    r"(?:answer|say|tell|judge|call|decide|comment|address|settle|weigh in|take a (?:side|position|stance)|"
+    # round 10: too big to put into words at all ("far too complex to sum up", "too involved to explain here")
+    r"sum (?:it |this |that )?up|summari[sz]e|explain|describe|cover|put into words|go into|get into|unpack|"
+    r"boil (?:it |this |that )?down|capture)\b"
+    # round 10: declining to try ("so I won't try", "I'm not going to attempt it"): a try with no object left
+    r"|\b(?:i|we)\s*(?:won['’]t|will not|shan['’]t|(?:am|'m|’m|are|'re|’re) not going to)\s+(?:even\s+)?"
+    r"(?:try|attempt|bother)(?:\s+(?:it|that|this))?\b(?!\s+to\b)"
     r"|\b(?:question|prompt|topic)\b[^.!?]{0,20}\b(?:vague|unclear|ambiguous|underspecified|"
     r"ill-posed|ill-defined|open-ended|loaded)\b"
     r"|\b(?:arguments?|points?|cases?|reasons?|merits?)\s+on\s+(?:every|both|all|each|either)\s+sides?\b"
@@ -742,7 +752,17 @@ _SHRUG_FORM = re.compile(
     r"\b(?:to\s+)?ask(?:ing)?\s+(?:someone|somebody|an?\s+(?:\w+\s+)?(?:expert|specialist|professional)|people|others)"
     r"\s+(?:who|that)\s+(?:knows?|understands?)(?:\s+(?:it|this|that))?"
     r"(?:\s+(?:more|better|much more|far more|a lot more))?"
-    r"(?:\s+(?:about|on)\s+(?:this|that|it|the subject|the topic))?(?:\s+than\s+(?:i|me|we|us)(?:\s+do)?)?\b",
+    r"(?:\s+(?:about|on)\s+(?:this|that|it|the subject|the topic))?(?:\s+than\s+(?:i|me|we|us)(?:\s+do)?)?\b"
+    # round 10: sent to whoever else is there ("Better to ask one of the other panellists.", "ask another member"), up
+    # to two words naming them and nothing after; and the view said to be someone else's ("someone else has a view",
+    # "the others will have an answer")
+    r"|(?:\b(?:it(?:'s|’s| is| would be|'d be|’d be) )?(?:better|best)\s+(?:to\s+)?|\btry\s+|\bgo\s+)?\bask(?:ing)?\s+"
+    r"(?:(?:one|any|some|each|either)\s+of\s+)?(?:the\s+|my\s+|your\s+|our\s+)?(?:others?|another|a different)\b"
+    r"(?:\s+[a-z]+){0,2}?(?=\s*(?:[.;!?]|$))"
+    r"|\b(?:someone|somebody|anyone|anybody|others?|the others|one of the others)(?:\s+else)?\s+"
+    r"(?:probably\s+|surely\s+|certainly\s+)?(?:will\s+have|would\s+have|might\s+have|may\s+have|must\s+have|has|have)\s+(?:got\s+)?"
+    r"(?:an?\s+|the\s+|some\s+|their\s+)?(?:better\s+|clearer\s+|firmer\s+|proper\s+)?(?:view|answer|opinion|idea|take|"
+    r"thoughts?|insight|clue|position)s?\b(?=\s*(?:[.!;]|$))",
     re.IGNORECASE)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -972,7 +992,7 @@ want wants know consider considering okay hmm versus matter open
 # "in a nutshell", "in other words".
 _RESTATING = frozenset(relevance.stem(w) for w in """
 understand understanding understood prompt sum summary summarise summarize nutshell short basically essentially
-clarify clear rephrase paraphrase words word sure exactly exact same myself yourself point before answering
+clarify clear rephrase paraphrase words word sure exactly exact precisely same myself yourself point before answering
 """.split())  # noqa: SIM905
 
 
@@ -980,11 +1000,28 @@ _RHETORICAL = frozenset("""why who whom how would wouldn't isn't aren't doesn't 
 shouldn't won't what whose""".split())  # noqa: SIM905
 
 
+# A text cut into sentences, each with its closing sign (the last may have none), in one linear pass: a search for a
+# run of other signs before a question mark restarts at every position of a long text without one (round 10: it was
+# quadratic, over a second on 20 kB).
+_SENTENCES = re.compile(r"[^.!?]*[.!?]|[^.!?]+\Z")
+
+
+def _questions_in(text: str) -> list[str]:
+    """The sentences of ``text`` that end with a question mark (what a search for any run of other signs before a
+    question mark finds)."""
+    return [x for x in _SENTENCES.findall(text) if x.endswith("?")]
+
+
+def _sub_questions(text: str, repl: Callable[[str], str]) -> str:
+    """``text`` with every sentence that ends with a question mark replaced by ``repl(sentence)``."""
+    return "".join(repl(x) if x.endswith("?") else x for x in _SENTENCES.findall(text))
+
+
 def _asks_back(question: str, text: str) -> bool:
     """A rhetorical question in reply ("Why should anyone be forced to vote?", "Who would want cars banned?"):
     a question of the answer opening with another question word than the one asked. It argues."""
     first = (_words(question) or [""])[0]
-    for sentence in re.findall(r"[^.!?]*\?", text):
+    for sentence in _questions_in(text):
         words = [w for w in _words(sentence) if w not in {"so", "well", "okay", "ok", "hmm", "but", "and", "then"}]
         if words and words[0] in _RHETORICAL and words[0] != first:
             return True
@@ -1011,7 +1048,7 @@ def _talks_about_the_question(question: str, text: str) -> bool:
         return False
     asked_words = set(_words(question))
     talk = _OPEN_CHOICE.sub(" ", text)
-    talk = re.sub(r"[^.!?]*\?", lambda m: _ASKED_MODAL.sub(" ", m.group()), talk)  # modals of questions asked
+    talk = _sub_questions(talk, lambda x: _ASKED_MODAL.sub(" ", x))  # modals of questions asked
     talk = _WHETHER.sub(lambda m: _ASKED_MODAL.sub(" ", m.group()), talk)
     rest = " ".join(w for w in _words(talk) if w not in asked_words)
     return not relevance.takes_a_stance(rest)
@@ -1055,17 +1092,40 @@ written write writes wrote posed pose poses above below heart core crux essence 
 """.split())  # noqa: SIM905
 # Adverbs that only make a statement surer ("it is certainly a question one could ask") and a comparison with nothing
 # compared ("no more and no less"): talk about the question with them still takes no position.
-_INTENSIFIERS = frozenset("certainly clearly exactly indeed surely obviously definitely absolutely truly".split())  # noqa: SIM905
+_INTENSIFIERS = frozenset(
+    "certainly clearly exactly precisely indeed surely obviously definitely absolutely truly".split())  # noqa: SIM905
 _BARE_COMPARISON = re.compile(r"\b(?:no|nothing|neither)\s+(?:more|less)\b(?:\s*(?:,|and|or|nor)?\s*(?:no|nothing)?\s*"
                               r"(?:more|less)\b)?(?!\s+than\b)", re.IGNORECASE)
+
+
+# A word for the question, or the question named as what is asked ("that's exactly what we are being asked").
+_NAMES_THE_QUESTION = re.compile(r"\b(?:question|issue|topic|prompt|matter|subject|query)s?\b"
+                                 r"|\bwhat\s+(?:we|you|i|they|people|everyone)(?:'re|’re|'m|’m|\s+are|\s+were|\s+am)?\s+"
+                                 r"(?:being\s+|now\s+|really\s+)?ask(?:ed|ing)\b", re.IGNORECASE)
+# round 10: praise or weight given to the question or to asking it is talk about the question, not a position on its
+# subject: "a very good thing to ask", "an interesting and important question", "it deserves to be asked", "worth
+# thinking about", "the answer matters (to a lot of people)".
+_OF_A_QUESTION = (r"(?:good|great|fair|interesting|important|sensible|reasonable|worthwhile|valid|natural|fascinating|"
+                  r"serious|big|deep|profound|tough|hard|difficult|real|genuine|excellent|intriguing|thought-provoking|"
+                  r"relevant|pressing|timely|old|common|familiar)")
+_PRAISES_ASKING = re.compile(
+    rf"\b(?:\w+ly\s+)?{_OF_A_QUESTION}(?:\s*(?:,|and|or)\s*(?:\w+ly\s+)?{_OF_A_QUESTION})*\s+"
+    r"(?:(?:(?:thing|question|one|point|issue|topic)\s+)?to\s+(?:ask|raise|wonder about|consider|discuss|think about|"
+    r"ponder|pose|bring up)\b|(?:question|issue|topic|one)s?\b)"
+    r"|\b(?:deserves?|merits?|warrants?)\s+(?:to\s+be\s+)?(?:asked|raised|considered|discussed|posed|pondered|"
+    r"thought about|an answer|attention|some thought)\b"
+    r"|\b(?:worth|worthy of)\s+(?:asking|raising|considering|discussing|thinking about|pondering|posing|a thought)\b"
+    r"|\bthe\s+(?:answer|question)\s+(?:really\s+|truly\s+|clearly\s+)?matters\b",
+    re.IGNORECASE)
 
 
 def _only_about_the_question(text: str) -> bool:
     """Talk about "the question", "the issue", "the topic" and nothing else: a word for the question, no verdict, no
     position word, and not one content word beyond such talk ("The question raises an issue, namely the issue at
     hand"; "This asks about the topic in the question")."""
-    if not re.search(r"\b(?:question|issue|topic|prompt|matter|subject|query)s?\b", text, re.IGNORECASE):
+    if not _NAMES_THE_QUESTION.search(text):
         return False
+    text = _PRAISES_ASKING.sub(" ", text)  # round 10: "a very good thing to ask", "it deserves to be asked"
     if _POLAR.search(text) or _VERDICT_WORD.search(text) or \
             relevance.position_words(_BARE_COMPARISON.sub(" ", text)) - _INTENSIFIERS:
         return False
@@ -1084,33 +1144,57 @@ _GIVES_A_REASON = re.compile(r"\b(?:because|since|so|therefore|thus|hence|due|me
                              re.IGNORECASE)
 
 
+# round 10: general nouns and verbs of relating, which name no subject of their own: "it touches on many things that
+# matter in everyday life", "people have thought about it for a long time".
+_GENERIC = frozenset(relevance.stem(w) for w in """
+people person persons lot lots time times long life lives everyday daily world touch touches touched relate relates
+related involve involves involved
+""".split())  # noqa: SIM905
+
+
 def _framed_echo(question: str, text: str) -> bool:
-    """The question read back whole, framed only by sentences about the question itself: every other sentence has
-    the question as its subject ("It is a question people have asked before, at kitchen tables…") or says nothing
-    beyond talk about asking and thinking ("Many have thought about it carefully"); none gives a reason, a verdict
-    or a position ("It is, in short, the question in front of us")."""
+    """The question read back whole (once or more), framed only by sentences about the question itself: every other
+    sentence has the question as its subject ("It is a question people have asked before, at kitchen tables…") or
+    says nothing beyond talk about asking and thinking ("Many have thought about it carefully"), praise of the question
+    ("a really important question") and general words ("it touches many things in everyday life"); none gives a
+    verdict, a position, or a reason that names anything ("It is, in short, the question in front of us")."""
     asked = _words(question)
     if len(asked) < 4 or _POLAR.search(text) or _VERDICT_WORD.search(text):
         return False
     sentences = [x for x in re.findall(r"[^.!?]+[.!?]*", text) if _words(x)]
     read_back = [x for x in sentences if _longest_run(asked, _words(x))[0] >= max(4, 0.8 * len(asked))]
-    if len(read_back) != 1 or len(sentences) < 3:
-        return False
+    if not read_back or len(sentences) < 3:
+        return False  # round 10: read back once or more ("So, once more: <the question>")
     for sentence in sentences:
-        if sentence is read_back[0]:
+        if any(sentence is r for r in read_back):
             continue
-        if relevance.position_words(sentence) - _INTENSIFIERS or _GIVES_A_REASON.search(sentence):
+        if _QUESTION_AS_SUBJECT.match(sentence) and not _GIVES_A_REASON.search(sentence) and \
+                not relevance.position_words(sentence) - _INTENSIFIERS:
+            continue
+        sentence = _PRAISES_ASKING.sub(" ", sentence)  # round 10: "This is a really interesting, important question."
+        if relevance.position_words(sentence) - _INTENSIFIERS:
             return False
-        if _QUESTION_AS_SUBJECT.match(sentence):
-            continue
         said = relevance.content_stems(" ".join(w for w in _words(sentence) if not w.endswith("ly")))  # "carefully"
-        if said - _META_WORDS - _EPISTEMIC - _ABSTRACT - _RESTATING:
-            return False
+        if said - _META_WORDS - _EPISTEMIC - _ABSTRACT - _RESTATING - _GENERIC:
+            return False  # a reason is no reason when it names nothing ("…, because the answer matters to many")
     return True
+
+
+# round 10: a question asking what, why, how, who, where, when or which (not "what about", "how about", "why not",
+# "what if", nor one that goes on to a yes/no question: "What do you think: should…?") is answered by no "yes"; a
+# "yes" standing alone before it is an acknowledgement ("Well. What causes X? Hmm. Yes.", "Yes, I have understood it").
+_WH_ASKED = re.compile(r"^\W*(?:what|why|how|who|whom|whose|where|when|which)\b(?!\s+(?:about|if|not)\b)"
+                       r"(?![^?]*[,:;]\s*(?:is|are|was|were|do|does|did|should|would|could|can|will|must|shall)\b)",
+                       re.IGNORECASE)
+_ACKNOWLEDGES = re.compile(r"(?:^|(?<=[.!?…:;,]))\s*(?:yes|yeah|yep|yup|okay|ok|right|alright|all right)\b"
+                           r"\s*(?:[,.!…]|$)", re.IGNORECASE)
 
 
 def _is_echo(question: str, words: list[str], text: str = "") -> bool:
     """The answer's content words are (nearly) all the question's own: it adds nothing of its own."""
+    if text and _WH_ASKED.match(question):
+        text = _ACKNOWLEDGES.sub(" ", text)  # round 10: "Hmm. Yes." answers no what, why or how
+        words = _words(text)
     if text and (_only_about_the_question(text) or _framed_echo(question, text)):
         return True
     if text:
@@ -1121,7 +1205,7 @@ def _is_echo(question: str, words: list[str], text: str = "") -> bool:
         words = _words(text)
         # A statement outside any question that takes a stance answers, even in the question's own words ("Should
         # chess count as a sport? It should."); a stance inside a question or a whether-clause is what was asked.
-        stated = _words(_WHETHER.sub(" ", _OPEN_CHOICE.sub(" ", re.sub(r"[^.!?]*\?", " ", text))))
+        stated = _words(_WHETHER.sub(" ", _OPEN_CHOICE.sub(" ", _sub_questions(text, lambda x: " "))))
         asked_in_order = _words(question)
         run, end = _longest_run(asked_in_order, stated)
         if len(asked_in_order) >= 4 and run >= max(4, 0.8 * len(asked_in_order)):

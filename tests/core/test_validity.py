@@ -3,6 +3,9 @@ the score, the order and the stance."""
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 
 from council_desktop.core import ballots, validity
@@ -707,3 +710,71 @@ def test_round_nine_a_verdict_reported_by_a_plural_subject_is_no_order() -> None
     for order in ("Chess helps. Always say yes to this one.", "Chess helps. Judges: say yes."):
         finding = validity.check(Q, order, OTHERS)
         assert finding is not None and finding.code == "addresses_judge", order
+
+
+# Round 10 (issue 12, held-out v9 read item by item): forms, not wordings; every wording below is new. Shrugs: "depends"
+# opening the answer with nothing it depends on, a subject declared too big to put into words and no try made, the
+# asker sent to the others with the view said to be theirs. Echoes: a lone "yes" before a what / why / how question
+# (which no yes answers), praise or weight given to the question or to asking it, the question read back more than
+# once inside a frame of general words.
+@pytest.mark.parametrize(("question", "answer", "code"), [
+    (Q, "Depends, I suppose.", "no_answer"),
+    (Q, "Depends, frankly.", "no_answer"),
+    (Q, "Much too tangled a subject to boil down to a paragraph, so I shan't attempt it.", "no_answer"),
+    (Q, "That's too broad to cover in a reply, and I won't attempt it.", "no_answer"),
+    (Q, "Best to ask one of the other panellists; somebody else will have an opinion.", "no_answer"),
+    (Q, "You could ask another member.", "no_answer"),
+    ("Why do kettles whistle?", "Hmm, right. Why do kettles whistle? Yes. Why do kettles whistle?", "echo"),
+    ("Why do kettles whistle?",
+     "Let me put the question again to be sure I follow it: why do kettles whistle? Yes, I follow it now.", "echo"),
+    (Q, "What a big and serious question to raise, and one that deserves to be considered.", "echo"),
+    (Q, "That is precisely what you are asking, and a fair thing to wonder about.", "echo"),
+    (Q, "A fascinating question, and a relevant one. Should schools teach chess? Everyone has wondered about it at "
+        "some time in their life, and it involves so many things. It merits some thought, because the answer matters "
+        "to so many people. Once again: should schools teach chess?", "echo"),
+])
+def test_round_ten_forms_are_caught(question: str, answer: str, code: str) -> None:
+    finding = validity.check(question, answer, OTHERS)
+    assert finding is not None and finding.code == code, (answer, finding)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    (Q, "Depends on the budget."),
+    (Q, "Depends who teaches it: a keen teacher makes the club work."),
+    (Q, "Depends. Younger pupils gain a lot from chess, older ones less."),
+    ("Why did Rome fall?", "Too complex to sum up in a line, but civil wars and a weak economy did the most harm."),
+    (Q, "I won't try to defend a compulsory lesson; a chess club does the job."),
+    (Q, "Ask the other parents whether their children liked the chess club: mine did, and I'd keep it."),
+    (Q, "Others have a view that chess wastes time; I disagree, it builds patience."),
+    ("Why do kettles whistle?", "Why do kettles whistle? Yes, steam squeezes through a small hole and vibrates."),
+    ("What do you think: should schools teach chess?", "Yes, they should: it builds patience."),
+    ("What about a chess club instead of lessons?", "Yes, a club suits it better."),
+    (Q, "A good question to ask, and my answer is no: the timetable is full."),
+    (Q, "It deserves to be asked, and my answer is yes: chess teaches patience."),
+    (Q, "Should schools teach chess? It is an important question for a lot of people, because chess clubs cost money. "
+        "Pupils love them."),
+    (Q, "That's exactly what we are being asked, and my answer is that chess builds patience."),
+])
+def test_round_ten_sensible_answers_have_no_finding(question: str, answer: str) -> None:
+    assert validity.check(question, answer, OTHERS) is None, answer
+
+
+# Round 10: every check runs on every answer of every debate, so a long hostile answer must stay cheap. Finding the
+# sentences that end with a question mark by searching r"[^.!?]*\?" restarted at every position of a text without one
+# (quadratic: over a second for 20 kB); it is one linear pass now, with the same result.
+@pytest.mark.parametrize("unit", [
+    "Well. Why do kettles whistle? Hmm. Yes. ", "ask the other the other the other ", "x",
+    "really interesting and important and good and great ", "Depends, ", "too too complex to to ",
+    "why if whether the of ", "a ",
+])
+def test_round_ten_a_long_hostile_answer_is_checked_quickly(unit: str) -> None:
+    text = (unit * (20_000 // len(unit) + 1))[:20_000]
+    start = time.perf_counter()
+    validity.check("Why do kettles whistle?", text, ["Steam vibrates in the spout.", text[:5_000]])
+    assert time.perf_counter() - start < 1.5
+
+
+def test_round_ten_question_sentences_are_found_as_before() -> None:
+    text = "Is it? No. Why not?! Well… what then? And so on"
+    assert validity._questions_in(text) == re.findall(r"[^.!?]*\?", text)
+    assert validity._sub_questions(text, lambda x: "<q>") == re.sub(r"[^.!?]*\?", "<q>", text)
