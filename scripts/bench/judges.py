@@ -24,7 +24,8 @@ questions each, none of them in the prompts:
             by item by round 8 (seen)
   heldout8  held-out v8: written blind (its author read no check, doc or test) while round 8 read v7;
             run once with round 8's checks, read item by item by round 9 (seen)
-  heldout9  held-out v9: written blind while round 9 read v8; run once with round 9's checks
+  heldout9  held-out v9: written blind while round 9 read v8; run once with round 9's checks, read item
+            by item by round 10 (seen)
   heldout5  held-out v5: written blind after v4's first run, while the checks were reworked for v4's
             per-kind totals (its items unread); run once at the end
 Judges are the five starter personas on the starter model.
