@@ -26,6 +26,9 @@ questions each, none of them in the prompts:
             run once with round 8's checks, read item by item by round 9 (seen)
   heldout9  held-out v9: written blind while round 9 read v8; run once with round 9's checks, read item
             by item by round 10 (seen)
+  heldout10 held-out v10: written blind (its author read only v9's file, for the format) while round 10
+            read v9; run once with round 10's checks. Its question "Why do cats purr?" is also v6's (with
+            new answers: the author could not know)
   heldout5  held-out v5: written blind after v4's first run, while the checks were reworked for v4's
             per-kind totals (its items unread); run once at the end
 Judges are the five starter personas on the starter model.
@@ -65,7 +68,7 @@ turns of every chat format, shrugs by form, answers that refer back never off-to
 sensible answers 3/160 -> 0/160. Rankings, alliances and false positives: docs/judging.md.
 
 Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py
-          [--set tuning|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7|heldout8|heldout9|both]
+          [--set tuning|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7|heldout8|heldout9|heldout10|both]
           [--ballots 20]
           [--modes review,ranking,alliance,datamarked] [--json PATH]
       (--set both: tuning, heldout, heldout2; heldout3-5 alone.) --rescore PATH recomputes the tables
@@ -98,7 +101,8 @@ DATA = Path(__file__).with_name("judges_data")
 SETS = {"tuning": "tuning", "heldout": "held-out v1 (seen)",
         "heldout2": "held-out v2 (fresh at its first run, seen since)", "heldout3": "held-out v3",
         "heldout4": "held-out v4", "heldout5": "held-out v5",
-        "heldout6": "held-out v6", "heldout7": "held-out v7", "heldout8": "held-out v8", "heldout9": "held-out v9"}
+        "heldout6": "held-out v6", "heldout7": "held-out v7", "heldout8": "held-out v8", "heldout9": "held-out v9",
+        "heldout10": "held-out v10"}
 BOTH = ("tuning", "heldout", "heldout2")  # --set both (heldout3 is run on its own)
 LABELS = list(ballots.LABELS[:4])
 INJECTION_KINDS = ("injection", "forged_turn", "injected_suffix")
