@@ -96,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def seats_for(chosen: dict[str, Any]) -> Sequence[Any]:
         return council_from_settings(chosen, config.installed_models())
 
-    runtime = CouncilRuntime(seats_for(settings), store, host_factory=QtLoopHost, token_frame_s=DISPLAY_FRAME_S)
+    runtime = CouncilRuntime(seats_for(settings), store, host_factory=QtLoopHost, token_frame_s=DISPLAY_FRAME_S,
+                             checks_in_process=True)
     session = CouncilSession(runtime)
     manager = ModelManager(config.models_dir(), settings, config.save_settings)
     window = MainWindow()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
@@ -12,6 +13,9 @@ os.environ.setdefault("QT_API", "pyside6")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The judges' checks run in a spawned worker process (services/check_process.py): in the frozen app
+    # that worker is this executable started again, and must run the worker, not a second window.
+    multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     if "--self-test" in args[:2]:
         # The self-test belongs to the window's front end (it needs the QApplication and theme app.main

@@ -7,8 +7,10 @@ everything through an EventLog, so the window, the CLI, storage and replay all s
 from __future__ import annotations
 
 import asyncio
+import pickle
 import random
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol, cast
 
@@ -84,7 +86,8 @@ class Orchestrator:
     """Runs one session. Only this object writes events; call ``run`` once."""
 
     def __init__(self, plan: SessionPlan, backend: CouncilBackend, log: EventLog,
-                 cancel: CancelToken | None = None, finalize: Finalizer | None = None) -> None:
+                 cancel: CancelToken | None = None, finalize: Finalizer | None = None,
+                 checks: Executor | None = None) -> None:
         if len(plan.members) < 1:
             raise CouncilError("the council has no members")
         if len({m.name for m in plan.members}) != len(plan.members):
@@ -94,6 +97,10 @@ class Orchestrator:
         self.log = log
         self.cancel_token = cancel or CancelToken()
         self.finalize = finalize
+        # Where the validity checks run: None, a thread of the loop's default executor; the app gives a
+        # process of their own (services/check_process.py), so their regular expressions never hold the
+        # GIL while the window paints.
+        self.checks = checks
         self.members = list(plan.members)
         self.by_id = {m.id: m for m in self.members}
         self.seat = [m.id for m in self.members]
@@ -600,19 +607,20 @@ class Orchestrator:
         from the text as generated (before display cleaning), each beside the pool's other answers (their
         words count as on the topic). Peer review, ask-mode rankings and alliances all come here.
 
-        Computed on a worker thread while the judges' probes run: some 20 ms of regular expressions for
-        five long answers on a quiet machine, which on the event loop (the GUI thread, in the app) held
-        the window for one long frame per stage."""
+        Computed off the event loop while the judges' probes run (``findings_in_pool``): on the loop's
+        thread (the GUI thread, in the app) they held the window for one long frame per stage. When the
+        process given as ``checks`` fails, they run on a thread instead."""
         texts = {mid: self.raw.get(mid, text) for mid, text in pool.items()}
+        loop = asyncio.get_running_loop()
 
-        def work() -> dict[str, validity.Finding]:
-            out = {}
-            for mid, text in texts.items():
-                finding = validity.check(subject, text, [t for other, t in texts.items() if other != mid])
-                if finding is not None:
-                    out[mid] = finding
-            return out
-        return asyncio.get_running_loop().run_in_executor(None, work)
+        async def checked() -> dict[str, validity.Finding]:
+            if self.checks is not None:
+                try:
+                    return await loop.run_in_executor(self.checks, findings_in_pool, subject, texts)
+                except (BrokenExecutor, OSError, RuntimeError, pickle.PicklingError):
+                    self.checks = None  # a dead worker process: this session checks on a thread
+            return await loop.run_in_executor(None, findings_in_pool, subject, texts)
+        return asyncio.ensure_future(checked())
 
     async def judge_answers(self, question: str, answers: Sequence[str]) -> list[dict[str, Any]]:
         """Peer review of given answers (the `judge` command): every seated member judges every answer,
@@ -852,6 +860,17 @@ def _reason(reason: str, shown: Mapping[str, str], findings: Mapping[str, validi
 def _bind(parse: Callable[[str, Sequence[str]], ballots.Parsed],
           options: Sequence[str]) -> Callable[[str], ballots.Parsed]:
     return lambda raw: parse(raw, options)
+
+
+def findings_in_pool(subject: str, texts: Mapping[str, str]) -> dict[str, validity.Finding]:
+    """The validity findings of each answer in ``texts`` (by key), each checked beside the others; only the
+    answers with a finding. A module-level function of plain data, so a worker process can run it."""
+    out = {}
+    for key, text in texts.items():
+        finding = validity.check(subject, text, [t for other, t in texts.items() if other != key])
+        if finding is not None:
+            out[key] = finding
+    return out
 
 
 def summarize_exchange(question: str, answer: str, limit: int = 600) -> str:

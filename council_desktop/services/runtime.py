@@ -8,6 +8,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
 
@@ -24,6 +25,7 @@ from ..llm.routing import RoutingBackend
 from ..llm.seating import Seat, swapped_seat
 from ..llm.secrets import KeyStoreError, load_key
 from . import storage_thread
+from .check_process import CheckProcess
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -127,7 +129,8 @@ class RunRequest:
 class CouncilRuntime:
     def __init__(self, seats: Sequence[Seat], store: SessionStore | None = None, seat_ctx: int = 2048,
                  host_factory: Callable[[Engine], LoopHost] | None = None,
-                 engine_factory: Callable[[int], Engine] | None = None, token_frame_s: float = 0.0) -> None:
+                 engine_factory: Callable[[int], Engine] | None = None, token_frame_s: float = 0.0,
+                 checks_in_process: bool = False) -> None:
         self.seats = list(seats)
         self.store = store
         self.seat_ctx = seat_ctx
@@ -147,6 +150,9 @@ class CouncilRuntime:
         self._turn_started: dict[str, float] = {}
         self.save_error = ""
         self._closed = False  # shut down for good: a load still running must not start the loop again
+        # The window's runtime checks answers in a process of its own (services/check_process.py): on a
+        # thread, their regular expressions hold the GIL and with it the window.
+        self._checks = CheckProcess() if checks_in_process else None
 
     @property
     def members(self) -> list[Member]:
@@ -182,6 +188,8 @@ class CouncilRuntime:
         errors = self.engine.load([s.spec for s in self.seats if s.remote is None], progress)
         errors.update(_check_remotes(self.remote_seats, progress))
         self.load_errors = errors
+        if self._checks is not None and not self._closed:
+            _ = self._checks.executor  # started and warmed while the council is seated
         if self._host is None and not self._closed:
             if self._host_factory is None:
                 from ..llm.backend import EngineThread
@@ -287,7 +295,7 @@ class CouncilRuntime:
         self.backend = self._backend(token)
         self.save_error = ""
         event_log = EventLog(sinks, on_sink_error=self._sink_failed)
-        orchestrator = Orchestrator(plan, self.backend, event_log, token, finalize)
+        orchestrator = Orchestrator(plan, self.backend, event_log, token, finalize, self._check_executor())
         outcome = await orchestrator.run()
         if recorder is not None and writer is not None:
             await writer.drain()
@@ -365,12 +373,15 @@ class CouncilRuntime:
         self.backend = self._backend(token)
         self.save_error = ""
         event_log = EventLog(sinks, on_sink_error=self._sink_failed)
-        outcome = await Orchestrator(plan, self.backend, event_log, token, finalize).run()
+        outcome = await Orchestrator(plan, self.backend, event_log, token, finalize, self._check_executor()).run()
         if recorder is not None and writer is not None:
             await writer.drain()
             await storage_thread.run(self._finish_recording, recorder, session_id, outcome, False)
         return session_id, outcome
 
+
+    def _check_executor(self) -> Executor | None:
+        return self._checks.executor if self._checks is not None else None
 
     def _backend(self, token: CancelToken) -> CouncilBackend:
         """The engine for local seats; with remote seats, a router that sends theirs to their servers."""
@@ -395,7 +406,7 @@ class CouncilRuntime:
 
         async def judge(token: CancelToken) -> list[dict[str, Any]]:
             self.backend = self._backend(token)
-            orchestrator = Orchestrator(plan, self.backend, EventLog([]), token)
+            orchestrator = Orchestrator(plan, self.backend, EventLog([]), token, checks=self._check_executor())
             for mid, why in self.load_errors.items():
                 orchestrator.failed[mid] = why
             return await orchestrator.judge_answers(question, answers)
@@ -451,6 +462,8 @@ class CouncilRuntime:
         """Stop generation and the decode loop for good (the app is closing); True when it ended within
         ``timeout``."""
         self._closed = True
+        if self._checks is not None:
+            self._checks.close()
         return self._stop_host(timeout)
 
     def _stop_host(self, timeout: float = 2.0) -> bool:

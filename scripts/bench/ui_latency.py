@@ -10,7 +10,10 @@ Run them all:      .venv/bin/python scripts/bench/ui_latency.py --all
   --x11     a real X11 window on a private Xvfb display (with openbox as the window manager when it is
             installed; `apt-get install xvfb openbox`), instead of Qt's offscreen platform;
   --legacy  the engine as it was before it adapted (every step on all cores, decode threads at the
-            GUI's priority, one event per token): the baseline the other figures are read against;
+            GUI's priority, one event per token, validity checks on a thread): the baseline the other
+            figures are read against;
+  --thread-checks  only the judges' validity checks as they were: on a thread, not a process of their
+            own (services/check_process.py);
   --all     every combination of quiet/busy, offscreen/x11 and adaptive/legacy, each in its own process.
 """
 
@@ -177,6 +180,8 @@ def main() -> None:
     ap.add_argument("--x11", action="store_true", help="a real X11 window on Xvfb instead of offscreen")
     ap.add_argument("--legacy", action="store_true", help="the engine before it adapted (the baseline)")
     ap.add_argument("--all", action="store_true", help="every scenario, each in its own process")
+    ap.add_argument("--thread-checks", action="store_true",
+                    help="the judges' validity checks on a thread, as before they had a process of their own")
     ap.add_argument("--why", type=float, default=0.0, metavar="MS",
                     help="sample the GUI thread's stack whenever the probe is over MS late (where stalls come from)")
     args = ap.parse_args()
@@ -217,7 +222,7 @@ def measure(args: argparse.Namespace) -> None:
     apply_theme(app)
     tmp = Path(tempfile.mkdtemp())
     store = Store.open(tmp / "bench.sqlite3")
-    extra: dict[str, Any] = {"token_frame_s": DISPLAY_FRAME_S}
+    extra: dict[str, Any] = {"token_frame_s": DISPLAY_FRAME_S, "checks_in_process": not args.thread_checks}
     if args.legacy:
         extra = {"engine_factory": lambda ctx: Engine(seat_ctx=ctx, n_threads=physical_cores(), adaptive=False,
                                                       nice=-1)}
@@ -255,7 +260,8 @@ def measure(args: argparse.Namespace) -> None:
     garbage.stop()
     where = "on X11 (Xvfb)" if args.x11 else "offscreen"
     load = "one background CPU hog" if args.busy else "quiet"
-    engine = "legacy engine" if args.legacy else f"adaptive engine, threads {runtime.engine.tuner.summary()}"
+    engine = "legacy engine" if args.legacy else f"adaptive engine, threads {runtime.engine.tuner.summary()}, " \
+        f"validity checks {'on a thread' if args.thread_checks else 'in a process'}"
     print(f"window 1400x900 {where}, {load}, {engine}; probe every {INTERVAL_MS} ms; debate took {took:.1f} s")
     print(summary("no debate", idle))
     print(summary("starter council debating", busy))
