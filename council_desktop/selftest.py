@@ -97,6 +97,7 @@ class SelfTest:
             ("export", self.check_export),
             ("arena", self.check_arena),
             ("window", self.check_window),
+            ("checks", self.check_checks),
         )
         try:
             for name, check in checks:
@@ -161,6 +162,27 @@ class SelfTest:
             raise CheckFailedError(f"{path.name} loaded but generated no text")
         return (f"{done.tokens} tokens in {done.seconds:.2f} s ({done.tokens / max(done.seconds, 1e-6):.0f} tok/s; "
                 f"loaded {path.name} in {load_s:.2f} s)")
+
+    def check_checks(self) -> str:
+        """The judges' validity checks in their worker process (services/check_process.py): in the frozen
+        app the worker is this executable started again, which must run the checks, not a window."""
+        from .core.pipeline import findings_in_pool
+        from .services.check_process import CheckProcess
+
+        answers = {"a": "Yes, because a library lends books for free.", "b": "I don't know."}
+        checks = CheckProcess()
+        try:
+            pool = checks.executor
+            if pool is None:
+                raise CheckFailedError("no worker process could be started")
+            t0 = time.monotonic()
+            pid = pool.submit(os.getpid).result(GENERATION_TIMEOUT_S)
+            found = pool.submit(findings_in_pool, TOPIC, answers).result(GENERATION_TIMEOUT_S)
+        finally:
+            checks.close()
+        if pid == os.getpid() or set(found) != {"b"}:
+            raise CheckFailedError(f"the worker process found {sorted(found)} (expected ['b'])")
+        return f"worker process {pid} started and checked two answers in {time.monotonic() - t0:.2f} s"
 
     def check_grammar(self) -> str:
         if self.engine is None:

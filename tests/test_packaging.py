@@ -37,7 +37,7 @@ def test_the_launcher_routes_self_test_to_the_window_front_end(tmp_path: Path) -
     done = launch("--self-test", home=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    assert lines[-1].startswith("self-test passed: 6 checks")
+    assert lines[-1].startswith("self-test passed: 7 checks")
     assert any(line.startswith("ok model: ") for line in lines)
     # app.main logs to the data dir it was given; the checks themselves used a throw-away one.
     assert not (tmp_path / "council.sqlite3").exists()
@@ -64,7 +64,7 @@ def test_scripts_package_builds_an_app_whose_self_test_passes() -> None:
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     out = done.stdout
     assert f"Council Desktop {__version__} self-test (frozen;" in out
-    assert re.search(r"^self-test passed: 6 checks in ", out, re.M)
+    assert re.search(r"^self-test passed: 7 checks in ", out, re.M)
     assert re.search(r"^package: frozen self-test passed in [\d.]+ s", out, re.M)
     app = ROOT / "dist" / APP_ID / APP_ID
     assert os.access(app, os.X_OK)

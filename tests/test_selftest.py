@@ -16,7 +16,7 @@ from council_desktop.selftest import process_age_s, run_self_test
 
 pytestmark = pytest.mark.gui
 
-CHECKS = ("model", "grammar", "database", "export", "arena", "window")
+CHECKS = ("model", "grammar", "database", "export", "arena", "window", "checks")
 
 
 def run(app: Any, **kwargs: Any) -> tuple[int, list[str]]:
@@ -38,7 +38,7 @@ def test_a_good_install_passes_every_check_and_leaves_the_user_data_alone(qapp: 
     assert re.match(r'ok grammar: JSON ballot \{"score": ([1-9]|10)\}', lines[3])
     assert "wrote and read back 12 events" in lines[4]
     assert re.search(r"\d+% drawn by the events", lines[6])
-    assert re.fullmatch(r"self-test passed: 6 checks in \d+\.\d s", lines[-1])
+    assert re.fullmatch(r"self-test passed: 7 checks in \d+\.\d s", lines[-1])
     # The checks ran in a throw-away data dir, which is gone, and the user's dir was not touched.
     assert os.environ[ENV_HOME] == str(_isolated_home)
     assert list(_isolated_home.iterdir()) == []
@@ -60,7 +60,7 @@ def test_a_broken_model_fails_with_its_reason_and_the_other_checks_still_run(
     assert ("does not exist" if broken == "missing" else "could not load broken.gguf") in reason
     assert failed[1] == "FAILED grammar: skipped: no model loaded"
     assert [f"ok {name}" for name in CHECKS[2:]] == [line.split(":")[0] for line in lines[4:-1]]
-    assert lines[-1].startswith("self-test FAILED (2 of 6 checks)")
+    assert lines[-1].startswith("self-test FAILED (2 of 7 checks)")
     assert reason in lines[-1]
 
 
