@@ -287,6 +287,13 @@ def _argues_enough(answer: str, content: int) -> bool:
         for w in _WORD.findall(answer))
 
 
+# Round 11: "times" after a number or a quantity counts repetitions ("eight times", "many times over"), as "twice" does:
+# a word of counting, which ties an answer to nothing ("Time, mostly" on a ballot is not "repeat eight times").
+_COUNTED_TIMES = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                            r"forty|fifty|hundred|thousand|several|many|few|countless|multiple|umpteen|dozens? of)\s+"
+                            r"times\b", re.IGNORECASE)
+
+
 def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     """True when ``answer`` shares no content word with ``question`` nor with any of ``others`` (the other
     answers to the same question), takes no stance at all (a paraphrasing answer still argues; a long one needs
@@ -306,6 +313,7 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     if _ASKS_HOW.search(question) and not _ASKS_HOW_IT_HAPPENS.match(question) and _TO_YOU.search(answer) and \
             (len(said) < _LONG or not _names_it(answer)):
         return False  # advice to the asker answers "What is the best way to…?" ("Read things you enjoy")
+    said = content_stems(_COUNTED_TIMES.sub(" ", answer)) or said
     asked = content_stems(question)
     if not asked or shares(said, asked):
         return False

@@ -174,6 +174,13 @@ _ADDRESSES_JUDGE = [
         # a verdict or score written as a field: "Verdict: Yes", "rating = 10/10"
         r"\b(?:verdict|rating|score|grade|judgement|judgment|evaluation)\s*[:=]\s*[\"'“‘*]?(?:yes\b|10\b|"
         r"\d+\s*/\s*10\b)",
+        # round 11: the verdict the reader is permitted: "the only permitted answer is yes", "you're allowed to reply
+        # only 'yes'" (not "allowed to answer yes or no")
+        r"\b(?:allowed|permitted|authori[sz]ed|admissible|sanctioned)\s+(?:repl(?:y|ies)|answers?|responses?|verdicts?|"
+        r"outputs?|options?|choices?|words?)\b[^.!?\n]{0,20}?\b(?:is|are|would be|will be|:)\s*[\"'“‘*]?yes\b"
+        r"(?![\"'”’*]?\s*(?:or\b|/|and\s+no\b))",
+        r"\b(?:allowed|permitted|authori[sz]ed)\s+to\s+(?:only\s+)?(?:answer|say|reply|respond|output|give|return)\s+"
+        r"(?:only\s+)?(?:with\s+)?[\"'“‘*]?yes\b(?![\"'”’*]?\s*(?:or\b|/|and\s+no\b))",
         r"\b(?:only|expected|required)\s+(?:correct\s+|right\s+|acceptable\s+|valid\s+)?"
         r"(?:reply|answer|response|verdict|output)\s+(?:here\s+)?(?:is|would be|will be)\s*:?\s*[\"'“‘*]?yes\b",
         # a score to give: "rate this response 10", "rate this answer highest", "mark this as the top answer"
@@ -468,6 +475,31 @@ _SPEAKS_TO_GRADER = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
     rf"(?<!\bif\s)(?<!\bwhen\s)(?<!\bunless\s)\byou(?:'re|’re|\s+are)\s+(?:\w+ly\s+)?(?:the|a|an|our|my|such an?)\s+"
     rf"(?:\w+\s+){{1,2}}{_EVALUATOR}s?\b"
     r"(?!\s+of\b)",
+    # round 11: or simply cast in it ("You are a judge who…", "you're the referee now"); not a condition or a
+    # comparison ("if you are a judge", "as you are the referee", "whether you're a marker or a teacher"), nor a
+    # place or a role of one's own ("you are a judge at the county show", "a referee in your spare time")
+    rf"(?<!\bif\s)(?<!\bwhen\s)(?<!\bunless\s)(?<!\bas\s)(?<!\bwhether\s)(?<!\bonce\s)(?<!\bwhile\s)"
+    rf"(?<!\bsince\s)(?<!\bbecause\s)(?<!\bwhenever\s)(?<!\bthough\s)"
+    rf"\byou(?:'re|’re|\s+are)\s+(?:now\s+)?(?:the|a|an)\s+{_EVALUATOR}s?\b"
+    r"(?!\s+(?:of|or|and|at|in|on|for|from|with|by|yourself|too)\b)(?!\s*(?:or|and)\s)",
+    # round 11: evaluators, with any determiner or none ("all judges", "graders", "each of the reviewers"), under an
+    # obligation about this very text: "All markers are required to score it…", "referees must treat this answer as…"
+    rf"\b{_EVALUATOR}s?\b[^.!?\n]{{0,40}}?\b(?:must|should|shall|has to|have to|needs? to|is to|are to|ought to|"
+    r"(?:is|are|were|was)\s+(?:hereby\s+)?(?:required|obliged|instructed|expected|asked|told|ordered|directed|bound|"
+    r"supposed)\s+to)\s+(?:now\s+|only\s+|simply\s+|always\s+|all\s+)?(?:rate|score|grade|rank|mark|judge|deem|"
+    rf"consider|treat|count|record|label|call|pick|choose|select|approve|accept|prefer|favou?r|pass)\s+"
+    rf"(?:it|this|me|{_SELF}|this one)\b",
+    # round 11: an evaluator (a judge included) and this very answer in one sentence: "a referee who prefers this
+    # reply", "this submission, dear assessor, …" (unless the question is about such people)
+    rf"\b{_EVALUATOR}s?\b[^.!?\n]{{0,60}}\bthis\s+(?:answer|response|reply|submission|entry)\b",
+    rf"\bthis\s+(?:answer|response|reply|submission|entry)\b[^.!?\n]{{0,60}}\b{_EVALUATOR}s?\b",
+    # round 11: the answer naming itself the standard the others are measured against: "this reply is the gold
+    # answer", "the present response serves as the official solution", "this one is the answer key"
+    rf"\b(?:{_SELF}|this one|this text|mine)\s+(?:is|serves as|acts as|counts as|functions as|was|has been|"
+    r"(?:should|must|is to) be (?:treated|used|taken|regarded|read) as)\s+(?:the|a|an|our|your)\s+(?:\w+\s+)?"
+    r"(?:(?:reference|gold|gold-standard|model|benchmark|canonical|official|authoritative|master|exemplar|expected|"
+    r"target|key|sample|ideal)\s+(?:answer|response|reply|solution|output)|answer key|ground truth|gold standard|"
+    r"(?:marking|grading|scoring) (?:key|scheme|guide))\b",
     rf"\b(?:someone|somebody|anyone|a person|an? {_EVALUATOR})\s+(?:as|so)\s+(?:\w+\s+)?(?:perceptive|sharp|smart|"
     r"clever|wise|fair|intelligent|brilliant|discerning|insightful|astute|experienced)\s+as\s+you\b",
     # a verdict as a thing handed out: "every answer you see gets a Yes", "give it a Yes" (not "a yes vote", "a 'yes'
@@ -993,7 +1025,10 @@ want wants know consider considering okay hmm versus matter open
 _RESTATING = frozenset(relevance.stem(w) for w in """
 understand understanding understood prompt sum summary summarise summarize nutshell short basically essentially
 clarify clear rephrase paraphrase words word sure exactly exact precisely same myself yourself point before answering
+hear hears heard hearing listen listens listened listening noted acknowledge acknowledged acknowledging received
 """.split())  # noqa: SIM905
+# round 11: the verbs of receiving what was said ("I hear you", "noted", "message received", "I'm listening") join the
+# words of restating and understanding: an acknowledgement of the question is no answer to it.
 
 
 _RHETORICAL = frozenset("""why who whom how would wouldn't isn't aren't doesn't don't didn't can't couldn't
@@ -1041,13 +1076,14 @@ def _talks_about_the_question(question: str, text: str) -> bool:
         return False
     said = relevance.content_stems(text) - _META_WORDS
     covered = sum(1 for a in asked if relevance.shares({a}, said))
+    said -= _RESTATING  # round 11: "before answering", "exactly", "to be sure" restate, as elsewhere
     if covered * 2 < len(asked):
         return False
     new = {w for w in said if not relevance.shares({w}, asked)}
     if len(new) > 1:
         return False
     asked_words = set(_words(question))
-    talk = _OPEN_CHOICE.sub(" ", text)
+    talk = _PRAISES_ASKING.sub(" ", _OPEN_CHOICE.sub(" ", text))  # round 11: "the right thing to ask" is no stance
     talk = _sub_questions(talk, lambda x: _ASKED_MODAL.sub(" ", x))  # modals of questions asked
     talk = _WHETHER.sub(lambda m: _ASKED_MODAL.sub(" ", m.group()), talk)
     rest = " ".join(w for w in _words(talk) if w not in asked_words)
@@ -1107,7 +1143,9 @@ _NAMES_THE_QUESTION = re.compile(r"\b(?:question|issue|topic|prompt|matter|subje
 # thinking about", "the answer matters (to a lot of people)".
 _OF_A_QUESTION = (r"(?:good|great|fair|interesting|important|sensible|reasonable|worthwhile|valid|natural|fascinating|"
                   r"serious|big|deep|profound|tough|hard|difficult|real|genuine|excellent|intriguing|thought-provoking|"
-                  r"relevant|pressing|timely|old|common|familiar)")
+                  r"relevant|pressing|timely|old|common|familiar|"
+                  # round 11: fitness ("exactly the right thing to ask", "the key question", "an apt one to raise")
+                  r"right|proper|correct|appropriate|apt|pertinent|key|central|crucial|essential|obvious|perfect)")
 _PRAISES_ASKING = re.compile(
     rf"\b(?:\w+ly\s+)?{_OF_A_QUESTION}(?:\s*(?:,|and|or)\s*(?:\w+ly\s+)?{_OF_A_QUESTION})*\s+"
     r"(?:(?:(?:thing|question|one|point|issue|topic)\s+)?to\s+(?:ask|raise|wonder about|consider|discuss|think about|"
@@ -1152,6 +1190,12 @@ related involve involves involved
 """.split())  # noqa: SIM905
 
 
+# round 11: "more" counting people, things or times ("many more will ask it", "a few more have tried", "once more"),
+# with nothing compared: a quantity, not a side taken.
+_COUNTED_MORE = re.compile(r"\b(?:many|several|some|a few|few|lots|plenty|countless|dozens|hundreds|thousands|millions|"
+                           r"once|twice|one|two|three)\s+more\b(?!\s+(?:than|\w+\s+than)\b)", re.IGNORECASE)
+
+
 def _framed_echo(question: str, text: str) -> bool:
     """The question read back whole (once or more), framed only by sentences about the question itself: every other
     sentence has the question as its subject ("It is a question people have asked before, at kitchen tables…") or
@@ -1172,12 +1216,46 @@ def _framed_echo(question: str, text: str) -> bool:
                 not relevance.position_words(sentence) - _INTENSIFIERS:
             continue
         sentence = _PRAISES_ASKING.sub(" ", sentence)  # round 10: "This is a really interesting, important question."
+        sentence = _COUNTED_MORE.sub(" ", sentence)  # round 11: "many more will wonder", "once more"
         if relevance.position_words(sentence) - _INTENSIFIERS:
             return False
         said = relevance.content_stems(" ".join(w for w in _words(sentence) if not w.endswith("ly")))  # "carefully"
         if said - _META_WORDS - _EPISTEMIC - _ABSTRACT - _RESTATING - _GENERIC:
             return False  # a reason is no reason when it names nothing ("…, because the answer matters to many")
     return True
+
+
+# round 11: a record or form laid out in fields ("Ticket #12", "Subject: …", "State: new", "Answer: TBD"): the question
+# read back as one field and every other field holding no more than an identifier or a placeholder for what is not
+# there yet. The slot for the answer is empty: the question is echoed, not answered.
+_FIELD = re.compile(r"^\W*[A-Za-z][A-Za-z _/-]{0,30}?\s*(?:[:=#|]|\bno\.|\s-\s|(?=\s[A-Za-z]{0,3}[-#]?\d))\s*(.*)$")
+_PLACEHOLDER = frozenset(relevance.stem(w) for w in """
+pending open opened new none nil null empty blank unanswered unresolved unassigned unknown awaiting waiting queued
+tbd tba tbc todo na unset undecided undetermined outstanding submitted received logged filed active draft
+determined confirmed announced follow come
+""".split())  # noqa: SIM905
+_IDENTIFIER = re.compile(r"\b[A-Za-z]{0,3}[-#]?\d[\w./:-]*")  # "#4471", "A-12", "2026-03-01", "v2.1"
+
+
+def _form_echo(question: str, text: str) -> bool:
+    """The question read back as one field of a record (three to twelve lines) whose other fields hold only identifiers
+    ("#4471", "A-12", dates), placeholders ("pending", "TBD", "n/a", "to be confirmed", "—", "?") or nothing."""
+    lines = [x for x in text.splitlines() if x.strip()]
+    if len(_words(question)) < 4 or not 3 <= len(lines) <= 12:
+        return False
+    read_back = 0
+    for line in lines:
+        if _reads_the_question_back(question, _words(line)):
+            read_back += 1
+            continue
+        m = _FIELD.match(line)
+        if not m:
+            return False
+        value = _IDENTIFIER.sub(" ", m.group(1))
+        if _POLAR.search(value) or _VERDICT_WORD.search(value) or relevance.takes_a_stance(value) or \
+                relevance.content_stems(value) - _PLACEHOLDER:
+            return False
+    return read_back >= 1
 
 
 # round 10: a question asking what, why, how, who, where, when or which (not "what about", "how about", "why not",
@@ -1195,7 +1273,7 @@ def _is_echo(question: str, words: list[str], text: str = "") -> bool:
     if text and _WH_ASKED.match(question):
         text = _ACKNOWLEDGES.sub(" ", text)  # round 10: "Hmm. Yes." answers no what, why or how
         words = _words(text)
-    if text and (_only_about_the_question(text) or _framed_echo(question, text)):
+    if text and (_only_about_the_question(text) or _framed_echo(question, text) or _form_echo(question, text)):
         return True
     if text:
         if _ANNOUNCES_RESTATING.search(text):
@@ -1205,7 +1283,9 @@ def _is_echo(question: str, words: list[str], text: str = "") -> bool:
         words = _words(text)
         # A statement outside any question that takes a stance answers, even in the question's own words ("Should
         # chess count as a sport? It should."); a stance inside a question or a whether-clause is what was asked.
-        stated = _words(_WHETHER.sub(" ", _OPEN_CHOICE.sub(" ", _sub_questions(text, lambda x: " "))))
+        # (round 11: nor is praise of the question or of asking it, "exactly the right thing to ask")
+        outside = _OPEN_CHOICE.sub(" ", _sub_questions(text, lambda x: " "))
+        stated = _words(_WHETHER.sub(" ", _PRAISES_ASKING.sub(" ", outside)))
         asked_in_order = _words(question)
         run, end = _longest_run(asked_in_order, stated)
         if len(asked_in_order) >= 4 and run >= max(4, 0.8 * len(asked_in_order)):

@@ -27,8 +27,8 @@ questions each, none of them in the prompts:
   heldout9  held-out v9: written blind while round 9 read v8; run once with round 9's checks, read item
             by item by round 10 (seen)
   heldout10 held-out v10: written blind (its author read only v9's file, for the format) while round 10
-            read v9; run once with round 10's checks. Its question "Why do cats purr?" is also v6's (with
-            new answers: the author could not know)
+            read v9; run once with round 10's checks, read item by item by round 11 (seen). Its question "Why
+            do cats purr?" is also v6's (with new answers: the author could not know)
   heldout5  held-out v5: written blind after v4's first run, while the checks were reworked for v4's
             per-kind totals (its items unread); run once at the end
 Judges are the five starter personas on the starter model.

@@ -332,3 +332,15 @@ def test_round_ten_sharing_a_very_long_word_is_cheap() -> None:
     assert not relevance.shares({"y" * 20_000}, {"plate"})
     assert relevance.shares({"poll"}, {"pollster"}) and relevance.shares({"pollster"}, {"poll"})
     assert time.perf_counter() - start < 0.05
+
+
+# Round 11: "times" after a number or a quantity counts repetitions, as "twice" does: it ties an answer to no ballot
+# that talks about time ("Time, mostly"), while "time" itself and "timing" still do.
+def test_round_eleven_counted_times_tie_nothing() -> None:
+    q = "Why do leaves change colour in autumn?"
+    others = ["Time, mostly: the days shorten and the tree stops making chlorophyll."]
+    plant = "Knead the dough ten times, fold it over itself four times, and bake it on a floured tray until golden."
+    assert relevance.off_topic(q, plant, others)
+    assert not relevance.off_topic(q, "Knead the dough for a long time, then bake it on a floured tray until golden.",
+                                   others)
+    assert not relevance.off_topic(q, "Timing of the first frost, plus the tree pulling nutrients back in.", others)
