@@ -147,10 +147,13 @@ def review_prompt(member: Member, nudges: Mapping[str, Sequence[str]], topic: st
 
 def _answer_probe(member: Member, nudges: Mapping[str, Sequence[str]], question: str, limit: int, label: str,
                   text: str, what: str) -> list[Message]:
-    """One answer at a time: a judge that sees all four at once mostly scores them by position."""
+    """One answer at a time: a judge that sees all four at once mostly scores them by position. The judge
+    never sees the answer's label either ("Response B" is for the transcript): with one answer per probe
+    the label told it nothing, and it moved the mean P(yes) by up to 0.037 from one label to another."""
+    del label  # the ballot's, not the judge's
     return [_system(member, nudges), Message("user", (
-        f"{QUOTE_NOTE}\n\nQuestion:\n{quote(question, limit)}\n\n{label}:\n{quote(text, 700)}\n\n"
-        f"Is {label} {what} to the question? Answer Yes or No."))]
+        f"{QUOTE_NOTE}\n\nQuestion:\n{quote(question, limit)}\n\nAn answer:\n{quote(text, 700)}\n\n"
+        f"Is this answer {what} to the question? Answer Yes or No."))]
 
 
 def review_probe(member: Member, nudges: Mapping[str, Sequence[str]], topic: str, label: str,

@@ -43,7 +43,9 @@ ask-mode ranking (order) and alliances (agree/disagree). Methods:
   datamarked      review only, opt-in (--modes): P(yes) with the quoted answer datamarked (spaces as ^)
   datamarked+chk  the same with the checks
 
-Also reported: label spread (the same answers probed under each label A-D; spread of mean P(yes)),
+Also reported: label spread (the same answers probed under each label A-D; spread of mean P(yes); the
+review and ranking probes show the judge no label since the label-free probes, so it is 0 by construction
+and stays here as the check that a probe does not depend on its label),
 length bias (correlation of an answer's word count with its log-odds, sensible answers only) and
 valid ballots (every probe returned probabilities).
 
