@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -63,3 +64,26 @@ def test_a_dead_worker_falls_back_to_a_thread_and_loses_no_finding() -> None:
     dead = ProcessPoolExecutor(max_workers=1)
     dead.shutdown()  # submitting now raises RuntimeError, as a pool whose process died raises BrokenExecutor
     assert len(_debate(dead)) == len(_debate(None)) >= 4
+
+
+def test_a_worker_that_died_is_replaced_when_the_next_session_asks_for_it() -> None:
+    checks = CheckProcess()
+    try:
+        pool = checks.executor
+        assert pool is not None
+        first_pid = pool.submit(os.getpid).result(timeout=60)
+        os.kill(first_pid, 9)  # the worker dies between two sessions
+        for _ in range(200):  # the pool notices its worker's death on its own management thread
+            try:
+                pool.submit(os.getpid).cancel()
+            except Exception:
+                break
+            time.sleep(0.05)
+        replaced = checks.executor
+        assert replaced is not None and replaced is not pool and checks.restarts == 1
+        second_pid = replaced.submit(os.getpid).result(timeout=60)
+        assert second_pid not in (first_pid, os.getpid())
+        assert replaced.submit(findings_in_pool, "Should cities ban cars?", POOL).result(timeout=60) == \
+            findings_in_pool("Should cities ban cars?", POOL)
+    finally:
+        checks.close()
