@@ -11,7 +11,9 @@ Honest by construction:
 
 Run: .venv/bin/python scripts/bench/engine.py [--tokens 128] [--rounds 3] [--scenarios quiet,busy]
 Prints the median of the rounds per configuration and scenario, then the ratios, and native llama-bench's
-prompt prefill (pp256) quiet and busy: how much a busy core slows work that scales with the cores.
+prompt prefill (pp256) quiet and busy: how much a busy core slows work that scales with the cores. Five
+seats are compared with native batched decoding of five streams too (llama-batched-bench, one KV stream per
+sequence as the engine's context has): what batching can give on this machine at all.
 Every configuration reads the file the engine loads: the starter's Q8_0 copy (llm/fast_copy.py) unless
 `--layout file`.
 """
@@ -123,6 +125,11 @@ def child(args: argparse.Namespace) -> None:
         from native import llama_bench_tg
 
         out = {"tok_s": llama_bench_tg(path, int(rest), args.tokens)}
+    elif kind == "nativeb":  # <streams>:<threads>: native batched decoding, the anchor of five seats
+        from native import batched_tg
+
+        streams, _, threads = rest.partition(":")
+        out = {"tok_s": batched_tg(path, int(threads), int(streams), args.tokens)}
     elif kind == "nativepp":  # prompt prefill, what judge probes are made of (256-token prompts)
         from native import llama_bench_pp
 
@@ -198,7 +205,8 @@ def main() -> None:
     args.model = copy or source
     cores = physical_cores()
     counts = list(range(1, cores + 1))
-    configs = ([] if args.no_native else [f"native:{t}" for t in counts] + [f"nativepp:{t}" for t in counts]) + \
+    configs = ([] if args.no_native else [f"native:{t}" for t in counts] + [f"nativepp:{t}" for t in counts]
+               + [f"nativeb:5:{t}" for t in counts]) + \
         [f"bare:{cores}"] + \
         [f"engine:1:{t}" for t in counts] + ["engine:1:auto", f"engine:5:{cores}", "engine:5:auto"]
     if args.only:
@@ -207,6 +215,7 @@ def main() -> None:
         from native import ensure_llama_bench
 
         ensure_llama_bench()
+        ensure_llama_bench("llama-batched-bench")
     scenarios = [s for s in args.scenarios.split(",") if s]
     print(f"{cores} physical cores; {args.tokens} tokens per seat; median of {args.rounds} interleaved rounds; "
           f"each configuration in its own process; busy = one `yes > /dev/null` running alongside")
@@ -223,6 +232,7 @@ def main() -> None:
                     chosen.setdefault((scenario, config), []).append(got["threads"])  # type: ignore[arg-type]
     names = {f"native:{t}": f"native llama-bench, {t} thread(s)" for t in counts}
     names.update({f"nativepp:{t}": f"native prefill pp256, {t} thread(s)" for t in counts})
+    names.update({f"nativeb:5:{t}": f"native batched, 5 streams, {t} thread(s)" for t in counts})
     names[f"bare:{cores}"] = f"bare llama-cpp-python loop, {cores} threads"
     names.update({f"engine:1:{t}": f"engine 1 seat, fixed {t} thread(s)" for t in counts})
     names.update({"engine:1:auto": "engine 1 seat, adaptive", f"engine:5:{cores}": f"engine 5 seats, fixed {cores}",
@@ -247,6 +257,10 @@ def main() -> None:
             best_native = max(med[f"native:{t}"] for t in counts)
             print(f"  adaptive 1 seat / best native          : {auto / best_native:.2f}x")
             print(f"  adaptive 5 seats / best native (1 seq) : {med['engine:5:auto'] / best_native:.2f}x")
+            best_batched = max(med[f"nativeb:5:{t}"] for t in counts)
+            print(f"  native 5 streams / best native (1 seq) : {best_batched / best_native:.2f}x  "
+                  "(what batching gives natively)")
+            print(f"  adaptive 5 seats / native 5 streams    : {med['engine:5:auto'] / best_batched:.2f}x")
         print(f"  adaptive 5 seats / adaptive 1 seat     : {med['engine:5:auto'] / auto:.2f}x")
     if not args.only and not args.no_native and {"quiet", "busy"} <= set(scenarios):
         # What a busy core costs work that scales with cores: the floor of a prefill-bound debate's busy/quiet.

@@ -1,5 +1,6 @@
-"""Native llama.cpp as the anchor of the engine benchmark: builds ``llama-bench`` from the llama.cpp that
-the installed llama-cpp-python vendors, with the app's build flags, and runs it.
+"""Native llama.cpp as the anchor of the engine benchmark: builds ``llama-bench`` (one stream, and prompt
+prefill) and ``llama-batched-bench`` (several streams decoded together, the anchor of five seats) from the
+llama.cpp that the installed llama-cpp-python vendors, with the app's build flags, and runs them.
 
 The build is cached outside the repository, in ``$XDG_CACHE_HOME/council-desktop/llama-bench/`` (by
 default ``~/.cache/…``), keyed by the llama-cpp-python version and the flags, so it happens once (a few
@@ -45,11 +46,11 @@ def _log(msg: str) -> None:
     sys.stderr.write(f"native: {msg}\n")
 
 
-def ensure_llama_bench() -> Path:
-    """The path of the cached llama-bench, built first when missing."""
+def ensure_llama_bench(tool: str = "llama-bench") -> Path:
+    """The path of the cached ``tool`` (llama-bench or llama-batched-bench), built first when missing."""
     root = cache_dir()
     build = build_dir()
-    binary = build / "bin" / "llama-bench"
+    binary = build / "bin" / tool
     if binary.is_file():
         return binary
     root.mkdir(parents=True, exist_ok=True)
@@ -65,9 +66,9 @@ def ensure_llama_bench() -> Path:
             tar.extractall(root, filter="data")
     llama = src / "vendor" / "llama.cpp"
     flags = shlex.split(APP_FLAGS) + shlex.split(EXTRA_FLAGS)
-    _log(f"building llama-bench from {llama} with {' '.join(flags)} (once; a few minutes)")
+    _log(f"building {tool} from {llama} with {' '.join(flags)} (once; a few minutes)")
     subprocess.run(["cmake", "-S", str(llama), "-B", str(build), *flags], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(["cmake", "--build", str(build), "--target", "llama-bench", "-j", str(os.cpu_count() or 2)],
+    subprocess.run(["cmake", "--build", str(build), "--target", tool, "-j", str(os.cpu_count() or 2)],
                    check=True, stdout=subprocess.DEVNULL)
     if not binary.is_file():
         raise SystemExit(f"the build did not produce {binary}")
@@ -89,6 +90,19 @@ def llama_bench_pp(model: Path, threads: int, tokens: int, repeats: int = 3) -> 
     out = subprocess.run([str(binary), "-m", str(model), "-p", str(tokens), "-n", "0", "-t", str(threads),
                           "-r", str(repeats), "-o", "json"], check=True, capture_output=True, text=True)
     return float(json.loads(out.stdout)[0]["avg_ts"])
+
+
+def batched_tg(model: Path, threads: int, parallel: int, tokens: int, prompt: int = 32,
+               ctx: int = 1024) -> float:
+    """Native generation speed of ``parallel`` streams decoded together (tok/s, all streams):
+    llama-batched-bench with one KV stream per sequence (``-no-kvu``), as the engine's context has, each
+    sequence holding ``ctx`` tokens of context as an engine seat does."""
+    binary = ensure_llama_bench("llama-batched-bench")
+    out = subprocess.run([str(binary), "-m", str(model), "-c", str(ctx * parallel), "-npp", str(prompt),
+                          "-ntg", str(tokens), "-npl", str(parallel), "-t", str(threads), "-tb", str(threads),
+                          "-no-kvu", "--output-format", "jsonl"], check=True, capture_output=True, text=True)
+    rows = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    return float(rows[-1]["speed_tg"])
 
 
 def main() -> None:
