@@ -198,6 +198,7 @@ class _ModelGroup:
         self.n_batch = 512
         self.seqs: dict[str, _Seq] = {}
         self.add_bos = bool(lib.llama_vocab_get_add_bos(self.vocab))
+        self.warmed = False  # the decode thread has run one step at every thread (Engine._warm)
 
     def close(self) -> None:
         lib = _lib()
@@ -451,6 +452,8 @@ class Engine:
                 for group in active:
                     if self._stop.is_set():
                         break
+                    if not group.warmed:
+                        self._warm(group)
                     self._step(group)
         finally:
             self._cancel_everything("the engine stopped")
@@ -458,6 +461,32 @@ class Engine:
                 group.close()
             self.groups.clear()
             self._running.clear()
+
+    def _warm(self, group: _ModelGroup) -> None:
+        """One untimed token at the most threads, on the decode thread, before its first timed step.
+        llama.cpp's OpenMP starts the calling thread's team of workers on its first parallel step: the
+        first 2-thread step cost 111-115 ms against 8-12 ms for the next ones (a 135M model, 2 cores),
+        and the tuner's first trial read that as the cost of two threads and kept one (82 tok/s instead
+        of 130 on a quiet machine). The token is decoded past the end of a seat's sequence and removed."""
+        group.warmed = True
+        lib = _lib()
+        seq = next(iter(group.seqs.values()), None)
+        if seq is None:
+            return
+        if group.threads != self.n_threads:
+            lib.llama_set_n_threads(group.ctx, self.n_threads, self.n_threads)
+            group.threads = self.n_threads
+        pos = len(seq.kv_tokens)
+        batch = group.batch
+        batch.token[0] = max(0, int(lib.llama_vocab_bos(group.vocab)))
+        batch.pos[0] = pos
+        batch.n_seq_id[0] = 1
+        batch.seq_id[0][0] = seq.seq_id
+        batch.logits[0] = True
+        batch.n_tokens = 1
+        if lib.llama_decode(group.ctx, batch) != 0:
+            log.warning("the warm-up step of %s failed", group.path.name)
+        lib.llama_memory_seq_rm(group.mem, seq.seq_id, pos, -1)
 
     def _cancel_everything(self, why: str = "stopped by the user") -> None:
         with self._cond:

@@ -150,9 +150,10 @@ class ThreadTuner:
             return
         # The first trial drops a count after one step only when that step is hopeless (``give_up_at_once``
         # times the best: a barrier waiting for timeslices costs a hundred times), not for one slow step:
-        # the first 2-thread step after 1-thread ones can wait for its second worker (measured, quiet,
-        # with another process on the other core: 3x for one step, then 2 threads 1.6x faster than 1;
-        # at 3x the tuner kept 1 thread in 5 runs of 5, 82 tok/s against 130 at a fixed 2).
+        # a step can wait once for a worker woken late (measured, quiet, the first 2-thread step of a run:
+        # 29-115 ms against 12 ms at one thread and 8 ms at two afterwards; at 3x the tuner kept one
+        # thread in 5 runs of 5, 82 tok/s against 130 at a fixed 2). The engine now also warms the
+        # workers before its first timed step (Engine._warm).
         # A re-check already knows what the count in use costs under this load: one step far slower
         # than it is enough (measured: each 1-thread prefill step of a quiet debate's re-checks cost
         # 0.25 s more than at 2 threads, 6% of the debate with two steps per check).

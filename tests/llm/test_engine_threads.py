@@ -143,3 +143,53 @@ def test_a_host_stopped_before_its_thread_started_neither_raises_nor_runs_on() -
     host.start()  # the load goes on and starts it: the loop sees the stop at once
     host.thread.join(5.0)
     assert not host.thread.is_alive() and not host.engine.running
+
+
+# The first timed step must not carry the start of llama.cpp's OpenMP workers: counted at the tuner's first
+# record, in a fresh process, the threads the engine started (the decode thread and its workers).
+WARM_CODE = """
+import asyncio, json, os, sys
+from pathlib import Path
+from council_desktop.core.types import GenerationParams, Message, Request
+from council_desktop.llm.backend import EngineBackend, EngineThread
+from council_desktop.llm.engine import Engine, SeatSpec
+
+eng = Engine(seat_ctx=512, n_threads=2)
+eng.load([SeatSpec("s0", Path(sys.argv[1]), "chatml")])
+if sys.argv[2] == "cold":
+    for g in eng.groups.values():
+        g.warmed = True  # as before the warm-up existed
+before = set(os.listdir("/proc/self/task"))
+at_first: list[int] = []
+record = eng.tuner.record
+def counting(*args):
+    if not at_first:
+        at_first.append(len(set(os.listdir("/proc/self/task")) - before))
+    record(*args)
+eng.tuner.record = counting
+host = EngineThread(eng).start()
+async def go():
+    b = EngineBackend(eng)
+    done = await asyncio.gather(*b.submit([Request("s0", (Message("user", "Name three owls."),),
+                                                   GenerationParams(max_tokens=12, temperature=0.0))]))
+    return done[0].text
+text = asyncio.run(go())
+print(json.dumps({"new_at_first_step": at_first[0], "text": text}))
+host.stop()
+"""
+
+
+@pytest.mark.skipif(physical_cores() < 2, reason="one core: no workers to warm")
+def test_the_workers_are_started_before_the_first_timed_step_and_leave_no_trace(starter_path: Path) -> None:
+    """The first 2-thread step of a run used to start llama.cpp's OpenMP workers (111-115 ms against 8-12
+    for the next), and the tuner took that for the cost of two threads. The engine now decodes one
+    untimed token at every thread first; the token is removed, so the reply is the same."""
+    got = {}
+    for mode in ("warm", "cold"):
+        out = subprocess.run([sys.executable, "-c", WARM_CODE, str(starter_path), mode], capture_output=True,
+                             text=True, timeout=300, cwd=ROOT)
+        assert out.returncode == 0, out.stderr[-2000:]
+        got[mode] = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["warm"]["new_at_first_step"] >= 2  # the decode thread and a worker, before any timed step
+    assert got["cold"]["new_at_first_step"] == 1  # the tuner's first trial step runs one thread
+    assert got["warm"]["text"] == got["cold"]["text"] != ""
