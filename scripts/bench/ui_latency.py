@@ -14,6 +14,8 @@ Run them all:      .venv/bin/python scripts/bench/ui_latency.py --all
             figures are read against;
   --thread-checks  only the judges' validity checks as they were: on a thread, not a process of their
             own (services/check_process.py);
+  --qt-pool only Qt's raster helper threads as they were (the app turns them off: app.py,
+            QT_NO_GUI_THREADPOOL); --legacy keeps them too;
   --all     every combination of quiet/busy, offscreen/x11 and adaptive/legacy, each in its own process.
 """
 
@@ -180,6 +182,8 @@ def main() -> None:
     ap.add_argument("--x11", action="store_true", help="a real X11 window on Xvfb instead of offscreen")
     ap.add_argument("--legacy", action="store_true", help="the engine before it adapted (the baseline)")
     ap.add_argument("--all", action="store_true", help="every scenario, each in its own process")
+    ap.add_argument("--qt-pool", action="store_true",
+                    help="keep Qt's raster helper thread pool, as before the app turned it off")
     ap.add_argument("--thread-checks", action="store_true",
                     help="the judges' validity checks on a thread, as before they had a process of their own")
     ap.add_argument("--why", type=float, default=0.0, metavar="MS",
@@ -190,6 +194,8 @@ def main() -> None:
     if args.all:
         run_all(args)
         return
+    if args.qt_pool or args.legacy:
+        os.environ["COUNCIL_DESKTOP_QT_POOL"] = "1"  # read when council_desktop.app is imported
     if args.x11:
         with Xvfb() as x:
             os.environ["DISPLAY"] = x.display
@@ -261,7 +267,8 @@ def measure(args: argparse.Namespace) -> None:
     where = "on X11 (Xvfb)" if args.x11 else "offscreen"
     load = "one background CPU hog" if args.busy else "quiet"
     engine = "legacy engine" if args.legacy else f"adaptive engine, threads {runtime.engine.tuner.summary()}, " \
-        f"validity checks {'on a thread' if args.thread_checks else 'in a process'}"
+        f"validity checks {'on a thread' if args.thread_checks else 'in a process'}, " \
+        f"Qt raster helper threads {'on' if os.environ.get('QT_NO_GUI_THREADPOOL') is None else 'off'}"
     print(f"window 1400x900 {where}, {load}, {engine}; probe every {INTERVAL_MS} ms; debate took {took:.1f} s")
     print(summary("no debate", idle))
     print(summary("starter council debating", busy))
