@@ -319,3 +319,21 @@ def test_a_long_synthesis_ends_the_same_streamed_or_replayed_and_never_retypes(
     assert live["text"] == replayed["text"] == final.data["text"]
     assert live["visible_lines"] == replayed["visible_lines"]
     assert any(line.startswith("Point 24") for line in replayed["visible_lines"])  # its end is on show, as live
+
+
+def test_a_bubbles_outline_is_rebuilt_only_when_its_box_changes(scene: ArenaScene,
+                                                                debate_events: list[Event]) -> None:
+    """The outline (box and tail: a path union) is kept while the box stays, and follows a new box."""
+    apply_all(scene, events_through_stage(debate_events, 1))
+    bubble = scene.bubble(first(debate_events, "opinion").data["member"])
+    bubble.start_turn("opinion")
+    bubble.append("A short start.")
+    bubble._relayout()
+    first_path = bubble.shape()
+    assert bubble.shape() is first_path  # painted again with nothing new: the same outline
+    bubble.append(" " + "and then a much longer sentence that wraps onto further lines of the bubble " * 3)
+    bubble._relayout()
+    grown = bubble.shape()
+    assert grown is not first_path
+    assert grown.boundingRect().height() > first_path.boundingRect().height()
+    assert grown.boundingRect().contains(bubble.bubble_rect().adjusted(1, 1, -1, -1))

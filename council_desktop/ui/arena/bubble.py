@@ -59,6 +59,7 @@ class BubbleItem(AnimatedObject):
         self._lines: list[str] = []
         self._visible_lines: list[str] = []
         self._rect = QRectF()
+        self._outline: tuple[tuple[float, ...], QPainterPath] | None = None
         self._shown = False
         self.relayouts = 0
         self._body_font = theme.ui_font(13)
@@ -192,6 +193,15 @@ class BubbleItem(AnimatedObject):
         return QRectF(self._rect)
 
     def _path(self) -> QPainterPath:
+        """The outline: rounded box and tail. A path union is costly, and a streaming bubble is painted at
+        every display frame while its box changes only with a new line, so it is kept per box and tip."""
+        key = (self._rect.x(), self._rect.y(), self._rect.width(), self._rect.height(),
+               self.frame.anchor.x(), self.frame.anchor.y())
+        if self._outline is None or self._outline[0] != key:
+            self._outline = (key, self._outline_path())
+        return self._outline[1]
+
+    def _outline_path(self) -> QPainterPath:
         rect, tip = self._rect, self.frame.anchor
         path = QPainterPath()
         path.addRoundedRect(rect, 12, 12)
