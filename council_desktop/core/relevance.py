@@ -164,6 +164,7 @@ turn turns turned set sets show shows hold holds bring brings leave leaves call 
 open opens opened
 small smaller big bigger large larger little tiny huge new old
 high higher low lower long longer short shorter wide wider deep deeper tall taller
+back forward forwards backward backwards
 """.split()  # noqa: SIM905
 _STOP_STEMS = frozenset(stem(w) for w in _STOP if len(w) > 3)
 
@@ -276,10 +277,18 @@ _MEASURES = re.compile(r"\b(?:more|less|fewer)\s+(?:[a-z]+\s+)?than\s+(?:any|eve
                        r"billion|dozen|half|twice|double)\b)", re.IGNORECASE)
 
 
+# Round 12: a modal of possibility before a passive ("can be returned", "may be collected", "could also be frozen") says
+# what is possible to the thing, as a notice or a manual does ("Books can be returned on Tuesday"): no side taken.
+_MAY_BE_DONE = re.compile(r"\b(?:can|could|may|might)\s+(?:also\s+|still\s+|then\s+|easily\s+|only\s+)?be\s+"
+                          r"(?:[a-z]{3,}ed|[a-z]{2,}en|done|made|paid|sold|bought|kept|left|found|held|seen|shown|built|"
+                          r"set|put|sent|spent|brought|caught|cut|read|worn|won|lost|run|fed|led|met|hung|laid|shut|"
+                          r"stored|served)\b(?!\s+(?:than|as|enough)\b)", re.IGNORECASE)
+
+
 def _argues_enough(answer: str, content: int) -> bool:
-    """``argues``, except that a comparison with a number does not count, and that a long answer (``_LONG`` content
-    words) needs more than ``_DESCRIBES``."""
-    answer = _MEASURES.sub(" ", answer)
+    """``argues``, except that a comparison with a number does not count, nor a modal of possibility before a passive,
+    and that a long answer (``_LONG`` content words) needs more than ``_DESCRIBES``."""
+    answer = _MAY_BE_DONE.sub(" ", _MEASURES.sub(" ", answer))
     if content < _LONG:
         return argues(answer)
     return bool(_REPLIES_NO.match(answer)) or any(
@@ -294,6 +303,53 @@ _COUNTED_TIMES = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|n
                             r"times\b", re.IGNORECASE)
 
 
+# Round 12: texts of another kind, by form. A procedure: three or more steps, each a verb of handling things opening a
+# clause ("…, pour off the fat, stir in the flour, then whisk in the stock"; "Hold the square by its centre, let the
+# corners hang and tuck it in"), where the question asks for no way of doing anything. An advertisement or a notice:
+# two or more kinds of formula of selling or of notices ("free delivery", "this week only", "order now", a price,
+# "while stocks last", "Please note", "closed on Monday", "LOST:"; prices alone compare, whatever their number).
+# A text of either kind is about its own business: one shared word (a homonym, "Sunday gravy" on Sunday trading, "run
+# time" beside jet lag's time zones) no longer keeps it on the topic; two still do.
+_HANDLING = frozenset(stem(w) for w in """
+pour stir whisk add mix heat bake cook chop cut hold fold tuck gather cover mist spray scrape wait remove place press
+fill drain season serve boil simmer fry roast preheat sprinkle combine tape sand paint apply attach insert plug click
+wrap tie rinse wash dry soak spread roll knead slice peel grate melt beat blend measure weigh lay repeat lift lower pull
+push twist slide screw unscrew glue trim dip coat brush wipe sweep scrub hang store shake squeeze tighten loosen stretch
+let leave allow transfer top garnish cool chill freeze thaw marinate stuff sew stitch thread pin iron steam tip flip
+scoop mash pat smooth tuck crease pinch unfold clip drill fit mount sieve strain
+turn reverse steer straighten drive park brake rotate raise shut lock unlock release switch pack unpack load unload
+""".split())  # noqa: SIM905
+_STEP = re.compile(r"(?:^|[.!?;:]|,|\bthen\b|\band\b|\bfinally\b|\bnext\b)\s*(?:then\s+|and\s+|now\s+|gently\s+|"
+                   r"carefully\s+|slowly\s+|quickly\s+|simply\s+|just\s+)?([A-Za-z]+)\b", re.IGNORECASE)
+_SELLS = [re.compile(p, re.IGNORECASE) for p in (
+    r"\bfree\s+(?:delivery|shipping|postage|returns|gift|trial|installation)\b",
+    r"\b(?:this\s+(?:week|weekend|month)|today|tonight|now)\s+only\b|\bwhile\s+stocks?\s+lasts?\b"
+    r"|\blimited[- ](?:time|offer|edition|stock)\b",
+    # a call to act ("order now", "apply online by Friday", "book today")
+    r"\b(?:order|buy|shop|book|call|subscribe|apply|register|enrol|enroll)\s+(?:now|today|online|by|before)\b",
+    r"[£$€]\s?\d|\b\d+\s?%\s+off\b",  # prices: one formula however many ("£60 … £90" compares)
+    r"\bmoney[- ]back\b|\bin\s+stock\b|\b(?:rrp|vat)\b",
+    r"\b(?:meet|introducing)\s+the\s+(?:new\s+|all-new\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*)*)\s*[:,.!-]",
+    # a notice: a request to the public ("Please note…", "please call the number…"), a closing or an opening on a
+    # day ("will be closed on Monday"), a heading in capitals ("LOST:", "VACANCY -")
+    r"\bplease\s+(?:note|call|contact|e-?mail|ring|phone|report|visit|return|quote|allow)\b",
+    r"\b(?:will be|is|are|remains?|stays?)\s+(?:closed|shut|open|reopen\w*)\s+(?:on|from|until|till|between|this|next|"
+    r"all|every|over)\s+(?:the\s+)?(?:\w+\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|"
+    r"week|bank holiday|holidays|\d)",
+    r"(?-i:^\W*(?:LOST|FOUND|WANTED|FOR SALE|NOTICE|VACANCY|VACANCIES|CLOSED|REWARD|MISSING|SALE)\b)\s*[:!–—-]",
+)]
+
+
+def _another_kind(question: str, answer: str) -> bool:
+    """A procedure where no way of doing anything is asked, or an advertisement (``_HANDLING``, ``_SELLS``)."""
+    if sum(1 for p in _SELLS if p.search(answer[:4000])) >= 2:
+        return True
+    if _ASKS_HOW.search(question) and not _ASKS_HOW_IT_HAPPENS.match(question):
+        return False
+    steps = {stem(m.group(1)) for m in _STEP.finditer(answer[:4000])} & _HANDLING
+    return len(steps) >= 3
+
+
 def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     """True when ``answer`` shares no content word with ``question`` nor with any of ``others`` (the other
     answers to the same question), takes no stance at all (a paraphrasing answer still argues; a long one needs
@@ -303,9 +359,9 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     if len(said) < _MIN_CONTENT or _argues_enough(answer, len(said)) or _REFERS_BACK.match(answer) or \
             _ARGUES.search(answer):
         return False
-    if _WH_QUESTION.match(question) and _names_it(answer) and len(said) < _LONG:
+    if _WH_QUESTION.match(question) and _names_it(answer) and len(said) < _LONG and not _another_kind(question, answer):
         return False  # "Lightning: it heats the air" names the answer; a long notice under a heading ("Aries: …",
-        # "LOST: …") does not, nor is it advice for its "you" (below)
+        # "LOST: …") does not, nor is it advice for its "you" (below); round 12: nor does a short notice or advert
     if _ASKS_WHY.match(question) and _GIVES_A_CAUSE.match(answer):
         return False  # "Why…?" - "Because a switch has two states…" answers the question put
     if _ASKS_TO_COMPARE.search(question) and _COMPARATIVE.search(answer):
@@ -315,7 +371,13 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
         return False  # advice to the asker answers "What is the best way to…?" ("Read things you enjoy")
     said = content_stems(_COUNTED_TIMES.sub(" ", answer)) or said
     asked = content_stems(question)
-    if not asked or shares(said, asked):
+    if not asked:
         return False
     discussed = set().union(*(content_stems(o) for o in others)) if others else set()
+    if _another_kind(question, answer):  # round 12: one shared word does not keep a procedure or an advert on the topic
+        ties = {s for s in said if shares({s}, asked)} | \
+            {s for s in said - _EVERYDAY_STEMS if shares({s}, discussed - _EVERYDAY_STEMS)}
+        return len(ties) <= 1
+    if shares(said, asked):
+        return False
     return not shares(said - _EVERYDAY_STEMS, discussed - _EVERYDAY_STEMS)

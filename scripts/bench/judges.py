@@ -31,6 +31,7 @@ questions each, none of them in the prompts:
             do cats purr?" is also v6's (with new answers: the author could not know)
   heldout11 held-out v11: written blind (its author read v9's file for the format and the list of every
             earlier question, to use none of them) while round 11 read v10; run once with round 11's checks
+            (and again with the label-free probes), read item by item by round 12 (seen)
   heldout5  held-out v5: written blind after v4's first run, while the checks were reworked for v4's
             per-kind totals (its items unread); run once at the end
 Judges are the five starter personas on the starter model.

@@ -344,3 +344,65 @@ def test_round_eleven_counted_times_tie_nothing() -> None:
     assert not relevance.off_topic(q, "Knead the dough for a long time, then bake it on a floured tray until golden.",
                                    others)
     assert not relevance.off_topic(q, "Timing of the first frost, plus the tree pulling nutrients back in.", others)
+
+
+# Round 12: texts of another kind by form. A procedure (three or more steps opening with a verb of handling things)
+# where the question asks for no way of doing anything, and an advertisement (two formulae of selling), are about their
+# own business: one shared word no longer keeps them on the topic (two still do). A modal of possibility before a
+# passive ("can be renewed") describes, as a notice does. "back" is an everyday word of direction.
+def test_round_twelve_a_procedure_sharing_one_word_is_off_topic() -> None:
+    q = "Should schools serve breakfast?"
+    others = ["Yes: hungry children cannot learn.", "Only where families ask for it; it costs money."]
+    plant = ("For a fluffy breakfast omelette, whisk three eggs, pour them into a hot buttered pan, fold the edges in "
+             "as they set and slide it onto a warm plate.")
+    assert relevance.off_topic(q, plant, others)
+    hung = "To hang a picture straight, measure twice, mark the wall in pencil, drill a small hole, then tap in a plug."
+    assert relevance.off_topic("Why does ice float?", hung, ["Its molecules sit further apart when frozen."])
+
+
+@pytest.mark.parametrize(("question", "answer", "others"), [
+    # advice asked for: steps answer it
+    ("How can I keep basil alive on a windowsill?",
+     "Water your basil from below, pinch out the flowering tips, and turn the pot each week so it grows evenly.", []),
+    # two shared words still tie a procedure to the topic
+    ("Should schools serve breakfast?", "Yes: pour milk, add cereal, slice fruit; a breakfast club feeds hungry "
+     "pupils.", []),
+    ("Should schools serve breakfast to pupils?", "Breakfast clubs: pour the cereal, slice the fruit, wipe the "
+     "tables, and pupils settle faster.", []),
+])
+def test_round_twelve_procedures_that_answer_stay_on_topic(question: str, answer: str, others: list[str]) -> None:
+    assert not relevance.off_topic(question, answer, others)
+
+
+def test_round_twelve_an_advert_sharing_one_word_is_off_topic() -> None:
+    q = "Why does ice float?"
+    others = ["Water expands as it freezes, so the solid is less dense than the liquid."]
+    advert = ("Introducing the new Kettlemaster Pro: boils a full jug of water in ninety seconds, with a steel filter "
+              "and a blue light. Order today and pay just £24.99, free delivery included.")
+    assert relevance.off_topic(q, advert, others)
+    assert not relevance.off_topic("Is it better to take the train than to fly?",
+                                   "Trains: a return to Paris is £60, flights £90 with bags, so the train wins.", [])
+
+
+def test_round_twelve_a_notice_and_a_word_of_direction() -> None:
+    q = "Why does ice float?"
+    others = ["Its molecules sit further apart, so it is less dense.", "The background is hydrogen bonding."]
+    notice = "The town pool will be shut on Friday for cleaning; season tickets can be renewed at the front desk."
+    assert relevance.off_topic(q, notice, others)
+    assert relevance.off_topic(q, "The parcel came back on Tuesday with a torn label and a missing stamp.", others)
+    # a modal with an adjective or a comparison still weighs
+    assert not relevance.off_topic(q, "Season tickets can be cheaper than single visits for regular swimmers.", others)
+
+
+# Round 12: a notice is a text of another kind too (a request to the public, a closing on a day, a heading in
+# capitals), and steps of driving or moving things are steps of a procedure.
+def test_round_twelve_a_notice_or_manoeuvre_sharing_one_word_is_off_topic() -> None:
+    q = "Why do kettles whistle?"
+    others = ["Steam forces its way through a narrow gap in the spout's cap.", "The gap makes the air vibrate."]
+    notice = ("FOUND: a set of keys on a red ribbon by the steam railway. Please contact the station office to "
+              "claim them.")
+    assert relevance.off_topic(q, notice, others)
+    boat = "To moor a dinghy, steer into the wind, release the sheet, then reverse gently and switch off the motor."
+    assert relevance.off_topic(q, boat, others)
+    # one formula of a notice is not enough: "please note" in an answer that argues or shares two words stays
+    assert not relevance.off_topic(q, "Please note the steam escapes through a narrow gap in the cap.", others)
