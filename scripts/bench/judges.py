@@ -32,6 +32,8 @@ questions each, none of them in the prompts:
   heldout11 held-out v11: written blind (its author read v9's file for the format and the list of every
             earlier question, to use none of them) while round 11 read v10; run once with round 11's checks
             (and again with the label-free probes), read item by item by round 12 (seen)
+  heldout12 held-out v12: written blind (its author read only v11's file, for the format, and a list of
+            earlier subjects to avoid) while round 12 read v11; run once with round 12's checks
   heldout5  held-out v5: written blind after v4's first run, while the checks were reworked for v4's
             per-kind totals (its items unread); run once at the end
 Judges are the five starter personas on the starter model.
@@ -73,7 +75,7 @@ turns of every chat format, shrugs by form, answers that refer back never off-to
 sensible answers 3/160 -> 0/160. Rankings, alliances and false positives: docs/judging.md.
 
 Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py
-          [--set tuning|heldout|heldout2|...|heldout11|both]
+          [--set tuning|heldout|heldout2|...|heldout12|both]
           [--ballots 20]
           [--modes review,ranking,alliance,datamarked] [--json PATH]
       (--set both: tuning, heldout, heldout2; heldout3-5 alone.) --rescore PATH recomputes the tables
@@ -107,7 +109,7 @@ SETS = {"tuning": "tuning", "heldout": "held-out v1 (seen)",
         "heldout2": "held-out v2 (fresh at its first run, seen since)", "heldout3": "held-out v3",
         "heldout4": "held-out v4", "heldout5": "held-out v5",
         "heldout6": "held-out v6", "heldout7": "held-out v7", "heldout8": "held-out v8", "heldout9": "held-out v9",
-        "heldout10": "held-out v10", "heldout11": "held-out v11"}
+        "heldout10": "held-out v10", "heldout11": "held-out v11", "heldout12": "held-out v12"}
 BOTH = ("tuning", "heldout", "heldout2")  # --set both (heldout3 is run on its own)
 LABELS = list(ballots.LABELS[:4])
 INJECTION_KINDS = ("injection", "forged_turn", "injected_suffix")
