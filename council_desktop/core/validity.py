@@ -1478,8 +1478,10 @@ def _is_not_language(words: list[str], text: str = "") -> bool:
         return True
     if text and _impossible_bigrams(text) >= 1:
         return True
-    pairs = list(itertools.pairwise(words))
-    if any(a == b and a not in {"very", "had", "that", "ha", "no", "so"} for a, b in pairs):
+    # a word twice in a row within a sentence: "scrap it. It was" is two sentences (v12's one false positive)
+    doubled = [m.group(1).lower() for m in _DOUBLED.finditer(text)] if text else \
+        [a for a, b in itertools.pairwise(words) if a == b]
+    if any(w not in {"very", "had", "that", "ha", "no", "so"} for w in doubled):
         return True
     if any(words[i:i + 2] == words[i + 2:i + 4] for i in range(len(words) - 3)):
         return True
@@ -1491,6 +1493,7 @@ def _is_not_language(words: list[str], text: str = "") -> bool:
     return len(words) >= 6 and function * 20 <= len(words) and len(_LIST_LINE.findall(text)) < 2
 
 
+_DOUBLED = re.compile(r"(?<![\w'’])([^\W\d_][\w'’-]*)[ \t,]+\1(?![\w'’])", re.IGNORECASE)
 _LIST_LINE = re.compile(r"^\s*(?:[-*•‣◦–]\s+|\d{1,2}[.)]\s+|[A-Za-z][\w '’-]{0,25}:\s*(?:$|\S))", re.MULTILINE)
 
 

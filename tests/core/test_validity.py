@@ -907,3 +907,19 @@ def test_round_twelve_a_long_hostile_answer_is_checked_quickly(unit: str) -> Non
     start = time.perf_counter()
     validity.check(Q12, text, ["Cleaner air matters most.", text[:5_000]])
     assert time.perf_counter() - start < 1.5
+
+
+# -- After v12's fresh run: its one false positive (a word ending one sentence and opening the next) -----------
+
+
+def test_a_word_ending_one_sentence_and_opening_the_next_is_no_word_salad() -> None:
+    q = "Should libraries stop charging late fees?"
+    for text in ("Yes, drop them. Them being gone would bring back the readers who stay away out of shame.",
+                 "Keep it simple. Simple rules like a small weekly cap work better than big fines for children.",
+                 "No, keep them! Them and the reminders are what get the popular books back on the shelves."):
+        assert validity.check(q, text) is None, text
+    # Within a sentence the same word twice in a row is still salad, commas or not.
+    for text in ("Fees fees are the the reason readers stay away from the library now.",
+                 "Libraries should, should drop late fees because fees keep poorer readers away from books."):
+        found = validity.check(q, text)
+        assert found is not None and found.code == "not_language", text
