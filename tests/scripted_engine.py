@@ -22,6 +22,7 @@ from tests.scripted import Script, default_probe, default_script
 class _Group:
     def __init__(self) -> None:
         self.seqs: dict[str, _Seq] = {}
+        self.warmed = True  # no llama.cpp workers to warm (Engine._warm)
 
     def close(self) -> None:
         pass
