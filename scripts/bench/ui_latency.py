@@ -107,6 +107,22 @@ def summary(name: str, delays: list[float]) -> str:
             f"max {max(delays):6.1f} ms")
 
 
+CHILDREN: list[subprocess.Popen[bytes]] = []  # the hog and the X server: ended with us, however we end
+
+
+def _terminated(*_: object) -> None:
+    """SIGTERM: a SystemExit raised here would land in whatever Qt slot is running and be swallowed (a
+    killed run went on, its hog with it), so the children (hog, X server, the checks' worker) are ended
+    and the process leaves at once."""
+    import multiprocessing
+
+    for proc in reversed(CHILDREN):
+        proc.kill()
+    for child in multiprocessing.active_children():  # the validity checks' worker process
+        child.kill()
+    os._exit(143)
+
+
 class Xvfb:
     """A private X display (and openbox on it, when installed) for the --x11 scenario."""
 
@@ -123,6 +139,7 @@ class Xvfb:
         self.display = f":{n}"
         self.procs.append(subprocess.Popen(["Xvfb", self.display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        CHILDREN.append(self.procs[-1])
         for _ in range(100):
             if Path(f"/tmp/.X11-unix/X{n}").exists():
                 break
@@ -131,6 +148,7 @@ class Xvfb:
             env = {**os.environ, "DISPLAY": self.display}
             self.procs.append(subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL,
                                                stderr=subprocess.DEVNULL))
+            CHILDREN.append(self.procs[-1])
             time.sleep(0.5)
         return self
 
@@ -147,6 +165,8 @@ class Hog:
     def __init__(self, on: bool) -> None:
         self.proc: subprocess.Popen[bytes] | None = subprocess.Popen(["yes"], stdout=subprocess.DEVNULL) if on \
             else None
+        if self.proc is not None:
+            CHILDREN.append(self.proc)
 
     def __enter__(self) -> Hog:
         return self
@@ -190,7 +210,7 @@ def main() -> None:
                     help="sample the GUI thread's stack whenever the probe is over MS late (where stalls come from)")
     args = ap.parse_args()
     # A kill ends the run through its `finally`s: no hog or X server is left behind.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, _terminated)
     if args.all:
         run_all(args)
         return
