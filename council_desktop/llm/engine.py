@@ -216,6 +216,15 @@ class _ModelGroup:
             lib.llama_model_free(self.model)
             self.model = None
 
+    def put(self, i: int, token: int, pos: int, seq_id: int, logits: bool = False) -> None:
+        """Slot ``i`` of the batch: one token of one sequence at ``pos``."""
+        batch = self.batch
+        batch.token[i] = token
+        batch.pos[i] = pos
+        batch.n_seq_id[i] = 1
+        batch.seq_id[i][0] = seq_id
+        batch.logits[i] = logits
+
     # -- tokens ---------------------------------------------------------------------------------
 
     def tokenize(self, text: str, add_special: bool, parse_special: bool = False) -> list[int]:
@@ -477,14 +486,9 @@ class Engine:
             lib.llama_set_n_threads(group.ctx, self.n_threads, self.n_threads)
             group.threads = self.n_threads
         pos = len(seq.kv_tokens)
-        batch = group.batch
-        batch.token[0] = max(0, int(lib.llama_vocab_bos(group.vocab)))
-        batch.pos[0] = pos
-        batch.n_seq_id[0] = 1
-        batch.seq_id[0][0] = seq.seq_id
-        batch.logits[0] = True
-        batch.n_tokens = 1
-        if lib.llama_decode(group.ctx, batch) != 0:
+        group.put(0, max(0, int(lib.llama_vocab_bos(group.vocab))), pos, seq.seq_id, logits=True)
+        group.batch.n_tokens = 1
+        if lib.llama_decode(group.ctx, group.batch) != 0:
             log.warning("the warm-up step of %s failed", group.path.name)
         lib.llama_memory_seq_rm(group.mem, seq.seq_id, pos, -1)
 
@@ -587,11 +591,7 @@ class Engine:
                 continue
             start = len(seq.kv_tokens)
             for i, tok in enumerate(feed):
-                batch.token[n] = tok
-                batch.pos[n] = start + i
-                batch.n_seq_id[n] = 1
-                batch.seq_id[n][0] = seq.seq_id
-                batch.logits[n] = False
+                group.put(n, tok, start + i, seq.seq_id)
                 n += 1
             if is_last:
                 batch.logits[n - 1] = True
