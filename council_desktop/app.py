@@ -15,10 +15,10 @@ from typing import Any
 os.environ.setdefault("QT_API", "pyside6")  # qasync picks the first binding it finds
 # Qt's raster paint engine splits a large fill, blit or scaled image over a pool of helper threads and the
 # GUI thread waits for all of them. While the decode threads hold the cores, a helper waits for a core and
-# the window with it: with the pool, the window's worst stall in a debate was 52.6-71.7 ms quiet and
-# 95.6-128.3 ms beside one CPU hog; painting on the GUI thread alone, 38.3-43.2 and 45.7-51.6 ms
-# (scripts/bench/ui_latency.py, alternated). COUNCIL_DESKTOP_QT_POOL=1 keeps Qt's pool (the bench's
-# baseline).
+# the window with it. Offscreen beside one CPU hog, the window's worst stall in a debate was 62.6-128.3 ms
+# with the pool and 38.5-87.7 ms without; p99 was lower without it in every run, offscreen and on X11,
+# though on a quiet X11 window the worst stall was lower with it (README, "Benchmarks";
+# scripts/bench/ui_latency.py --qt-pool). COUNCIL_DESKTOP_QT_POOL=1 keeps Qt's pool.
 if not os.environ.get("COUNCIL_DESKTOP_QT_POOL"):
     os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
