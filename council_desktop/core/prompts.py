@@ -149,11 +149,19 @@ def _answer_probe(member: Member, nudges: Mapping[str, Sequence[str]], question:
                   text: str, what: str) -> list[Message]:
     """One answer at a time: a judge that sees all four at once mostly scores them by position. The judge
     never sees the answer's label either ("Response B" is for the transcript): with one answer per probe
-    the label told it nothing, and it moved the mean P(yes) by up to 0.037 from one label to another."""
+    the label told it nothing, and it moved the mean P(yes) by up to 0.037 from one label to another.
+
+    What every judge reads alike comes first (the quoting note, the question, the answer) and the judge's
+    persona after it, just before what is asked, so the four judges of one answer share everything up
+    to their persona (``Probe.share``): a local engine prefills the answer once instead of four times.
+    Of the layouts that share (tried on the tuning set: docs/judging.md, "Shared probes"), this one
+    told planted answers from sensible ones best; a persona at the very end, after the question, did
+    worst."""
     del label  # the ballot's, not the judge's
-    return [_system(member, nudges), Message("user", (
+    persona = system_prompt(member, nudges.get(member.id, ()))
+    return [Message("user", (
         f"{QUOTE_NOTE}\n\nQuestion:\n{quote(question, limit)}\n\nAn answer:\n{quote(text, 700)}\n\n"
-        f"Is this answer {what} to the question? Answer Yes or No."))]
+        f"{persona} Is this answer {what} to the question? Answer Yes or No."))]
 
 
 def review_probe(member: Member, nudges: Mapping[str, Sequence[str]], topic: str, label: str,
@@ -166,11 +174,18 @@ def ranking_probe(member: Member, nudges: Mapping[str, Sequence[str]], question:
     return _answer_probe(member, nudges, question, 600, label, text, "a correct and helpful answer")
 
 
+AGREEMENT_QUOTE = 300  # characters of another member's words an alliance probe shows
+
+
 def agreement_probe(member: Member, nudges: Mapping[str, Sequence[str]], topic: str, own: str, name: str,
                     text: str) -> list[Message]:
+    """Each judge reads each other member's words once per alliance stage (its own position is read once
+    and kept), so the other's words are most of the stage's prefill: they are cut at 300 characters, the
+    two or three sentences where a member takes its side (every sensible answer of the judging bench
+    fits; a debate turn runs to about 700)."""
     return [_system(member, nudges), Message("user", (
         f"{QUOTE_NOTE}\n\nQuestion:\n{quote(topic, 400)}\n\nYour position:\n{quote(own, 400)}\n\n"
-        f"{name} said:\n{quote(text, 500)}\n\nDo you agree with {name}? Answer Yes or No."))]
+        f"{name} said:\n{quote(text, AGREEMENT_QUOTE)}\n\nDo you agree with {name}? Answer Yes or No."))]
 
 
 def rebuttal_prompt(member: Member, nudges: Mapping[str, Sequence[str]], topic: str, own: str) -> list[Message]:

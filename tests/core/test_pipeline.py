@@ -61,9 +61,22 @@ def test_reviews_are_anonymous_shuffled_and_the_bottom_two_rebut() -> None:
         assert sorted(r.data["labels"]) == ["Response A", "Response B", "Response C", "Response D"]
     review_probes = [p for p in backend.probes if "clear, relevant answer" in p.messages[-1].content]
     assert len(review_probes) == 20  # one probe per reviewer and answer
-    for pr in review_probes:  # names never appear in a reviewer's prompt
-        text = pr.messages[-1].content
-        assert not any(name in text for name in ("Sage", "Skeptic", "Optimist", "Pragmatist", "Poet"))
+    by_id = {m.id: m for m in members()}
+    for pr in review_probes:  # no author's name appears in a reviewer's prompt, only its own persona, last
+        text = "".join(m.content for m in pr.messages)
+        own = by_id[pr.member_id].persona
+        assert text.rstrip().endswith(f"{own} Is this answer a clear, relevant answer to the question? "
+                                      "Answer Yes or No.")
+        assert not any(name in text.replace(own, "") for name in ("Sage", "Skeptic", "Optimist", "Pragmatist",
+                                                                    "Poet"))
+    # The four judges of an answer share one key, and their prompts differ only after the answer.
+    by_share: dict[str, list] = {}
+    for pr in review_probes:
+        by_share.setdefault(pr.share, []).append(pr)
+    assert len(by_share) == 5 and all(len(v) == 4 for v in by_share.values())
+    for same in by_share.values():
+        heads = {p.messages[-1].content.split(by_id[p.member_id].persona)[0] for p in same}
+        assert len(heads) == 1 and len({p.member_id for p in same}) == 4
     orders = {tuple(r.data["labels"].values()) for r in reviews}
     assert len(orders) > 1  # the order is shuffled per reviewer
     aggregate = next(e for e in events if e.kind == "aggregate")

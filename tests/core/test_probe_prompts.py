@@ -19,3 +19,15 @@ def test_a_probe_is_the_same_under_every_label_and_names_none(probe) -> None:
     text = shown[0][-1].content
     assert "Response" not in text and "this answer" in text
     assert answer in text.replace(prompts._QUOTE_FENCE + " ", "")
+
+
+def test_an_alliance_probe_shows_the_start_of_the_other_members_words_and_the_judges_whole_position() -> None:
+    judge = members()[0]
+    own = "I say yes. " * 30  # 330 characters
+    said = "No, and here is why: " + "the costs run high and the gains are small. " * 15
+    text = prompts.agreement_probe(judge, {}, "Should cities ban cars?", own.strip(), "Skeptic", said)[-1].content
+    shown = text.split("Skeptic said:\n")[1].split("\n\nDo you agree")[0]
+    bare = shown.replace(prompts._QUOTE_FENCE + " ", "")
+    assert bare.startswith("No, and here is why:") and bare.endswith(" …")
+    assert len(bare) <= prompts.AGREEMENT_QUOTE + 2 < len(said)
+    assert own.strip() in text.replace(prompts._QUOTE_FENCE + " ", "")  # its own position is not cut
