@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from council_desktop.core.types import Cancelled, Completion, Probe, Request
-from council_desktop.llm.chat_formats import get_format
 from council_desktop.llm.engine import Engine, Job, SeatSpec, _Seq
 from tests.scripted import Script, default_probe, default_script
 
 
 class _Group:
     def __init__(self) -> None:
-        self.path = Path("scripted.gguf")
         self.seqs: dict[str, _Seq] = {}
         self.warmed = True  # no llama.cpp workers to warm (Engine._warm)
 
@@ -49,7 +47,7 @@ class ScriptedEngine(Engine):
         if self.load_gate is not None:
             assert self.load_gate.wait(20), "the test never let the seats load"
         for i, seat in enumerate(seats):
-            group.seqs[seat.member_id] = _Seq(i, get_format(seat.chat_format))
+            group.seqs[seat.member_id] = _Seq(i, None)  # type: ignore[arg-type]
             self.seat_group[seat.member_id] = group  # type: ignore[assignment]
             if progress:
                 progress(seat.member_id, "ready")

@@ -491,12 +491,11 @@ class Orchestrator:
             c["chosen"] = i == best
         return candidates[best]["text"], comps[best], candidates
 
-    async def _probe_ballots(self, stage: int, kind: str, plans: Mapping[str, Sequence[tuple[str, list[Any]]]],
-                             shares: Mapping[str, Mapping[str, str]] | None = None,
-                             ) -> dict[str, dict[str, float]]:
+    async def _probe_ballots(self, stage: int, kind: str,
+                             plans: Mapping[str, Sequence[tuple[str, list[Any]]]]) -> dict[str, dict[str, float]]:
         """Yes-probabilities per (judge, option): one probe per option, every judge's probes in one
-        submission (so runs are reproducible, and a local engine can batch the seats and run the probes
-        that open alike on one seat: ``shares[judge][option]`` is that key, ``Probe.share``). A judge
+        submission (so runs are reproducible; a local engine runs each judge's in order on its seat, the
+        seats side by side, with no wait for the slowest judge between one option and the next). A judge
         whose probes fail is left out of the result and falls back to a JSON ballot."""
         for mid in plans:
             self.log.emit("turn_started", **ev.TurnStartedData(member=mid, kind=kind, stage=stage))
@@ -504,8 +503,7 @@ class Orchestrator:
         out: dict[str, dict[str, float]] = {mid: {} for mid in plans}
         broken: set[str] = set()
         asked = [(mid, key, msgs) for mid, opts in plans.items() if mid not in self.failed for key, msgs in opts]
-        futures = self.backend.probe([Probe(mid, tuple(msgs), share=(shares or {}).get(mid, {}).get(key, ""))
-                                      for mid, key, msgs in asked])
+        futures = self.backend.probe([Probe(mid, tuple(msgs)) for mid, _, msgs in asked])
         results = await asyncio.gather(*futures, return_exceptions=True)
         for (mid, key, _), res in zip(asked, results, strict=True):
             if isinstance(res, Cancelled):
@@ -556,10 +554,8 @@ class Orchestrator:
         label_maps = {r: labels for r, labels in label_maps.items() if len(labels) >= min_labels}
         plans = {r: [(lab, probe(self.by_id[r], nudges, subject, lab, pool[mid])) for lab, mid in labels.items()]
                  for r, labels in label_maps.items()}
-        # The judges of one answer read it alike, their personas last (prompts._answer_probe).
-        shares = {r: {lab: f"{kind}:{mid}" for lab, mid in labels.items()} for r, labels in label_maps.items()}
         checking = self._findings(subject, pool)
-        probed = await self._probe_ballots(2, kind, plans, shares)
+        probed = await self._probe_ballots(2, kind, plans)
         fallback = [(self.by_id[r], prompt(self.by_id[r], nudges, subject, [(lab, pool[mid]) for lab, mid in
                                                                          labels.items()]),
                      schema(list(labels)), _bind(parse, list(labels)))

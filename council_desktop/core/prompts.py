@@ -149,19 +149,11 @@ def _answer_probe(member: Member, nudges: Mapping[str, Sequence[str]], question:
                   text: str, what: str) -> list[Message]:
     """One answer at a time: a judge that sees all four at once mostly scores them by position. The judge
     never sees the answer's label either ("Response B" is for the transcript): with one answer per probe
-    the label told it nothing, and it moved the mean P(yes) by up to 0.037 from one label to another.
-
-    What every judge reads alike comes first (the quoting note, the question, the answer) and the judge's
-    persona after it, just before what is asked, so the four judges of one answer share everything up
-    to their persona (``Probe.share``): a local engine prefills the answer once instead of four times.
-    Of the layouts that share (tried on the tuning set: docs/judging.md, "Shared probes"), this one
-    told planted answers from sensible ones best; a persona at the very end, after the question, did
-    worst."""
+    the label told it nothing, and it moved the mean P(yes) by up to 0.037 from one label to another."""
     del label  # the ballot's, not the judge's
-    persona = system_prompt(member, nudges.get(member.id, ()))
-    return [Message("user", (
+    return [_system(member, nudges), Message("user", (
         f"{QUOTE_NOTE}\n\nQuestion:\n{quote(question, limit)}\n\nAn answer:\n{quote(text, 700)}\n\n"
-        f"{persona} Is this answer {what} to the question? Answer Yes or No."))]
+        f"Is this answer {what} to the question? Answer Yes or No."))]
 
 
 def review_probe(member: Member, nudges: Mapping[str, Sequence[str]], topic: str, label: str,

@@ -84,10 +84,6 @@ class Probe:
     messages: tuple[Message, ...]
     choices: tuple[str, ...] = ("Yes", "No")
     prefix: str = ""
-    # Probes with the same non-empty key open with the same text (one answer, read by several judges,
-    # their personas last): a local engine runs them one after another on one seat of their model file,
-    # so that text is prefilled once, not once per judge. A hint only: the probabilities are the same.
-    share: str = ""
 
 
 FinishReason = Literal["stop", "length", "cancelled"]

@@ -83,7 +83,7 @@ class EngineBackend:
             fut: asyncio.Future[dict[str, float]] = self.loop.create_future()
             futures.append(fut)
             job = Job(pr.member_id, pr.messages, GenerationParams(max_tokens=0), probe_prefix=pr.prefix,
-                      probe_choices=pr.choices, cancel=self.cancel_token, share=pr.share)
+                      probe_choices=pr.choices, cancel=self.cancel_token)
             job.on_done = self._threadsafe(_probe_resolver(fut, job))
             jobs.append(job)
         self.engine.submit(jobs)

@@ -135,8 +135,6 @@ class Job:
     probe_prefix: str | None = None  # set for choice_probabilities
     probe_choices: Sequence[str] = ()
     probe_result: dict[str, float] = field(default_factory=dict)
-    share: str = ""  # probes with one key read the same text first (Probe.share)
-    seat: str = ""  # the seat whose sequence runs the job, when not its member's own (set by submit)
 
 
 class _Seq:
@@ -402,7 +400,7 @@ class Engine:
         """Queue jobs atomically: the loop sees all of them in the same step."""
         failed: list[tuple[Job, BaseException]] = []
         with self._cond:
-            for job in self._route(jobs):
+            for job in jobs:
                 job.epoch = self._epoch
                 if self._stop.is_set():
                     failed.append((job, Cancelled("the engine is shutting down")))
@@ -418,42 +416,6 @@ class Engine:
         for job, exc in failed:
             if job.on_done:
                 job.on_done(exc)
-
-    def _route(self, jobs: Sequence[Job]) -> list[Job]:
-        """Probes that share a key (``Probe.share``) run one after another on one seat of their model
-        file, so the seat's KV-prefix reuse prefills their common opening once: the four judges of an
-        answer read it once, not four times. Every seat of a file computes the same probabilities, so any
-        seat with the member's chat format will do; each key goes to the one with the fewest jobs of this
-        submission so far (ties in seat order), which spreads five answers over five seats. Decided from
-        this submission alone, so a run is reproducible. Other jobs keep their member's seat and order."""
-        load: dict[str, int] = {}
-        shared: dict[tuple[Path, str, str], list[Job]] = {}
-        order: list[Job | tuple[Path, str, str]] = []
-        for job in jobs:
-            job.seat = ""
-            group = self.seat_group.get(job.member_id)
-            if job.share and job.probe_prefix is not None and group is not None \
-                    and job.member_id not in self.errors:
-                key = (group.path, group.seqs[job.member_id].fmt.name, job.share)
-                if key not in shared:
-                    shared[key] = []
-                    order.append(key)
-                shared[key].append(job)
-            else:
-                load[job.member_id] = load.get(job.member_id, 0) + 1
-                order.append(job)
-        out: list[Job] = []
-        for item in order:
-            if isinstance(item, Job):
-                out.append(item)
-                continue
-            group = self.groups[item[0]]  # a seat of the same file that writes prompts in the same format
-            seat = min((m for m, q in group.seqs.items() if q.fmt.name == item[1]), key=lambda m: load.get(m, 0))
-            load[seat] = load.get(seat, 0) + len(shared[item])
-            for job in shared[item]:
-                job.seat = seat
-                out.append(job)
-        return out
 
     def cancel_all(self) -> None:
         """Cancel every job queued or running now (between tokens). Jobs submitted afterwards are not
@@ -549,7 +511,7 @@ class Engine:
             while self._queue:
                 job = self._queue.popleft()
                 group = self.seat_group[job.member_id]
-                seq = group.seqs[job.seat or job.member_id]
+                seq = group.seqs[job.member_id]
                 if self._cancelled(job):
                     if job.on_done:
                         job.on_done(Cancelled("stopped by the user"))

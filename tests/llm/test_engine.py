@@ -109,51 +109,6 @@ def test_probes_read_probabilities_that_sum_to_one_and_tell_nonsense(engine: Eng
     assert good["Yes"] > bad["Yes"]
 
 
-def test_judges_of_one_answer_share_its_prefill_and_get_the_same_probabilities(engine: Engine) -> None:
-    """Four judges' probes of one answer with a share key run on one seat, which prefills the answer
-    once: fewer tokens decoded than the same probes on the judges' own seats, and P(yes) unchanged."""
-    judges = [Member(f"s{i}", p.name, "starter", p.prompt) for i, p in enumerate(STARTER_PERSONAS[1:], start=1)]
-    answers = ["Sunlight scatters off air molecules, and blue light, with its short waves, scatters the most, "
-               "so the sky looks blue from every direction while the sun itself looks yellow-white.",
-               "Purple elephant keyboard seventeen the the banana."]
-
-    def run(share: bool) -> tuple[list[dict[str, float]], int, set[str]]:
-        probes = [Probe(j.id, tuple(review_probe(j, {}, "Why is the sky blue?", "Response A", a)),
-                        share=f"answer{k}" if share else "") for k, a in enumerate(answers) for j in judges]
-        jobs: list[Job] = []
-        real_submit = engine.submit
-
-        def spy(js):
-            jobs.extend(js)
-            real_submit(js)
-
-        async def go():
-            backend = EngineBackend(engine)
-            # Every seat's KV is put back to one short prompt first, so both runs start alike.
-            await asyncio.gather(*backend.submit([Request(f"s{i}", MSGS[:1], GenerationParams(max_tokens=1))
-                                                  for i in range(5)]))
-            before = engine.tokens_decoded
-            engine.submit = spy  # type: ignore[method-assign]
-            try:
-                got = await asyncio.gather(*backend.probe(probes))
-            finally:
-                del engine.submit
-            return got, engine.tokens_decoded - before
-
-        got, decoded = asyncio.run(go())
-        return got, decoded, {j.seat or j.member_id for j in jobs}
-
-    shared, n_shared, seats_shared = run(True)
-    alone, n_alone, seats_alone = run(False)
-    assert seats_alone == {"s1", "s2", "s3", "s4"}
-    assert len(seats_shared) == 2  # one seat per answer
-    assert n_shared < 0.75 * n_alone
-    # Equal up to the batch's make-up: llama.cpp's CPU kernels round differently for other batch sizes
-    # (one probe decoded alone, then beside three seats' generation: P(yes) 0.154, then 0.175).
-    for a, b in zip(shared, alone, strict=True):
-        assert abs(a["Yes"] - b["Yes"]) < 0.05
-
-
 def test_cancel_between_tokens_is_prompt(engine: Engine) -> None:
     """Counted in decoded tokens, not seconds (a busy machine stretches seconds): the five seats stop
     within the step in flight and the next (at most step_tokens each), long before their 2000 tokens."""
