@@ -172,8 +172,8 @@ AGREEMENT_QUOTE = 300  # characters of another member's words an alliance probe 
 def agreement_probe(member: Member, nudges: Mapping[str, Sequence[str]], topic: str, own: str, name: str,
                     text: str) -> list[Message]:
     """Each judge reads each other member's words once per alliance stage (its own position is read once
-    and kept), so the other's words are most of the stage's prefill: they are cut at 300 characters, the
-    two or three sentences where a member takes its side (every sensible answer of the judging bench
+    and kept), so the other's words are most of the stage's prefill: they are cut at ``AGREEMENT_QUOTE``
+    characters, the two or three sentences where a member takes its side (every sensible answer of the judging bench
     fits; a debate turn runs to about 700)."""
     return [_system(member, nudges), Message("user", (
         f"{QUOTE_NOTE}\n\nQuestion:\n{quote(topic, 400)}\n\nYour position:\n{quote(own, 400)}\n\n"

@@ -359,7 +359,8 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     if len(said) < _MIN_CONTENT or _argues_enough(answer, len(said)) or _REFERS_BACK.match(answer) or \
             _ARGUES.search(answer):
         return False
-    if _WH_QUESTION.match(question) and _names_it(answer) and len(said) < _LONG and not _another_kind(question, answer):
+    another = _another_kind(question, answer)  # round 12: a procedure or an advertisement (read once, used twice)
+    if _WH_QUESTION.match(question) and _names_it(answer) and len(said) < _LONG and not another:
         return False  # "Lightning: it heats the air" names the answer; a long notice under a heading ("Aries: …",
         # "LOST: …") does not, nor is it advice for its "you" (below); round 12: nor does a short notice or advert
     if _ASKS_WHY.match(question) and _GIVES_A_CAUSE.match(answer):
@@ -374,7 +375,7 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
     if not asked:
         return False
     discussed = set().union(*(content_stems(o) for o in others)) if others else set()
-    if _another_kind(question, answer):  # round 12: one shared word does not keep a procedure or an advert on the topic
+    if another:  # round 12: one shared word does not keep a procedure or an advert on the topic
         ties = {s for s in said if shares({s}, asked)} | \
             {s for s in said - _EVERYDAY_STEMS if shares({s}, discussed - _EVERYDAY_STEMS)}
         return len(ties) <= 1
