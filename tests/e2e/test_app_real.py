@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
@@ -17,6 +16,7 @@ from council_desktop.services.qt_session import CouncilSession, QtLoopHost
 from council_desktop.services.runtime import CouncilRuntime
 from council_desktop.storage import Store
 from council_desktop.ui.main_window import MainWindow
+from tests.qt_loop import QtTestLoop
 
 pytestmark = [pytest.mark.model, pytest.mark.slow, pytest.mark.gui]
 
@@ -33,7 +33,7 @@ def app_parts(qapp: QApplication, tmp_path: Path):
     _wire(window, session)
     window.resize(1200, 800)
     window.show()
-    loop = qasync.QEventLoop(qapp, already_running=False)
+    loop = QtTestLoop(qapp, already_running=False)
     asyncio.set_event_loop(loop)
     yield store, session, window, loop
     session.shutdown(2.0)
@@ -105,7 +105,7 @@ def test_the_app_shows_its_history_opens_settings_and_seats_a_new_council(qapp: 
     history = HistoryService(store)
     window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
     _wire(window, session, history, manager, lambda chosen: council_from_settings(chosen, {}))
-    loop = qasync.QEventLoop(qapp, already_running=False)
+    loop = QtTestLoop(qapp, already_running=False)
     asyncio.set_event_loop(loop)
     previews: list = []
     session.council_changed.connect(previews.append)

@@ -8,18 +8,18 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import qasync
 from PySide6.QtWidgets import QApplication
 
 from council_desktop.services.qt_session import CouncilSession
 from council_desktop.services.runtime import CouncilRuntime
+from tests.qt_loop import QtTestLoop
 from tests.scripted_engine import ScriptedEngine
 from tests.services.sessions import scripted_seats
 
 
 @pytest.fixture
 def qt_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    loop = qasync.QEventLoop(qapp, already_running=False)
+    loop = QtTestLoop(qapp, already_running=False)
     asyncio.set_event_loop(loop)
     yield loop
     loop.close()

@@ -21,6 +21,7 @@ from council_desktop.llm.seating import Seat
 from council_desktop.services.query_op import QueryOp
 from council_desktop.services.runtime import CouncilRuntime, RunRequest
 from council_desktop.storage import Store
+from tests.qt_loop import QtTestLoop
 from tests.scripted import members
 from tests.scripted_engine import ScriptedEngine
 
@@ -187,7 +188,6 @@ def test_query_op_failure_and_a_gone_parent(qapp: QApplication) -> None:
 @pytest.mark.gui
 def test_a_window_session_with_a_store_finishes_and_is_stored(qapp: QApplication, tmp_path: Path) -> None:
     """The storage thread under the qasync loop the window runs (futures come back through it)."""
-    import qasync
 
     from council_desktop.llm.backend import DISPLAY_FRAME_S
     from council_desktop.services.qt_session import CouncilSession
@@ -196,7 +196,7 @@ def test_a_window_session_with_a_store_finishes_and_is_stored(qapp: QApplication
     runtime = CouncilRuntime(scripted_seats(), store, engine_factory=lambda ctx: ScriptedEngine(ctx),
                              token_frame_s=DISPLAY_FRAME_S)
     session = CouncilSession(runtime)
-    loop = qasync.QEventLoop(qapp, already_running=False)
+    loop = QtTestLoop(qapp, already_running=False)
     asyncio.set_event_loop(loop)
     try:
         session.load()
