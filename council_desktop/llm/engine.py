@@ -112,6 +112,45 @@ def lower_thread_priority(nice: int = DECODE_NICE) -> bool:
         return False
 
 
+class WindowFirst:
+    """The window's claim on the cores while it shows a burst of events (a stage change: new turns,
+    scores, badges, the repaint after them). The window ``hold``s it when such events arrive and
+    ``release``s it once they are shown; the decode loop ``wait``s at it before each step. A decode step
+    runs on every core, at the GUI thread's weight: a repaint of 20 ms of CPU took 40-50 ms while a step
+    ran beside it (docs/engine.md, "The window first"). Niceness cannot do this: a thread that lowers its
+    priority cannot raise it again without privileges, and a lower one for good costs the decode its
+    share against every other program. A hold lapses after ``max_wait_s``: a window that never releases
+    costs one short wait, never the debate."""
+
+    def __init__(self, max_wait_s: float = 0.1) -> None:
+        self._clear = threading.Event()
+        self._clear.set()
+        self.max_wait_s = max_wait_s
+        self.waits = 0  # steps that waited, and for how long in all (benchmarks print them)
+        self.waited_s = 0.0
+
+    def hold(self) -> None:
+        self._clear.clear()
+
+    def release(self) -> None:
+        self._clear.set()
+
+    @property
+    def held(self) -> bool:
+        return not self._clear.is_set()
+
+    def wait(self) -> None:
+        """On the decode thread, before a step: return at once, or when the window releases, or after
+        ``max_wait_s`` (the hold then lapses)."""
+        if self._clear.is_set():
+            return
+        t0 = time.perf_counter()
+        if not self._clear.wait(self.max_wait_s):
+            self._clear.set()
+        self.waits += 1
+        self.waited_s += time.perf_counter() - t0
+
+
 @dataclass(frozen=True)
 class SeatSpec:
     """One member's seat: which file, which prompt format."""
@@ -341,6 +380,7 @@ class Engine:
         self.prefill_chunk = prefill_chunk
         self.fast_copies = fast_copies  # load a small Q4_1 file through a Q8_0 copy (llm/fast_copy.py)
         self.groups: dict[Path, _ModelGroup] = {}
+        self.window_gate: WindowFirst | None = None  # set by a window: the loop waits at it before a step
         self.seat_group: dict[str, _ModelGroup] = {}
         self.errors: dict[str, str] = {}  # member id -> why its seat could not load
         self._queue: deque[Job] = deque()
@@ -434,6 +474,8 @@ class Engine:
 
     def stop(self) -> None:
         self._stop.set()
+        if self.window_gate is not None:
+            self.window_gate.release()
         with self._cond:
             self._cond.notify_all()
 
@@ -458,6 +500,8 @@ class Engine:
                         if not self._queue and not self._stop.is_set():
                             self._cond.wait(0.25)
                     continue
+                if self.window_gate is not None:
+                    self.window_gate.wait()
                 for group in active:
                     if self._stop.is_set():
                         break

@@ -17,7 +17,7 @@ from ..core.events import Event
 from ..core.pipeline import SessionOutcome, summarize_exchange
 from ..core.types import CancelToken
 from ..core.viewer import ViewerBallot, ViewerBallotError, ViewerInbox
-from ..llm.engine import Engine
+from ..llm.engine import Engine, WindowFirst
 from ..llm.seating import Seat
 from .runtime import CouncilRuntime, ForkRequest, RunRequest, seats_with
 
@@ -50,16 +50,29 @@ class PacedEvents:
     40-60 ms. Here the events wait for the next pass of the event loop (``call_soon``), and a pass
     delivers them until it has used ``budget_s``; the rest go on in the pass after, so input, timers and
     painting run in between. ``flush`` delivers whatever is left at once (the session is over: its last
-    views come before the "finished" signal)."""
+    views come before the "finished" signal).
 
-    def __init__(self, deliver: Callable[[Event], None], budget_s: float = 0.008) -> None:
+    With a ``gate`` (``WindowFirst``), any event but a token holds the decode loop before its next step,
+    and the gate is released ``release_after_s`` after the last such event is delivered: time for the
+    repaint that follows it. Tokens stream beside the decode, as they must."""
+
+    LIGHT = frozenset({"token"})
+
+    def __init__(self, deliver: Callable[[Event], None], budget_s: float = 0.008,
+                 gate: WindowFirst | None = None, release_after_s: float = 0.025) -> None:
         self._deliver = deliver
         self._budget = budget_s
         self._pending: deque[Event] = deque()
         self._scheduled = False
+        self._gate = gate
+        self._release_after = release_after_s
+        self._holds = 0  # a release scheduled for an earlier burst leaves a later one held
 
     def __call__(self, event: Event) -> None:
         self._pending.append(event)
+        if self._gate is not None and event.kind not in self.LIGHT:
+            self._holds += 1
+            self._gate.hold()
         if not self._scheduled:
             self._scheduled = True
             asyncio.get_event_loop().call_soon(self._drain)
@@ -73,10 +86,19 @@ class PacedEvents:
                 self._scheduled = True
                 asyncio.get_event_loop().call_soon(self._drain)
                 return
+        if self._gate is not None and self._gate.held:
+            holds = self._holds
+            asyncio.get_event_loop().call_later(self._release_after, self._release, holds)
+
+    def _release(self, holds: int) -> None:
+        if self._gate is not None and holds == self._holds:
+            self._gate.release()
 
     def flush(self) -> None:
         while self._pending:
             self._deliver(self._pending.popleft())
+        if self._gate is not None:
+            self._gate.release()
 
     @property
     def pending(self) -> int:
@@ -110,6 +132,10 @@ class CouncilSession(QObject):
         self._seat_states: dict[str, str] = {}
         self._seat_errors: dict[str, str] = {}  # why a seat could not load, from the last load
         self._pending_seats: list[Seat] | None = None  # a new council chosen while busy
+        # The window's claim on the cores: the decode waits while a burst of events is shown (WindowFirst).
+        # ``window_first = None`` turns it off (benchmarks compare both).
+        self.window_first: WindowFirst | None = WindowFirst()
+        runtime.put_window_first(self.window_first)
         self._events = PacedEvents(self.event_emitted.emit)  # the running session's, made per session
         self.max_tokens = 160
         self.viewer = ViewerInbox()  # the viewer's ballots for the running stage (issue 15)
@@ -262,7 +288,7 @@ class CouncilSession(QObject):
                 after: Callable[[SessionOutcome], None] | None = None) -> None:
         if self.running:
             raise RuntimeError("a session is already running")
-        self._events = PacedEvents(self.event_emitted.emit)
+        self._events = PacedEvents(self.event_emitted.emit, gate=self.window_first)
         sinks.append(self._events)
         loop = asyncio.get_event_loop()
         # One token per session, from the moment it is asked for: a Stop while the seats load, while its

@@ -19,7 +19,7 @@ from ..core.pipeline import Mode, Orchestrator, SessionOutcome, SessionPlan
 from ..core.types import CancelToken, CouncilError, Member
 from ..core.viewer import ViewerInbox
 from ..llm.backend import EngineBackend
-from ..llm.engine import Engine
+from ..llm.engine import Engine, WindowFirst
 from ..llm.remote import RemoteBackend, RemoteClient, RemoteError, SeatStats
 from ..llm.routing import RoutingBackend
 from ..llm.seating import Seat, swapped_seat
@@ -136,6 +136,7 @@ class CouncilRuntime:
         self.seat_ctx = seat_ctx
         self._engine_factory = engine_factory or (lambda ctx: Engine(seat_ctx=ctx))
         self.engine = self._engine_factory(seat_ctx)
+        self.window_gate: WindowFirst | None = None  # a window's (qt_session), handed to each engine made
         # Token deltas reach the sinks at most once per frame (the window: 1/60 s); 0 delivers each one
         # (the command line counts them).
         self.token_frame_s = token_frame_s
@@ -226,12 +227,18 @@ class CouncilRuntime:
             else:
                 self.load_errors.pop(seat.member.id, None)
 
+    def put_window_first(self, gate: WindowFirst | None) -> None:
+        """The window's claim on the cores (``WindowFirst``), for this engine and every one made after."""
+        self.window_gate = gate
+        self.engine.window_gate = gate
+
     def reseat(self, seats: Sequence[Seat]) -> None:
         """Take a new council: the decode loop stops and frees the old models; the new seats load on the
         next ``load`` (call it between sessions, never while one runs)."""
         self._stop_host()
         self.seats = list(seats)
         self.engine = self._engine_factory(self.seat_ctx)
+        self.engine.window_gate = self.window_gate
         self.load_errors = {}
         self._remote_stats = {}
         self._local_stats = {}

@@ -16,6 +16,8 @@ Run them all:      .venv/bin/python scripts/bench/ui_latency.py --all
             own (services/check_process.py);
   --qt-pool only Qt's raster helper threads as they were (the app turns them off: app.py,
             QT_NO_GUI_THREADPOOL); --legacy keeps them too;
+  --no-window-first  the decode loop does not wait while the window shows a stage change
+            (llm.engine.WindowFirst, held by services.qt_session.PacedEvents); --legacy does not wait either;
   --all     every combination of quiet/busy, offscreen/x11 and adaptive/legacy, each in its own process.
 """
 
@@ -206,6 +208,8 @@ def main() -> None:
                     help="keep Qt's raster helper thread pool, as before the app turned it off")
     ap.add_argument("--thread-checks", action="store_true",
                     help="the judges' validity checks on a thread, as before they had a process of their own")
+    ap.add_argument("--no-window-first", action="store_true",
+                    help="the decode loop does not wait while the window shows a stage change (WindowFirst)")
     ap.add_argument("--why", type=float, default=0.0, metavar="MS",
                     help="sample the GUI thread's stack whenever the probe is over MS late (where stalls come from)")
     args = ap.parse_args()
@@ -254,6 +258,9 @@ def measure(args: argparse.Namespace) -> None:
                                                       nice=-1)}
     runtime = CouncilRuntime(starter_council(), store, host_factory=QtLoopHost, **extra)
     session = CouncilSession(runtime)
+    if args.no_window_first or args.legacy:
+        session.window_first = None
+        runtime.put_window_first(None)
     session.max_tokens = args.max_tokens
     window = MainWindow(QSettings(str(tmp / "ui.ini"), QSettings.Format.IniFormat))
     _wire(window, session)
@@ -288,7 +295,9 @@ def measure(args: argparse.Namespace) -> None:
     load = "one background CPU hog" if args.busy else "quiet"
     engine = "legacy engine" if args.legacy else f"adaptive engine, threads {runtime.engine.tuner.summary()}, " \
         f"validity checks {'on a thread' if args.thread_checks else 'in a process'}, " \
-        f"Qt raster helper threads {'on' if os.environ.get('QT_NO_GUI_THREADPOOL') is None else 'off'}"
+        f"Qt raster helper threads {'on' if os.environ.get('QT_NO_GUI_THREADPOOL') is None else 'off'}, " + \
+        (f"the decode waited for the window {gate.waits} times, {gate.waited_s:.2f} s in all"
+         if (gate := session.window_first) is not None else "the decode never waits for the window")
     print(f"window 1400x900 {where}, {load}, {engine}; probe every {INTERVAL_MS} ms; debate took {took:.1f} s")
     print(summary("no debate", idle))
     print(summary("starter council debating", busy))

@@ -7,6 +7,7 @@ import asyncio
 import time
 
 from council_desktop.core.events import Event
+from council_desktop.llm.engine import WindowFirst
 from council_desktop.services.qt_session import PacedEvents
 
 
@@ -55,3 +56,56 @@ def test_flush_delivers_what_is_left_at_once() -> None:
 
     asyncio.run(run())
     assert delivered == list(range(6))
+
+
+# -- the window first (llm.engine.WindowFirst) ---------------------------------------------------------
+
+
+def _token(i: int) -> Event:
+    return Event(i, "token", 0.0, "", {"member": "m0", "delta": "x"})
+
+
+def test_a_stage_event_holds_the_decode_until_it_is_shown_and_its_repaint_has_had_time() -> None:
+    gate = WindowFirst(max_wait_s=5.0)
+    seen: list[tuple[str, bool]] = []
+
+    async def run() -> None:
+        paced = PacedEvents(lambda e: seen.append((e.kind, gate.held)), gate=gate, release_after_s=0.3)
+        paced(_token(0))
+        assert not gate.held  # a token streams beside the decode
+        paced(_event(1))
+        assert gate.held  # held from the moment it arrives, before it is shown
+        await asyncio.sleep(0.05)
+        assert seen == [("token", True), ("turn_started", True)] and gate.held  # shown; the repaint's time
+        await asyncio.sleep(0.4)
+        assert not gate.held
+
+    asyncio.run(run())
+
+
+def test_an_event_arriving_while_the_last_waits_for_its_release_keeps_the_decode_held() -> None:
+    gate = WindowFirst(max_wait_s=5.0)
+
+    async def run() -> None:
+        paced = PacedEvents(lambda e: None, gate=gate, release_after_s=0.4)
+        paced(_event(0))
+        await asyncio.sleep(0.2)  # shown at once; its release is due at 0.4 s
+        paced(_event(1))  # shown at once; its release is due at 0.6 s
+        await asyncio.sleep(0.3)  # 0.5 s: the first release has fallen due, and left the gate held
+        assert gate.held
+        await asyncio.sleep(0.3)
+        assert not gate.held
+
+    asyncio.run(run())
+
+
+def test_flush_releases_the_decode() -> None:
+    gate = WindowFirst(max_wait_s=5.0)
+
+    async def run() -> None:
+        paced = PacedEvents(lambda e: None, gate=gate)
+        paced(_event(0))
+        paced.flush()
+        assert not gate.held
+
+    asyncio.run(run())
