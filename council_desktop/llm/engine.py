@@ -116,7 +116,7 @@ class WindowFirst:
     """The window's claim on the cores while it shows a burst of events (a stage change: new turns,
     scores, badges, the repaint after them). The window ``hold``s it when such events arrive and
     ``release``s it once they are shown; the decode loop ``wait``s at it before each step. A decode step
-    runs on every core, at the GUI thread's weight: a repaint of 20 ms of CPU took 40-50 ms while a step
+    runs on every core, at the GUI thread's weight: a repaint of 17.5 ms of CPU took 45.7 ms while a step
     ran beside it (docs/engine.md, "The window first"). Niceness cannot do this: a thread that lowers its
     priority cannot raise it again without privileges, and a lower one for good costs the decode its
     share against every other program. A hold lapses after ``max_wait_s``: a window that never releases
