@@ -133,9 +133,8 @@ class CouncilSession(QObject):
         self._seat_errors: dict[str, str] = {}  # why a seat could not load, from the last load
         self._pending_seats: list[Seat] | None = None  # a new council chosen while busy
         # The window's claim on the cores: the decode waits while a burst of events is shown (WindowFirst).
-        # ``window_first = None`` turns it off (benchmarks compare both).
-        self.window_first: WindowFirst | None = WindowFirst()
-        runtime.put_window_first(self.window_first)
+        # ``runtime.put_window_first(None)`` turns it off (benchmarks compare both).
+        runtime.put_window_first(WindowFirst())
         self._events = PacedEvents(self.event_emitted.emit)  # the running session's, made per session
         self.max_tokens = 160
         self.viewer = ViewerInbox()  # the viewer's ballots for the running stage (issue 15)
@@ -288,7 +287,7 @@ class CouncilSession(QObject):
                 after: Callable[[SessionOutcome], None] | None = None) -> None:
         if self.running:
             raise RuntimeError("a session is already running")
-        self._events = PacedEvents(self.event_emitted.emit, gate=self.window_first)
+        self._events = PacedEvents(self.event_emitted.emit, gate=self.runtime.window_gate)
         sinks.append(self._events)
         loop = asyncio.get_event_loop()
         # One token per session, from the moment it is asked for: a Stop while the seats load, while its

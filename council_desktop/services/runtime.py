@@ -135,8 +135,8 @@ class CouncilRuntime:
         self.store = store
         self.seat_ctx = seat_ctx
         self._engine_factory = engine_factory or (lambda ctx: Engine(seat_ctx=ctx))
-        self.engine = self._engine_factory(seat_ctx)
         self.window_gate: WindowFirst | None = None  # a window's (qt_session), handed to each engine made
+        self.engine = self._new_engine()
         # Token deltas reach the sinks at most once per frame (the window: 1/60 s); 0 delivers each one
         # (the command line counts them).
         self.token_frame_s = token_frame_s
@@ -227,6 +227,11 @@ class CouncilRuntime:
             else:
                 self.load_errors.pop(seat.member.id, None)
 
+    def _new_engine(self) -> Engine:
+        engine = self._engine_factory(self.seat_ctx)
+        engine.window_gate = self.window_gate
+        return engine
+
     def put_window_first(self, gate: WindowFirst | None) -> None:
         """The window's claim on the cores (``WindowFirst``), for this engine and every one made after."""
         self.window_gate = gate
@@ -237,8 +242,7 @@ class CouncilRuntime:
         next ``load`` (call it between sessions, never while one runs)."""
         self._stop_host()
         self.seats = list(seats)
-        self.engine = self._engine_factory(self.seat_ctx)
-        self.engine.window_gate = self.window_gate
+        self.engine = self._new_engine()
         self.load_errors = {}
         self._remote_stats = {}
         self._local_stats = {}

@@ -259,7 +259,6 @@ def measure(args: argparse.Namespace) -> None:
     runtime = CouncilRuntime(starter_council(), store, host_factory=QtLoopHost, **extra)
     session = CouncilSession(runtime)
     if args.no_window_first or args.legacy:
-        session.window_first = None
         runtime.put_window_first(None)
     session.max_tokens = args.max_tokens
     window = MainWindow(QSettings(str(tmp / "ui.ini"), QSettings.Format.IniFormat))
@@ -297,7 +296,7 @@ def measure(args: argparse.Namespace) -> None:
         f"validity checks {'on a thread' if args.thread_checks else 'in a process'}, " \
         f"Qt raster helper threads {'on' if os.environ.get('QT_NO_GUI_THREADPOOL') is None else 'off'}, " + \
         (f"the decode waited for the window {gate.waits} times, {gate.waited_s:.2f} s in all"
-         if (gate := session.window_first) is not None else "the decode never waits for the window")
+         if (gate := runtime.window_gate) is not None else "the decode never waits for the window")
     print(f"window 1400x900 {where}, {load}, {engine}; probe every {INTERVAL_MS} ms; debate took {took:.1f} s")
     print(summary("no debate", idle))
     print(summary("starter council debating", busy))
