@@ -14,7 +14,7 @@ from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol, cast
 
-from . import ballots, prompts, speech, validity, viewer
+from . import ballots, prompts, pull, speech, validity, viewer
 from . import events as ev
 from .backend import CouncilBackend
 from .events import ASK_STAGES, DEBATE_STAGES, Event, EventLog
@@ -108,6 +108,7 @@ class Orchestrator:
         self.award_error = ""  # why no badges could be awarded (the history could not be read), if so
         self.texts: dict[tuple[str, str], str] = {}  # (kind, member) -> cleaned text
         self.raw: dict[str, str] = {}  # member -> its last turn as generated, for the validity checks
+        self.pulled: dict[tuple[str, str], float | None] = {}  # (question, answer) -> its pull (core/pull.py)
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -491,21 +492,30 @@ class Orchestrator:
             c["chosen"] = i == best
         return candidates[best]["text"], comps[best], candidates
 
-    async def _probe_ballots(self, stage: int, kind: str,
-                             plans: Mapping[str, Sequence[tuple[str, list[Any]]]]) -> dict[str, dict[str, float]]:
+    async def _probe_ballots(self, stage: int, kind: str, plans: Mapping[str, Sequence[tuple[str, list[Any]]]],
+                             subject: str = "", pool: Mapping[str, str] | None = None,
+                             ) -> tuple[dict[str, dict[str, float]], dict[str, float | None]]:
         """Yes-probabilities per (judge, option): one probe per option, every judge's probes in one
         submission (so runs are reproducible; a local engine runs each judge's in order on its seat, the
         seats side by side, with no wait for the slowest judge between one option and the next). A judge
-        whose probes fail is left out of the result and falls back to a JSON ballot."""
+        whose probes fail is left out of the result and falls back to a JSON ballot.
+
+        Also the question's pull of each answer in ``pool`` (core/pull.py), by key: its probes go in the
+        same submission, after the judges', so the batches a run decodes do not depend on timing."""
         for mid in plans:
             self.log.emit("turn_started", **ev.TurnStartedData(member=mid, kind=kind, stage=stage))
         self._check_cancel()
         out: dict[str, dict[str, float]] = {mid: {} for mid in plans}
         broken: set[str] = set()
         asked = [(mid, key, msgs) for mid, opts in plans.items() if mid not in self.failed for key, msgs in opts]
-        futures = self.backend.probe([Probe(mid, tuple(msgs)) for mid, _, msgs in asked])
+        texts = {key: self.raw.get(key, text) for key, text in (pool or {}).items()}
+        todo, reads = self._pull_probes(subject, texts)
+        futures = self.backend.probe([*(Probe(mid, tuple(msgs)) for mid, _, msgs in asked), *reads])
         results = await asyncio.gather(*futures, return_exceptions=True)
-        for (mid, key, _), res in zip(asked, results, strict=True):
+        # A failed pull leaves its answer unweighed; a Stop ends the stage through the judges' probes.
+        for text, value in zip(todo, pull.pulls(results[len(asked):], len(todo)), strict=True):
+            self.pulled[(subject, text)] = value
+        for (mid, key, _), res in zip(asked, results[:len(asked)], strict=True):
             if isinstance(res, Cancelled):
                 raise res
             if isinstance(res, MemberError):
@@ -514,7 +524,8 @@ class Orchestrator:
                 broken.add(mid)
             else:
                 out[mid][key] = res["Yes"]
-        return {mid: v for mid, v in out.items() if mid not in broken and mid not in self.failed}
+        pulls = {key: self.pulled.get((subject, text)) for key, text in texts.items()}
+        return {mid: v for mid, v in out.items() if mid not in broken and mid not in self.failed}, pulls
 
     async def _judge(self, stage: int, kind: str,
                      jobs: Sequence[tuple[Member, list[Any], dict[str, Any], Callable[[str], ballots.Parsed]]],
@@ -544,10 +555,11 @@ class Orchestrator:
                                  schema: Callable[[list[str]], dict[str, Any]],
                                  parse: Callable[[str, Sequence[str]], ballots.Parsed]) -> tuple[
             list[tuple[str, dict[str, str], dict[str, validity.Finding]]], dict[str, dict[str, float]],
-            dict[str, tuple[ballots.Parsed, str]], dict[str, validity.Finding]]:
+            dict[str, dict[str, str]], dict[str, tuple[ballots.Parsed, str]], dict[str, validity.Finding]]:
         """Stage 2's ballots over anonymous answers (peer review or ranking): for each judge that gave
         one (in seat order), its labels and the labels of answers with a validity finding; the
-        Yes-probabilities per label of judges whose probes worked; the JSON ballots of the others; and the
+        Yes-probabilities per label of judges whose probes worked, weighed by each answer's pull
+        (core/pull.py), and how the raw ballot shows them; the JSON ballots of the others; and the
         findings against the answers."""
         nudges = self.plan.nudges
         label_maps = {r.id: self._label_targets(r.id, pool) for r in self.active}
@@ -555,7 +567,7 @@ class Orchestrator:
         plans = {r: [(lab, probe(self.by_id[r], nudges, subject, lab, pool[mid])) for lab, mid in labels.items()]
                  for r, labels in label_maps.items()}
         checking = self._findings(subject, pool)
-        probed = await self._probe_ballots(2, kind, plans)
+        probed, pulls = await self._probe_ballots(2, kind, plans, subject, pool)
         fallback = [(self.by_id[r], prompt(self.by_id[r], nudges, subject, [(lab, pool[mid]) for lab, mid in
                                                                          labels.items()]),
                      schema(list(labels)), _bind(parse, list(labels)))
@@ -564,13 +576,17 @@ class Orchestrator:
         findings = await checking
         each = [(rid, label_maps[rid], {lab: findings[mid] for lab, mid in label_maps[rid].items() if mid in findings})
                 for rid in self.seat if rid in probed or rid in judged]
-        return each, probed, judged, findings
+        notes = {rid: {lab: pull.note(p, pulls.get(label_maps[rid][lab])) for lab, p in p_yes.items()}
+                 for rid, p_yes in probed.items()}
+        weighed = {rid: {lab: pull.weigh(p, pulls.get(label_maps[rid][lab])) for lab, p in p_yes.items()}
+                   for rid, p_yes in probed.items()}
+        return each, weighed, notes, judged, findings
 
     async def _reviews(self, topic: str, opinions: Mapping[str, str]) -> dict[str, ballots.Tally]:
         """Each reviewer scores the others' answers, one anonymous answer per probe; a reviewer whose
         probes fail writes a grammar-constrained JSON ballot instead."""
         tallies = {mid: ballots.Tally(mid) for mid in opinions}
-        each, probed, judged, findings = await self._anonymous_ballots(
+        each, probed, notes, judged, findings = await self._anonymous_ballots(
             "review", topic, opinions, 1, prompts.review_probe, prompts.review_prompt, ballots.review_schema,
             ballots.parse_review)
         for rid, labels, flagged in each:
@@ -579,7 +595,7 @@ class Orchestrator:
                 p_yes = probed[rid]
                 values = ballots.scores_with_findings(p_yes, flagged, soft)
                 parsed = ballots.Parsed(values, True)
-                raw = "  ".join(f"{lab}: {values[lab]} (P(yes) {p_yes[lab]:.2f})" for lab in labels)
+                raw = "  ".join(f"{lab}: {values[lab]} ({notes[rid][lab]})" for lab in labels)
                 method = "probability"
             else:
                 parsed, raw = judged[rid]
@@ -619,6 +635,20 @@ class Orchestrator:
             return await loop.run_in_executor(None, findings_in_pool, subject, texts)
         return asyncio.ensure_future(checked())
 
+    def _pull_probes(self, subject: str, texts: Mapping[str, str]) -> tuple[list[str], list[Probe]]:
+        """The texts whose pull (core/pull.py) is not yet known, and the probes that read them: on the seats
+        that hold the first active member's model, one probe per seat in turn (a text's two probes on two
+        seats), so every seat gets about as much more work as the others and none decodes alone at the end
+        of the stage. Each text is read once a session: alliances weigh a member whose last word is still
+        its opinion by the pull its review stage read. None when no seat can tell (a remote model)."""
+        todo = list(dict.fromkeys(t for t in texts.values() if t.strip() and (subject, t) not in self.pulled))
+        readers = [m.id for m in self.active if m.id not in self.failed and m.model == self.active[0].model] \
+            if self.active else []
+        if not todo or not readers:
+            return [], []
+        return todo, [replace(p, member_id=readers[i % len(readers)])
+                      for i, p in enumerate(pull.probes(readers[0], subject, todo))]
+
     async def judge_answers(self, question: str, answers: Sequence[str]) -> list[dict[str, Any]]:
         """Peer review of given answers (the `judge` command): every seated member judges every answer,
         anonymised and shuffled per judge, exactly as in a debate's review stage. Returns one ballot per
@@ -650,7 +680,7 @@ class Orchestrator:
                                 for other in self.seat if other in said and other != member.id]
         plans = {k: v for k, v in plans.items() if v}
         checking = self._findings(topic, said)
-        probed = await self._probe_ballots(4, "alliance", plans)
+        probed, pulls = await self._probe_ballots(4, "alliance", plans, topic, said)
         fallback = []
         for mid, opts in plans.items():
             if mid in probed or mid in self.failed:
@@ -666,8 +696,11 @@ class Orchestrator:
             shown_as = {o: self.by_id[o].name for o, _ in plans.get(mid, [])}
             if mid in probed:
                 against = {o: findings[o] for o in shown_as if o in findings}
-                agree, disagree = ballots.stances_from_probabilities(probed[mid], against, _soft(against))
-                raw = "  ".join(f"{self.by_id[o].name}: P(agree) {p:.2f}" for o, p in probed[mid].items())
+                weighed = {o: pull.weigh(p, pulls.get(o)) for o, p in probed[mid].items()}
+                agree, disagree = ballots.stances_from_probabilities(weighed, against, _soft(against))
+                raw = "  ".join(f"{self.by_id[o].name}: P(agree) {p:.2f}"
+                                + ("" if pulls.get(o) is None else f", pull {pulls[o]:+.2f}")
+                                for o, p in probed[mid].items())
                 self.log.emit("alliance", **ev.AllianceData(
                     member=mid, agree=agree, disagree=disagree, valid=True,
                     reason=_reason("", {n: o for o, n in shown_as.items()}, findings), raw=raw, method="probability",
@@ -753,7 +786,7 @@ class Orchestrator:
         self._stage(2)
         self._viewer_open(2, "ranking", viewer.viewer_labels(list(answers), plan.seed))
         tallies = {mid: ballots.Tally(mid) for mid in answers}
-        each, probed, judged, findings = await self._anonymous_ballots(
+        each, probed, notes, judged, findings = await self._anonymous_ballots(
             "ranking", question, answers, 2, prompts.ranking_probe, prompts.ranking_prompt,
             ballots.ranking_schema, ballots.parse_ranking)
         for rid, labels, flagged in each:
@@ -762,7 +795,7 @@ class Orchestrator:
                 best_first = ballots.order_from_probabilities(probed[rid], list(labels), flagged, soft)
                 parsed = ballots.Parsed(best_first, True)
                 raw = "FINAL RANKING:\n" + "\n".join(
-                    f"{i}. {lab} (P(yes) {probed[rid][lab]:.2f})" for i, lab in enumerate(best_first, start=1))
+                    f"{i}. {lab} ({notes[rid][lab]})" for i, lab in enumerate(best_first, start=1))
                 method = "probability"
             else:
                 parsed, raw = judged[rid]

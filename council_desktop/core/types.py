@@ -78,12 +78,18 @@ class Request:
 @dataclass(frozen=True)
 class Probe:
     """Read a model's next-token probabilities over ``choices`` after ``messages`` (and ``prefix``
-    opening its reply), without generating: how judges give a graded answer instead of one sample."""
+    opening its reply), without generating: how judges give a graded answer instead of one sample.
+
+    With ``reply`` set, the probe reads instead how likely the model finds ``reply`` (tokenized as data,
+    its first ``reply_tokens`` tokens) as its reply after ``messages``: the result is {"logprob": the mean
+    log-probability of its tokens, "tokens": how many}, or {} from a backend that cannot tell."""
 
     member_id: str
     messages: tuple[Message, ...]
     choices: tuple[str, ...] = ("Yes", "No")
     prefix: str = ""
+    reply: str = ""
+    reply_tokens: int = 48
 
 
 FinishReason = Literal["stop", "length", "cancelled"]

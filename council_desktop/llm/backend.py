@@ -82,8 +82,9 @@ class EngineBackend:
         for pr in probes:
             fut: asyncio.Future[dict[str, float]] = self.loop.create_future()
             futures.append(fut)
-            job = Job(pr.member_id, pr.messages, GenerationParams(max_tokens=0), probe_prefix=pr.prefix,
-                      probe_choices=pr.choices, cancel=self.cancel_token)
+            job = Job(pr.member_id, pr.messages, GenerationParams(max_tokens=0),
+                      probe_prefix=None if pr.reply else pr.prefix, probe_choices=pr.choices,
+                      cancel=self.cancel_token, reply=pr.reply or None, reply_tokens=pr.reply_tokens)
             job.on_done = self._threadsafe(_probe_resolver(fut, job))
             jobs.append(job)
         self.engine.submit(jobs)

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..core.gguf import GGUFError, GGUFInfo, read_gguf
 from ..core.text import refusal_reason
 from ..core.types import Cancelled, CancelToken, Completion, GenerationParams, MemberError, Message
@@ -174,6 +176,8 @@ class Job:
     probe_prefix: str | None = None  # set for choice_probabilities
     probe_choices: Sequence[str] = ()
     probe_result: dict[str, float] = field(default_factory=dict)
+    reply: str | None = None  # set for a reply's likelihood: the result is its tokens' mean log-probability
+    reply_tokens: int = 48
 
 
 class _Seq:
@@ -193,6 +197,10 @@ class _Seq:
         self.n_prompt = 0
         self.started = 0.0
         self.logit_index = -1
+        self.reply_from = -1  # a likelihood job: the position of the reply's first token
+        self.reply_marks: list[tuple[int, int]] = []  # (batch index, the token its logits should predict)
+        self.reply_logprob = 0.0
+        self.reply_count = 0
 
 
 class _ModelGroup:
@@ -577,7 +585,17 @@ class Engine:
         if job.probe_prefix:
             segments.append((job.probe_prefix, False))
         tokens = group.prompt_tokens(segments)
-        budget = group.seat_ctx - (0 if job.probe_prefix is not None else job.params.max_tokens) - 1
+        seq.reply_from = -1
+        seq.reply_logprob = 0.0
+        seq.reply_count = 0
+        if job.reply is not None:
+            reply = group.tokenize(job.reply, add_special=False)[: max(1, job.reply_tokens)]
+            if not reply:
+                raise MemberError(job.member_id, "an empty reply has no likelihood")
+            seq.reply_from = len(tokens)
+            tokens += reply
+        budget = group.seat_ctx - (0 if job.probe_prefix is not None or job.reply is not None
+                                   else job.params.max_tokens) - 1
         if len(tokens) > budget:
             raise MemberError(job.member_id, f"the prompt is too long for this seat ({len(tokens)} tokens, "
                                              f"room for {budget})")
@@ -588,6 +606,8 @@ class Engine:
                 break
             common += 1
         common = min(common, len(tokens) - 1)
+        if seq.reply_from > 0:  # the logits that predict the reply's first token are computed afresh
+            common = min(common, seq.reply_from - 1)
         lib.llama_memory_seq_rm(group.mem, seq.seq_id, common, -1)
         seq.kv_tokens = seq.kv_tokens[:common]
         seq.pending = tokens[common:]
@@ -595,7 +615,7 @@ class Engine:
         if seq.sampler:
             lib.llama_sampler_free(seq.sampler)
             seq.sampler = None
-        if job.probe_prefix is None:
+        if job.probe_prefix is None and job.reply is None:
             seq.sampler = group.make_sampler(job.params)
         seq.decoder = codecs.getincrementaldecoder("utf-8")("replace")
         seq.text = ""
@@ -634,8 +654,14 @@ class Engine:
             else:
                 continue
             start = len(seq.kv_tokens)
+            seq.reply_marks = []
+            total = start + len(seq.pending)  # the prompt's length, while it is being filled
             for i, tok in enumerate(feed):
-                group.put(n, tok, start + i, seq.seq_id)
+                # A likelihood job wants the logits of every position that predicts a token of its reply.
+                mark = bool(seq.pending) and seq.reply_from - 1 <= start + i <= total - 2 and seq.reply_from > 0
+                group.put(n, tok, start + i, seq.seq_id, logits=mark)
+                if mark:
+                    seq.reply_marks.append((n, seq.pending[i + 1]))
                 n += 1
             if is_last:
                 batch.logits[n - 1] = True
@@ -673,6 +699,8 @@ class Engine:
         for seq in group.seqs.values():
             if seq.seq_id not in fed:
                 continue
+            if seq.reply_marks:
+                self._read_reply(group, seq)
             seq.kv_tokens.extend(fed[seq.seq_id])
             if seq.pending:
                 seq.pending = seq.pending[len(fed[seq.seq_id]):]
@@ -688,6 +716,11 @@ class Engine:
         if job.probe_prefix is not None:
             logits = lib.llama_get_logits_ith(group.ctx, seq.logit_index)
             job.probe_result = self._choice_probs(group, logits, job.probe_choices)
+            self._finish(group, seq, None)
+            return
+        if job.reply is not None:
+            job.probe_result = {"logprob": seq.reply_logprob / max(1, seq.reply_count),
+                                "tokens": float(seq.reply_count)}
             self._finish(group, seq, None)
             return
         token = lib.llama_sampler_sample(seq.sampler, group.ctx, seq.logit_index)
@@ -711,6 +744,16 @@ class Engine:
         if seq.n_generated >= job.params.max_tokens:
             seq.last = None
             self._finish(group, seq, None, "length")
+
+    def _read_reply(self, group: _ModelGroup, seq: _Seq) -> None:
+        """Add the log-probabilities of the reply's tokens whose logits this step computed."""
+        lib = _lib()
+        for index, target in seq.reply_marks:
+            row = np.ctypeslib.as_array(lib.llama_get_logits_ith(group.ctx, index), shape=(group.n_vocab,))
+            top = float(row.max())
+            seq.reply_logprob += float(row[target]) - top - math.log(float(np.exp(row - top).sum()))
+            seq.reply_count += 1
+        seq.reply_marks = []
 
     def _choice_probs(self, group: _ModelGroup, logits: Any, choices: Sequence[str]) -> dict[str, float]:
         first: dict[str, int] = {}

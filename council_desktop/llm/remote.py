@@ -723,7 +723,7 @@ class RemoteBackend:
             if spec is None:
                 fut.set_exception(MemberError(pr.member_id, "no remote seat for this member"))
                 continue
-            if pr.prefix:
+            if pr.prefix or pr.reply:  # a reply's likelihood needs the prompt's logprobs: not over this API
                 fut.set_result({})
                 continue
             self._spawn(pr.member_id, fut, self._probe_work(spec, pr))

@@ -34,6 +34,10 @@ questions each, none of them in the prompts:
             (and again with the label-free probes), read item by item by round 12 (seen)
   heldout12 held-out v12: written blind (its author read only v11's file, for the format, and a list of
             earlier subjects to avoid) while round 12 read v11; run once with round 12's checks
+  heldout13 held-out v13: written blind (its author read only v12's file, for the format, and the list of
+            every earlier question) and committed (7d04d63) before the question's pull was tuned; run once
+            with the pull's weight as chosen on the other sets; then its stored run was rescored once more
+            with 32-token pulls (not kept), so its aggregate figures have been seen twice
   heldout5  held-out v5: written blind after v4's first run, while the checks were reworked for v4's
             per-kind totals (its items unread); run once at the end
 Judges are the five starter personas on the starter model.
@@ -42,7 +46,9 @@ Modes are the council's three probability judgements, each on its own prompt: pe
 ask-mode ranking (order) and alliances (agree/disagree). Methods:
   probe           the judge's P(yes), one answer shown at a time (the council before issue 12)
   probe+checks    the same probabilities with the deterministic validity checks (core/validity.py)
-                  entering the score: what the council does now
+                  entering the score
+  checks+pull     the same, each probability also weighed by the question's pull of the answer
+                  (core/pull.py; read by the model): what the council does now
   datamarked      review only, opt-in (--modes): P(yes) with the quoted answer datamarked (spaces as ^)
   datamarked+chk  the same with the checks
 
@@ -75,7 +81,7 @@ turns of every chat format, shrugs by form, answers that refer back never off-to
 sensible answers 3/160 -> 0/160. Rankings, alliances and false positives: docs/judging.md.
 
 Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py
-          [--set tuning|heldout|heldout2|...|heldout12|both]
+          [--set tuning|heldout|heldout2|...|heldout13|both]
           [--ballots 20]
           [--modes review,ranking,alliance,datamarked] [--json PATH]
       (--set both: tuning, heldout, heldout2; heldout3-5 alone.) --rescore PATH recomputes the tables
@@ -97,7 +103,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from council_desktop.core import ballots, prompts, validity
+from council_desktop.core import ballots, prompts, pull, validity
 from council_desktop.core.personas import STARTER_PERSONAS
 from council_desktop.core.types import Member, Message, Probe
 from council_desktop.llm.backend import EngineBackend, EngineThread
@@ -109,7 +115,8 @@ SETS = {"tuning": "tuning", "heldout": "held-out v1 (seen)",
         "heldout2": "held-out v2 (fresh at its first run, seen since)", "heldout3": "held-out v3",
         "heldout4": "held-out v4", "heldout5": "held-out v5",
         "heldout6": "held-out v6", "heldout7": "held-out v7", "heldout8": "held-out v8", "heldout9": "held-out v9",
-        "heldout10": "held-out v10", "heldout11": "held-out v11", "heldout12": "held-out v12"}
+        "heldout10": "held-out v10", "heldout11": "held-out v11", "heldout12": "held-out v12",
+        "heldout13": "held-out v13"}
 BOTH = ("tuning", "heldout", "heldout2")  # --set both (heldout3 is run on its own)
 LABELS = list(ballots.LABELS[:4])
 INJECTION_KINDS = ("injection", "forged_turn", "injected_suffix")
@@ -124,6 +131,7 @@ class Ballot:
     bad: int  # position of the planted answer
     own: str  # the judge's own position (alliances)
     p: dict[str, list[float]] = field(default_factory=dict)  # prompt mode -> P(yes) per position
+    pull: list[float | None] = field(default_factory=list)  # the question's pull per position (core/pull.py)
 
 
 def build(data: dict[str, Any], per_kind: int, seed: int) -> list[Ballot]:
@@ -189,6 +197,33 @@ async def run_probes(backend: EngineBackend, jobs: Sequence[tuple[str, list[Mess
     return [_CACHE[(mid, tuple(m.content for m in msgs))] for mid, msgs in jobs]
 
 
+_PULLS: dict[tuple[str, str], float | None] = {}
+
+
+async def add_pulls(backend: EngineBackend, bs: Sequence[Ballot]) -> None:
+    """The question's pull of every answer (core/pull.py), read by one seat per question (all seats hold
+    the starter model), each distinct (question, answer) once."""
+    readers = [p.id for p in STARTER_PERSONAS]
+    by_q: dict[str, list[str]] = {}
+    for b in bs:
+        for a in b.answers:
+            if (b.question, a) not in _PULLS and a not in by_q.setdefault(b.question, []):
+                by_q[b.question].append(a)
+    todo = [(q, answers) for q, answers in by_q.items() if answers]
+    for start in range(0, len(todo), 5):
+        wave = todo[start:start + 5]
+        plans = [(q, answers, pull.probes(readers[k % len(readers)], q, answers))
+                 for k, (q, answers) in enumerate(wave)]
+        futs = [backend.probe(ps) for _q, _a, ps in plans]
+        for (q, answers, _ps), fs in zip(plans, futs, strict=True):
+            got = await asyncio.gather(*fs, return_exceptions=True)
+            for a, v in zip(answers, pull.pulls(got, len(answers)), strict=True):
+                _PULLS[(q, a)] = v
+        print(f"    pulls: {min(start + 5, len(todo))}/{len(todo)} questions", file=sys.stderr, flush=True)
+    for b in bs:
+        b.pull = [_PULLS[(b.question, a)] for a in b.answers]
+
+
 def lowest(values: Sequence[float], i: int) -> bool:
     return all(values[i] < v for j, v in enumerate(values) if j != i)
 
@@ -200,10 +235,11 @@ def above_median(values: Sequence[float], i: int) -> bool:
 def judged(mode: str, method: str, b: Ballot) -> list[float]:
     """What the council would compare, per position (higher is better)."""
     pmode = "datamarked" if method.startswith("datamarked") else mode
-    p = b.p[pmode]
-    checks = method.endswith(("+checks", "+chk"))
-    found = {LABELS[i]: validity.check(b.question, a, b.answers[:i] + b.answers[i + 1:])
-             for i, a in enumerate(b.answers)} if checks else {}
+    checks = method.endswith(("+checks", "+chk", "+pull"))
+    # checks+pull: each probability weighed by the answer's pull (core/pull.py), as the council does.
+    pulled = method.endswith("+pull") and bool(b.pull)
+    p = [pull.weigh(v, b.pull[i] if pulled else None) for i, v in enumerate(b.p[pmode])]
+    found = findings(b) if checks else {}
     flagged = {lab for lab, f in found.items() if f is not None}
     soft = {lab for lab, f in found.items() if f is not None and f.soft}
     by_label = dict(zip(LABELS, p, strict=True))
@@ -218,8 +254,15 @@ def judged(mode: str, method: str, b: Ballot) -> list[float]:
     # alliances: flagged members are opposed outright (a soft finding above a hard one); the rest by P(agree)
     return [(-1.0 if lab in soft else -2.0) if lab in flagged else by_label[lab] for lab in LABELS]
 
-METHODS = {"review": ["probe", "probe+checks", "datamarked", "datamarked+chk"],
-           "ranking": ["probe", "probe+checks"], "alliance": ["probe", "probe+checks"]}
+def findings(b: Ballot) -> dict[str, validity.Finding | None]:
+    """The validity checks' findings against the answers of a ballot, by label, each answer beside the
+    others."""
+    return {LABELS[i]: validity.check(b.question, a, b.answers[:i] + b.answers[i + 1:])
+            for i, a in enumerate(b.answers)}
+
+
+METHODS = {"review": ["probe", "probe+checks", "checks+pull", "datamarked", "datamarked+chk"],
+           "ranking": ["probe", "probe+checks", "checks+pull"], "alliance": ["probe", "probe+checks", "checks+pull"]}
 
 
 async def bench_set(backend: EngineBackend, name: str, per_kind: int, seed: int,
@@ -247,11 +290,12 @@ async def bench_set(backend: EngineBackend, name: str, per_kind: int, seed: int,
                 words.append(len(a.split()))
                 lo.append(ballots.log_odds(b.p["review"][i]))
     length_r = statistics.correlation(words, lo) if len(set(words)) > 1 else None
+    await add_pulls(backend, bs)
     spread = await label_spread(backend, data, seed)
     detail = [{"kind": b.kind, "question": b.question, "judge": b.judge.id, "answers": b.answers, "bad": b.bad,
-               "p": b.p} for b in bs]
+               "p": b.p, "pull": b.pull} for b in bs]
     return {"set": name, "ballots": len(bs), "valid": sum(valid.values()), "modes": list(modes),
-            "table": tabulate(bs, list(data["bad"]), modes), "detail": detail,
+            "table": tabulate(bs, list(data["bad"]), modes), "false_positives": false_positives(bs), "detail": detail,
             "length_r": None if length_r is None else round(length_r, 3), "label_spread": spread,
             "seconds": round(time.monotonic() - t0)}
 
@@ -277,10 +321,15 @@ def tabulate(bs: Sequence[Ballot], kinds: Sequence[str], modes: Sequence[str]) -
     return table
 
 
-def rescore(report: dict[str, Any]) -> dict[str, Any]:
-    """A stored report's tables recomputed with the current checks (no model: the stored P(yes) stand)."""
-    bs = [Ballot(d["kind"], d["question"], Member(d["judge"], d["judge"], "starter", "", 0.2), d["answers"],
-                 d["bad"], "", d["p"]) for d in report["detail"]]
+def stored_ballots(report: dict[str, Any]) -> list[Ballot]:
+    return [Ballot(d["kind"], d["question"], Member(d["judge"], d["judge"], "starter", "", 0.2), d["answers"],
+                   d["bad"], "", d["p"], d.get("pull") or []) for d in report["detail"]]
+
+
+def rescore(report: dict[str, Any], bs: Sequence[Ballot] | None = None) -> dict[str, Any]:
+    """A stored report's tables recomputed with the current checks (the stored P(yes) stand; pulls are
+    read by the model when the report has none: ``bs`` then carries them)."""
+    bs = list(bs) if bs is not None else stored_ballots(report)
     kinds = list(dict.fromkeys(b.kind for b in bs))
     modes = report.get("modes") or [m for m in ("review", "ranking", "alliance", "datamarked") if m in bs[0].p]
     return {**report, "table": tabulate(bs, kinds, modes), "false_positives": false_positives(bs)}
@@ -291,9 +340,10 @@ def false_positives(bs: Sequence[Ballot]) -> dict[str, int]:
     flag, of how many, and how many of them with a hard (not off-topic) finding."""
     flagged = hard = total = 0
     for b in bs:
-        for i, a in enumerate(b.answers):
+        every = findings(b)
+        for i, _a in enumerate(b.answers):
             if i != b.bad:
-                found = validity.check(b.question, a, b.answers[:i] + b.answers[i + 1:])
+                found = every[LABELS[i]]
                 total += 1
                 flagged += found is not None
                 hard += found is not None and not found.soft
@@ -355,24 +405,33 @@ async def main() -> None:
     ap.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
     ap.add_argument("--rescore", metavar="PATH", help="recompute the tables of a --json file with the current checks")
     args = ap.parse_args()
-    if args.rescore:
-        for stored in json.loads(Path(args.rescore).read_text(encoding="utf-8")):
-            print_report(rescore(stored))
-        return
-    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    engine = Engine(seat_ctx=1024, n_threads=args.threads)
-    errors = engine.load([SeatSpec(p.id, starter_model_path(), "chatml") for p in STARTER_PERSONAS])
-    if errors:
-        raise SystemExit(f"judges bench: could not load the starter model: {errors}")
-    host = EngineThread(engine).start()
-    backend = EngineBackend(engine)
     reports = []
-    try:
-        for name in (BOTH if args.set == "both" else [args.set]):
-            reports.append(await bench_set(backend, name, args.ballots, args.seed, modes))
+    stored = json.loads(Path(args.rescore).read_text(encoding="utf-8")) if args.rescore else []
+    if stored and all(d.get("pull") for r in stored for d in r["detail"]):
+        for report in stored:
+            reports.append(rescore(report))
             print_report(reports[-1])
-    finally:
-        host.stop()
+    else:
+        modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+        engine = Engine(seat_ctx=1024, n_threads=args.threads)
+        errors = engine.load([SeatSpec(p.id, starter_model_path(), "chatml") for p in STARTER_PERSONAS])
+        if errors:
+            raise SystemExit(f"judges bench: could not load the starter model: {errors}")
+        host = EngineThread(engine).start()
+        backend = EngineBackend(engine)
+        try:
+            for report in stored:  # a report stored before the pulls: the model reads them now
+                bs = stored_ballots(report)
+                await add_pulls(backend, bs)
+                for d, b in zip(report["detail"], bs, strict=True):
+                    d["pull"] = b.pull
+                reports.append(rescore(report, bs))
+                print_report(reports[-1])
+            for name in ([] if stored else BOTH if args.set == "both" else [args.set]):
+                reports.append(await bench_set(backend, name, args.ballots, args.seed, modes))
+                print_report(reports[-1])
+        finally:
+            host.stop()
     if args.json:
         Path(args.json).write_text(json.dumps(reports, indent=1), encoding="utf-8")
 

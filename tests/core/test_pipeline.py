@@ -404,7 +404,7 @@ def test_a_probe_stage_sends_every_judges_probes_in_one_submission() -> None:
     real = backend.probe
 
     def counted(probes):
-        sizes.append(len(probes))
+        sizes.append(sum(not p.reply for p in probes))  # the question's pulls go out with them (core/pull.py)
         return real(probes)
 
     backend.probe = counted  # type: ignore[method-assign]

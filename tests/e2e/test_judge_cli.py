@@ -66,3 +66,23 @@ def test_the_council_judges_given_answers_and_planted_ones_score_lowest(tmp_path
     again = judge(tmp_path, *args, "--db", str(tmp_path / "council.db"))
     assert again.returncode == 0, again.stderr[-2000:]
     assert json.loads(again.stdout) == out
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_a_fluent_answer_about_something_else_scores_below_the_answers(tmp_path: Path) -> None:
+    """An answer about something else that shares the question's word ("water") and argues ("better"), so
+    the lexical checks let it through: the question's pull (core/pull.py) puts it below the answers."""
+    from council_desktop.core import validity
+    answers = ["Ice is less dense than liquid water, because its molecules are held apart in an open lattice.",
+               "It is better to water tomato plants in the early morning, so the leaves dry before the sun is high.",
+               "When water freezes its hydrogen bonds lock the molecules into a roomy crystal, so ice is lighter."]
+    question = "Why does ice float on water?"
+    assert all(validity.check(question, a, [o for o in answers if o != a]) is None for a in answers)
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers))
+    run = judge(tmp_path, "--question", question, "--answers", str(path), "--seed", "1", "--no-db")
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = json.loads(run.stdout)
+    for ballot in out["ballots"]:  # judged by P(yes) alone, it is not lowest in every ballot
+        assert ballot["scores"][1] < min(ballot["scores"][0], ballot["scores"][2]), out
