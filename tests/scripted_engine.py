@@ -56,7 +56,7 @@ class ScriptedEngine(Engine):
 
     def _start(self, group: Any, seq: _Seq, job: Job) -> None:
         self.started_jobs.append(job)
-        if job.probe_prefix is None:
+        if job.probe_prefix is None and job.reply is None:
             out = self.script(job.member_id, job.messages, Request(job.member_id, tuple(job.messages), job.params))
             if isinstance(out, BaseException):
                 raise out
@@ -73,6 +73,10 @@ class ScriptedEngine(Engine):
                 continue
             if self._cancelled(job):
                 self._finish(group, seq, Cancelled("stopped by the user"))
+                continue
+            if job.reply is not None:  # a reply's likelihood: this engine cannot tell (core/pull.py weighs nothing)
+                job.probe_result = {}
+                self._finish(group, seq, None)
                 continue
             if job.probe_prefix is not None:
                 got = default_probe(Probe(job.member_id, tuple(job.messages), tuple(job.probe_choices)))

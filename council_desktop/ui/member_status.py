@@ -38,9 +38,15 @@ STYLE = "\n".join([
 ])
 
 
+def _seat_key(info: MemberInfo) -> tuple[str, str, str, str]:
+    """What a row shows that only a new row can change (the rest follows ``show_state``)."""
+    return info.id, info.name, info.color, info.model
+
+
 class _MemberRow(QFrame):
     def __init__(self, info: MemberInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.key = _seat_key(info)
         self.setObjectName("memberRow")
         self.dot = plain_label()
         self.dot.setFixedSize(12, 12)
@@ -120,6 +126,14 @@ class MemberStatusPanel(QWidget):
         return self._rows[member_id].toolTip()
 
     def _rebuild(self) -> None:
+        """New rows for a new council; the same council convening again (the seated council shown
+        between sessions, then its session) keeps its rows and refreshes them: building five rows is a
+        few ms of the GUI thread at the moment the council convenes, when every view has work to do."""
+        members = list(self.roster.members.values())
+        if members and [r.key for r in self._rows.values()] == [_seat_key(m) for m in members]:
+            for info in members:
+                self._refresh(info.id)
+            return
         for row in self._rows.values():
             self._layout.removeWidget(row)
             row.deleteLater()

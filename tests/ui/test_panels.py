@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -158,3 +159,23 @@ def test_member_status_badge_follows_the_status(qtbot: Any, recorder: Any) -> No
     assert failed.property("status") == "failed" and done.property("status") == "done"
     assert failed.styleSheet() == "" and done.styleSheet() == ""
     assert failed.palette().color(failed.foregroundRole()) != done.palette().color(done.foregroundRole())
+
+
+def test_the_same_council_convening_again_keeps_its_rows_and_a_new_one_gets_new_rows(
+        qtbot: Any, recorder: Any) -> None:
+    panel = MemberStatusPanel()
+    qtbot.addWidget(panel)
+    events = recorder(hostile=False, fail="esme")
+    for event in events:
+        panel.apply(event)
+    rows = dict(panel._rows)
+    assert panel.status_text("esme") == "failed"
+    roles = next(e for e in events if e.kind == "roles")
+    panel.apply(roles)  # the same council convenes again: the rows stay, their state starts afresh
+    assert panel._rows == rows and all(panel.status_text(m) == "waiting" for m in rows)
+    assert "Failed" not in panel.row_tooltip("esme")
+    renamed = dataclasses.replace(roles, data={**roles.data, "members": [
+        {**m, "name": m["name"] + " II"} if m["id"] == "ada" else m for m in roles.data["members"]]})
+    panel.apply(renamed)  # another council (a member renamed): new rows
+    assert set(panel._rows) == set(rows) and all(panel._rows[m] is not rows[m] for m in rows)
+    assert panel._rows["ada"].name.text().endswith(" II")
