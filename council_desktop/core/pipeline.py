@@ -508,7 +508,7 @@ class Orchestrator:
         out: dict[str, dict[str, float]] = {mid: {} for mid in plans}
         broken: set[str] = set()
         asked = [(mid, key, msgs) for mid, opts in plans.items() if mid not in self.failed for key, msgs in opts]
-        texts = {key: self.raw.get(key, text) for key, text in (pool or {}).items()}
+        texts = self._as_generated(pool or {})
         todo, reads = self._pull_probes(subject, texts)
         futures = self.backend.probe([*(Probe(mid, tuple(msgs)) for mid, _, msgs in asked), *reads])
         results = await asyncio.gather(*futures, return_exceptions=True)
@@ -623,7 +623,7 @@ class Orchestrator:
         Computed off the event loop while the judges' probes run (``findings_in_pool``): on the loop's
         thread (the GUI thread, in the app) they held the window for one long frame per stage. When the
         process given as ``checks`` fails, they run on a thread instead."""
-        texts = {mid: self.raw.get(mid, text) for mid, text in pool.items()}
+        texts = self._as_generated(pool)
         loop = asyncio.get_running_loop()
 
         async def checked() -> dict[str, validity.Finding]:
@@ -634,6 +634,11 @@ class Orchestrator:
                     self.checks = None  # a dead worker process: this session checks on a thread
             return await loop.run_in_executor(None, findings_in_pool, subject, texts)
         return asyncio.ensure_future(checked())
+
+    def _as_generated(self, pool: Mapping[str, str]) -> dict[str, str]:
+        """The pool's texts as generated (before display cleaning), which the validity checks and the
+        pulls read; a key that is no member's (the `judge` command's answers) keeps its text."""
+        return {key: self.raw.get(key, text) for key, text in pool.items()}
 
     def _pull_probes(self, subject: str, texts: Mapping[str, str]) -> tuple[list[str], list[Probe]]:
         """The texts whose pull (core/pull.py) is not yet known, and the probes that read them: on the seats
@@ -698,8 +703,7 @@ class Orchestrator:
                 against = {o: findings[o] for o in shown_as if o in findings}
                 weighed = {o: pull.weigh(p, pulls.get(o)) for o, p in probed[mid].items()}
                 agree, disagree = ballots.stances_from_probabilities(weighed, against, _soft(against))
-                raw = "  ".join(f"{self.by_id[o].name}: P(agree) {p:.2f}"
-                                + ("" if pulls.get(o) is None else f", pull {pulls[o]:+.2f}")
+                raw = "  ".join(f"{self.by_id[o].name}: {pull.note(p, pulls.get(o), 'P(agree)')}"
                                 for o, p in probed[mid].items())
                 self.log.emit("alliance", **ev.AllianceData(
                     member=mid, agree=agree, disagree=disagree, valid=True,

@@ -35,7 +35,8 @@ CAP = 0.5
 
 def probes(reader: str, question: str, answers: Sequence[str]) -> list[Probe]:
     """The probes that give the pulls of ``answers``: every answer after the question, then every answer
-    after the neutral prompt (in this order the reader's seat keeps each prompt's prefix cached)."""
+    after the neutral prompt (in this order one seat that reads them all keeps each prompt's prefix
+    cached; the council spreads them over its seats instead, core/pipeline.py)."""
     asked = tuple([Message("user", question)])
     neutral = tuple([Message("user", NEUTRAL)])
     return [*(Probe(reader, asked, reply=a, reply_tokens=REPLY_TOKENS) for a in answers),
@@ -62,6 +63,7 @@ def weigh(p_yes: float, value: float | None) -> float:
     return 1.0 / (1.0 + math.exp(-(log_odds(p_yes) + WEIGHT * min(value, CAP))))
 
 
-def note(p_yes: float, value: float | None) -> str:
-    """How a ballot's raw line shows one answer's figures: "P(yes) 0.62, pull +0.31"."""
-    return f"P(yes) {p_yes:.2f}" + ("" if value is None else f", pull {value:+.2f}")
+def note(p_yes: float, value: float | None, what: str = "P(yes)") -> str:
+    """How a ballot's raw line shows one answer's figures: "P(yes) 0.62, pull +0.31" (alliances:
+    "P(agree) …")."""
+    return f"{what} {p_yes:.2f}" + ("" if value is None else f", pull {value:+.2f}")

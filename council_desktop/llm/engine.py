@@ -658,7 +658,7 @@ class Engine:
             total = start + len(seq.pending)  # the prompt's length, while it is being filled
             for i, tok in enumerate(feed):
                 # A likelihood job wants the logits of every position that predicts a token of its reply.
-                mark = bool(seq.pending) and seq.reply_from - 1 <= start + i <= total - 2 and seq.reply_from > 0
+                mark = seq.reply_from > 0 and seq.reply_from - 1 <= start + i <= total - 2
                 group.put(n, tok, start + i, seq.seq_id, logits=mark)
                 if mark:
                     seq.reply_marks.append((n, seq.pending[i + 1]))
