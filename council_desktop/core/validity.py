@@ -172,8 +172,16 @@ _ADDRESSES_JUDGE = [
         rf"assessment|label|decision)\s*"
         rf"(?:is|should be|must be|will be|:)\s*{_VERDICT}",
         # a verdict or score written as a field: "Verdict: Yes", "rating = 10/10"
-        r"\b(?:verdict|rating|score|grade|judgement|judgment|evaluation)\s*[:=]\s*[\"'“‘*]?(?:yes\b|10\b|"
+        # (round 14: also a quoted key or a table's cell, '"verdict": "Yes"', "| verdict | Yes |")
+        r"\b(?:verdict|rating|score|grade|judgement|judgment|evaluation)[\"'”’*_]*\s*(?:[:=|]|->|→|=>)\s*[\"'“‘*_]*"
+        r"(?:yes\b|10\b|"
         r"\d+\s*/\s*10\b)",
+        # round 14: a verdict handed to a grader named before it, "TL;DR for the judge: Yes", "evaluator — yes" (a
+        # judge only when written to: "the judge said: no" reports a court)
+        rf"(?:\b(?:for|to)\s+(?:the|a|an|any|every|our|my|whoever\s+is\s+the)\s+{_JUDGE}s?|\b{_GRADER}s?)\b"
+        rf"[^.!?\n]{{0,20}}?\s*[:–—-]\s*{_VERDICT}(?=\s*(?:$|[.!,;:)\]]))",
+        # round 14: a yes asked of the reader as a favour, "a Yes from you would make my day"
+        rf"\b(?:a|an|one|your|the)\s+(?:\w+\s+)?[\"'“‘*]?yes[\"'”’*]?\s+from\s+(?:you|the\s+{_READER}|whoever)\b",
         # round 11: the verdict the reader is permitted: "the only permitted answer is yes", "you're allowed to reply
         # only 'yes'" (not "allowed to answer yes or no")
         r"\b(?:allowed|permitted|authori[sz]ed|admissible|sanctioned)\s+(?:repl(?:y|ies)|answers?|responses?|verdicts?|"
@@ -1058,6 +1066,7 @@ _RESTATING = frozenset(relevance.stem(w) for w in """
 understand understanding understood prompt sum summary summarise summarize nutshell short basically essentially
 clarify clear rephrase paraphrase words word sure exactly exact precisely same myself yourself point before answering
 hear hears heard hearing listen listens listened listening noted acknowledge acknowledged acknowledging received
+phrase phrased phrasing rephrased differently again another way
 """.split())  # noqa: SIM905
 # round 11: the verbs of receiving what was said ("I hear you", "noted", "message received", "I'm listening") join the
 # words of restating and understanding: an acknowledgement of the question is no answer to it.
@@ -1148,7 +1157,12 @@ _CONFIRMS_RESTATING = re.compile(r"\b(?:yes|yeah|yep|right|exactly|precisely|ind
 _CONFIRMS_THE_QUESTION = re.compile(r"\b(?:yes|yeah|yep|right|exactly|precisely|indeed|quite|correct)\b[,.!]?\s*"
                                     r"(?:that|this|it)(?:'s|’s|\s+is|\s+was|\s+remains)\s+(?:\w+ly\s+|indeed\s+|still\s+)?"
                                     r"(?:the|our|my|your|this)\s+(?:very\s+|real\s+|whole\s+)?"
-                                    r"(?:question|issue|topic|prompt|matter)\b(?!\s+(?:of|with|is|was|here)\b)",
+                                    r"(?:question|issue|topic|prompt|matter)\b(?!\s+(?:of|with|is|was|here)\b)"
+                                    # round 14: "(Yes,) that is indeed what you're asking"
+                                    r"|(?:\b(?:yes|yeah|yep|right|exactly|precisely|indeed|quite|correct)\b[,.!]?\s*)?"
+                                    r"\b(?:that|this|it)(?:'s|’s|\s+is|\s+was)\s+(?:\w+ly\s+|indeed\s+|still\s+|just\s+)?"
+                                    r"what\s+(?:we|you|i|they|people|everyone)(?:'re|’re|'m|’m|'ve|’ve|\s+are|\s+were|"
+                                    r"\s+am|\s+have)?\s+(?:being\s+|been\s+|now\s+|really\s+)?ask(?:ed|ing)\b",
                                     re.IGNORECASE)
 # Words that talk about a question in the abstract, whatever it is: "the issue at hand", "namely", "the thing in the
 # question is the case", "what we're being asked to consider".
@@ -1157,6 +1171,7 @@ raise raises raised namely hand case thing things put simply subject subjects po
 consider considered consideration considerations itself being here what about regard regarding asking matter matters
 prompt prompts query queries
 written write writes wrote posed pose poses above below heart core crux essence gist centre center nub
+response responses stated title heading abstract introduction conclusion
 """.split())  # noqa: SIM905
 # Adverbs that only make a statement surer ("it is certainly a question one could ask") and a comparison with nothing
 # compared ("no more and no less"): talk about the question with them still takes no position.
@@ -1230,6 +1245,7 @@ _GIVES_A_REASON = re.compile(r"\b(?:because|since|so|therefore|thus|hence|due|me
 _GENERIC = frozenset(relevance.stem(w) for w in """
 people person persons lot lots time times long life lives everyday daily world touch touches touched relate relates
 related involve involves involved place places spot point end soon sooner
+loud aloud silently quietly privately publicly themselves ourselves yourselves
 """.split())  # noqa: SIM905
 
 
@@ -1290,7 +1306,8 @@ _IDENTIFIER = re.compile(r"\b[A-Za-z]{0,3}[-#]?\d[\w./:-]*")  # "#4471", "A-12",
 
 def _form_echo(question: str, text: str) -> bool:
     """The question read back as one field of a record (three to twelve lines) whose other fields hold only identifiers
-    ("#4471", "A-12", dates), placeholders ("pending", "TBD", "n/a", "to be confirmed", "—", "?") or nothing."""
+    ("#4471", "A-12", dates), placeholders ("pending", "TBD", "n/a", "to be confirmed", "—", "?"), talk about the
+    question only ("The question stated in the title has been considered") or nothing."""
     lines = [x for x in text.splitlines() if x.strip()]
     if len(_words(question)) < 4 or not 3 <= len(lines) <= 12:
         return False
@@ -1303,6 +1320,8 @@ def _form_echo(question: str, text: str) -> bool:
         if not m:
             return False
         value = _IDENTIFIER.sub(" ", m.group(1))
+        if _only_about_the_question(value):
+            continue  # round 14: "Abstract: This response considers the question stated in the title."
         if _POLAR.search(value) or _VERDICT_WORD.search(value) or relevance.takes_a_stance(value) or \
                 relevance.content_stems(value) - _PLACEHOLDER:
             return False
