@@ -22,6 +22,7 @@ CAP were chosen on the judging bench (scripts/bench/judges.py; docs/judging.md, 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 from .ballots import log_odds
@@ -33,14 +34,55 @@ WEIGHT = 2.0
 CAP = 0.5
 
 
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_ASKED = re.compile(r"[\"'”’)\]*_]*\s*\?+")  # a question mark closing a run (after a quote or bracket)
+READ_BACK = 0.8  # a run of at least this share of the question's words (and four) is the question read back
+
+
+def beyond_the_question(question: str, answer: str) -> str:
+    """``answer`` without the question read back in it: every run of the question's words in order (four
+    or more, at least ``READ_BACK`` of them, whatever the case and punctuation between them) that ends in a
+    question mark is cut out (an answer in the question's own words states them: "It is better to rent
+    than to buy if you move often" is read whole).
+    What the pull reads: the question's own words are the likeliest text after the question, so an answer
+    that repeats them would be pulled for the repeating ("Put another way: <question> Or, to phrase it
+    differently: <question>"); what it says beyond them is what the question should make likely. An answer
+    that is nothing but the question is read whole (the validity checks flag it)."""
+    asked = [w.lower() for w in _WORD.findall(question)]
+    need = max(4, math.ceil(READ_BACK * len(asked)))
+    if len(asked) < 4:
+        return answer
+    text = answer
+    for _ in range(8):  # each pass cuts the longest read-back left
+        spans = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
+        best, end = 0, 0
+        prev = [0] * (len(spans) + 1)
+        for x in asked:
+            cur = [0] * (len(spans) + 1)
+            for j, (_s, stop, w) in enumerate(spans, 1):
+                if w == x:
+                    cur[j] = prev[j - 1] + 1
+                    if cur[j] > best and _ASKED.match(text, stop):
+                        best, end = cur[j], j
+            prev = cur
+        if best < need:
+            break
+        mark = _ASKED.match(text, spans[end - 1][1])
+        assert mark is not None  # a run counts only where a mark closes it
+        text = text[:spans[end - best][0]] + text[mark.end():]  # the question's own mark goes with it
+    return text if _WORD.search(text) else answer
+
+
 def probes(reader: str, question: str, answers: Sequence[str]) -> list[Probe]:
-    """The probes that give the pulls of ``answers``: every answer after the question, then every answer
-    after the neutral prompt (in this order one seat that reads them all keeps each prompt's prefix
-    cached; the council spreads them over its seats instead, core/pipeline.py)."""
+    """The probes that give the pulls of ``answers``: every answer (beyond the question read back in it)
+    after the question, then every answer after the neutral prompt (in this order one seat that reads them
+    all keeps each prompt's prefix cached; the council spreads them over its seats instead,
+    core/pipeline.py)."""
     asked = tuple([Message("user", question)])
     neutral = tuple([Message("user", NEUTRAL)])
-    return [*(Probe(reader, asked, reply=a, reply_tokens=REPLY_TOKENS) for a in answers),
-            *(Probe(reader, neutral, reply=a, reply_tokens=REPLY_TOKENS) for a in answers)]
+    replies = [beyond_the_question(question, a) for a in answers]
+    return [*(Probe(reader, asked, reply=r, reply_tokens=REPLY_TOKENS) for r in replies),
+            *(Probe(reader, neutral, reply=r, reply_tokens=REPLY_TOKENS) for r in replies)]
 
 
 def pulls(results: Sequence[Mapping[str, float] | BaseException], n: int) -> list[float | None]:

@@ -20,6 +20,29 @@ def test_probes_read_every_answer_after_the_question_then_after_the_neutral_prom
     assert {p.member_id for p in ps} == {"ash"} and all(p.reply_tokens == pull.REPLY_TOKENS for p in ps)
 
 
+def test_the_pull_reads_what_an_answer_says_beyond_the_question_read_back_in_it() -> None:
+    q = "Is it better to rent a home than to buy one?"
+    # Read back (whatever the case and punctuation), once or twice: the question's words are cut, with its mark.
+    assert pull.beyond_the_question(q, "In short: is it better to rent a home than to buy one? Good, we agree.") == \
+        "In short:  Good, we agree."
+    assert pull.beyond_the_question(q, "Q: IS it better, to rent a home than to buy one?\nA: 'Is it better to rent "
+                                       "a home than to buy one' ? Same thing.") == "Q: \nA: ' Same thing."
+    # Most of it (80% of its words, four at least) in order, closed by a question mark, is a read-back; less is
+    # an answer using its words, and so is a statement in them.
+    assert pull.beyond_the_question(q, "So: better to rent a home than to buy one? Hm.") == "So:  Hm."
+    for kept in ("Is it better to rent a home? Yes, if you may move within five years.",
+                 "It is better to rent a home than to buy one if you move often.",
+                 "Yes, it is better to rent a home than to buy one."):
+        assert pull.beyond_the_question(q, kept) == kept
+    # Nothing but the question: read whole (the validity checks flag it); a short question is never cut.
+    assert pull.beyond_the_question(q, "is it better to rent a home than to buy one??") == \
+        "is it better to rent a home than to buy one??"
+    assert pull.beyond_the_question("Why?", "Why? Because.") == "Why? Because."
+    # The probes read the cut text after both prompts.
+    ps = pull.probes("ash", q, ["Well, is it better to rent a home than to buy one? Hmm.", "Rent."])
+    assert [p.reply for p in ps] == ["Well,  Hmm.", "Rent."] * 2
+
+
 def test_a_pull_is_the_gain_in_mean_log_probability_and_none_without_a_figure() -> None:
     results: list = [{"logprob": -2.0, "tokens": 9.0}, {"logprob": -3.5, "tokens": 4.0}, {},
                      {"logprob": -2.5, "tokens": 9.0}, {"logprob": -3.0, "tokens": 4.0}, {"logprob": -1.0}]
