@@ -53,7 +53,7 @@ def beyond_the_question(question: str, answer: str) -> str:
     if len(asked) < 4:
         return answer
     text = answer
-    for _ in range(8):  # each pass cuts the longest read-back left
+    while True:  # each pass cuts the longest read-back left (and shortens the text)
         spans = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
         best, end = 0, 0
         prev = [0] * (len(spans) + 1)

@@ -38,6 +38,9 @@ def test_the_pull_reads_what_an_answer_says_beyond_the_question_read_back_in_it(
     assert pull.beyond_the_question(q, "is it better to rent a home than to buy one??") == \
         "is it better to rent a home than to buy one??"
     assert pull.beyond_the_question("Why?", "Why? Because.") == "Why? Because."
+    # However often it is read back.
+    many = "Is it better to rent a home than to buy one? " * 30 + "Rent."
+    assert pull.beyond_the_question(q, many).strip() == "Rent."
     # The probes read the cut text after both prompts.
     ps = pull.probes("ash", q, ["Well, is it better to rent a home than to buy one? Hmm.", "Rent."])
     assert [p.reply for p in ps] == ["Well,  Hmm.", "Rent."] * 2
