@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 
 from .ballots import log_odds
 from .types import Message, Probe
+from .validity import longest_run
 
 NEUTRAL = "Say something."
 REPLY_TOKENS = 48
@@ -55,16 +56,8 @@ def beyond_the_question(question: str, answer: str) -> str:
     text = answer
     while True:  # each pass cuts the longest read-back left (and shortens the text)
         spans = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
-        best, end = 0, 0
-        prev = [0] * (len(spans) + 1)
-        for x in asked:
-            cur = [0] * (len(spans) + 1)
-            for j, (_s, stop, w) in enumerate(spans, 1):
-                if w == x:
-                    cur[j] = prev[j - 1] + 1
-                    if cur[j] > best and _ASKED.match(text, stop):
-                        best, end = cur[j], j
-            prev = cur
+        closed = {j for j, (_s, stop, _w) in enumerate(spans, 1) if _ASKED.match(text, stop)}
+        best, end = longest_run(asked, [w for _s, _e, w in spans], ends=closed.__contains__)
         if best < need:
             break
         mark = _ASKED.match(text, spans[end - 1][1])
