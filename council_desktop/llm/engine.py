@@ -92,6 +92,13 @@ def physical_cores() -> int:
 # when it wakes (ui_latency.py: p99 12.9 ms quiet, 15.1 ms busy at nice 0; 9.8 and 11.9 at nice 3).
 DECODE_NICE = 0
 
+# Prompt tokens in a prefill step that measures a thread count for the tuner (llm/tuning.py). A count that
+# is wrong for the load costs in proportion to the step: a full 128-token step at one thread cost about
+# 0.25 s more than at two on a quiet machine, about a second per debate in the tuner's trials and re-checks.
+# Per token a 32-token step costs within about 15% of a 128-token one (native llama-bench, pp32 against
+# pp128, 1 and 2 threads), so the counts are still told apart.
+TRIAL_TOKENS = 32
+
 
 def lower_thread_priority(nice: int = DECODE_NICE) -> bool:
     """Lower the calling thread's scheduling priority: niceness ``nice`` and the SCHED_BATCH policy
@@ -367,10 +374,12 @@ class Engine:
 
     def __init__(self, seat_ctx: int = 2048, n_threads: int | None = None, prefill_chunk: int = 128,
                  kv_unified: bool = False, step_tokens: int = 128, adaptive: bool = True,
-                 nice: int = DECODE_NICE, fast_copies: bool = True) -> None:
+                 nice: int = DECODE_NICE, fast_copies: bool = True, trial_tokens: int = TRIAL_TOKENS) -> None:
         # At most step_tokens prompt tokens per decode step: bounds how long a cancel or another
         # seat's next token can wait behind a prefill.
         self.step_tokens = min(step_tokens, 512)
+        # At most trial_tokens in a prefill step that measures a thread count for the tuner.
+        self.trial_tokens = max(1, min(trial_tokens, self.step_tokens))
         self.kv_unified = kv_unified
         self.seat_ctx = seat_ctx
         # The most threads a step may use; with ``adaptive`` the tuner picks 1..n_threads per step from
@@ -632,6 +641,10 @@ class Engine:
         n = 0
         outputs: list[_Seq] = []
         fed: dict[int, list[int]] = {}
+        limit = self.step_tokens
+        if any(s.job is not None and s.pending for s in group.seqs.values()) and \
+                self.tuner.trial_next("fill " + group.path.name):
+            limit = self.trial_tokens
         for seq in group.seqs.values():
             job = seq.job
             if job is None:
@@ -640,7 +653,7 @@ class Engine:
                 self._finish(group, seq, Cancelled("stopped by the user"))
                 continue
             if seq.pending:
-                room = self.step_tokens - n
+                room = limit - n
                 if room <= 0:
                     continue
                 chunk = seq.pending[: min(self.prefill_chunk, room)]

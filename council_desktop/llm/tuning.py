@@ -100,6 +100,14 @@ class ThreadTuner:
         st = self._kinds.get(kind)
         return bool(st and st.trial)
 
+    def trial_next(self, kind: str) -> bool:
+        """Whether the next step of ``kind`` measures a count (a kind never seen starts with a trial): the
+        engine makes such a prefill step small, so a count that is wrong for the load costs little."""
+        if self.fixed is not None or len(self.candidates) == 1:
+            return False
+        st = self._kinds.get(kind)
+        return st is None or bool(st.trial)
+
     def record(self, kind: str, threads: int, seconds: float, tokens: int) -> None:
         if self.fixed is not None or len(self.candidates) == 1 or tokens <= 0:
             return

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,14 @@ async def one(engine: Engine, seed: int, max_tokens: int) -> dict[str, Any]:
     alliances = [e for e in events if e.kind == "alliance"]
     generated = sum(int(e.data.get("tokens", 0)) for e in events if e.kind in
                     ("topic", "opinion", "rebuttal", "synthesis"))
-    return {"status": outcome.status, "wall": wall, "stages": stage_times,
+    # Prompt steps the thread tuner ran at a count it did not keep (its trials and re-checks).
+    steps = list(engine.step_log or [])
+    if engine.step_log is not None:
+        engine.step_log.clear()
+    kept = engine.tuner.summary()
+    trial = [(n, s) for kind, threads, s, n in steps if kind.startswith("fill") and threads != kept.get(kind)]
+    return {"status": outcome.status, "wall": wall, "stages": stage_times, "trial_fill":
+            (len(trial), sum(n for n, _ in trial), sum(s for _, s in trial)),
             "reviews": (sum(bool(e.data["valid"]) for e in reviews), len(reviews)),
             "alliances": (sum(bool(e.data["valid"]) for e in alliances), len(alliances)),
             "declared": sum(len(e.data["agree"]) + len(e.data["disagree"]) > 0 for e in alliances),
@@ -70,6 +78,10 @@ def report(runs: list[dict[str, Any]], n: int, max_tokens: int, heading: str) ->
         times = [float(r["stages"][str(i)]) for r in runs if str(i) in r["stages"]]
         if times:
             print(f"  stage {i} {name:<10} median {statistics.median(times):5.1f} s  max {max(times):5.1f} s")
+    trial = [r.get("trial_fill", (0, 0, 0.0)) for r in runs]
+    print(f"prompt steps at a thread count the tuner did not keep (its trials): {sum(t[0] for t in trial)} steps, "
+          f"{sum(t[1] for t in trial)} tokens, {sum(t[2] for t in trial):.1f} s in all "
+          f"(the first debate: {trial[0][0]} steps, {trial[0][2]:.1f} s)")
     walls = [float(r["wall"]) for r in runs]
     gen = sum(int(r["generated"]) for r in runs)
     print(f"debate wall time median {statistics.median(walls):.1f} s; generated {gen} tokens in "
@@ -78,6 +90,7 @@ def report(runs: list[dict[str, Any]], n: int, max_tokens: int, heading: str) ->
 
 def run_here(args: argparse.Namespace) -> list[dict[str, Any]]:
     engine = Engine()
+    engine.step_log = deque()
     engine.load([s.spec for s in starter_council()])
     host = EngineThread(engine).start()
     loaded = {g.loaded_from.name for g in engine.groups.values()}

@@ -193,3 +193,44 @@ def test_the_workers_are_started_before_the_first_timed_step_and_leave_no_trace(
     assert got["warm"]["new_at_first_step"] >= 2  # the decode thread and a worker, before any timed step
     assert got["cold"]["new_at_first_step"] == 1  # the tuner's first trial step runs one thread
     assert got["warm"]["text"] == got["cold"]["text"] != ""
+
+
+@pytest.mark.skipif(physical_cores() < 2, reason="one core: there is no thread count to choose")
+def test_a_prefill_step_that_measures_a_thread_count_is_small(starter_path: Path) -> None:
+    """A thread count that is wrong for the load costs in proportion to the step that tries it: the
+    tuner's trial steps take at most ``trial_tokens`` prompt tokens, the steps after it the full step."""
+    import asyncio
+    from collections import deque
+
+    from council_desktop.core.types import GenerationParams, Message, Request
+    from council_desktop.llm.backend import EngineBackend, EngineThread
+    from council_desktop.llm.engine import TRIAL_TOKENS, Engine, SeatSpec
+
+    eng = Engine(seat_ctx=2048, n_threads=2)
+    eng.step_log = deque()
+    eng.load([SeatSpec("s0", starter_path, "chatml")])
+    fill_key = f"fill {starter_path.name}"
+    trial: list[bool] = []
+    choose = eng.tuner.choose
+
+    def noting(kind: str) -> int:
+        if kind == fill_key:
+            trial.append(eng.tuner.exploring(kind) or eng.tuner.trial_next(kind))
+        return choose(kind)
+
+    eng.tuner.choose = noting  # type: ignore[method-assign]
+    host = EngineThread(eng).start()
+
+    async def go() -> None:
+        b = EngineBackend(eng)
+        await asyncio.gather(*b.submit([Request("s0", (Message("user", "Tell me about owls. " * 150),),
+                                                GenerationParams(max_tokens=2))]))
+
+    try:
+        asyncio.run(go())
+    finally:
+        assert host.stop(5.0)
+    fills = [n for kind, _, _, n in eng.step_log if kind == fill_key]
+    assert len(fills) == len(trial) and any(trial) and not all(trial)
+    assert all(n <= TRIAL_TOKENS for n, measuring in zip(fills, trial, strict=True) if measuring)
+    assert max(n for n, measuring in zip(fills, trial, strict=True) if not measuring) > TRIAL_TOKENS

@@ -151,3 +151,27 @@ def test_a_count_twice_as_slow_in_two_steps_is_dropped_before_its_trial_ends() -
     used = m.run(tuner, 50)
     assert tuner.best("gen") == 1
     assert used[2] == 2, used
+
+
+
+def test_a_step_that_measures_a_count_is_announced_before_it_runs() -> None:
+    """The engine asks ``trial_next`` before it builds a prefill step and makes a measuring step small, so
+    the answer must say exactly which steps the tuner will read as a trial."""
+    m = Machine({1: 0.020, 2: 0.012})
+    tuner = ThreadTuner(2, clock=m.clock)
+    announced = []
+    for _ in range(3000):
+        ahead = tuner.trial_next("fill")
+        t = tuner.choose("fill")
+        measured = tuner.exploring("fill")  # the step about to run is one of the trial's
+        assert ahead == measured
+        announced.append(ahead)
+        tuner.record("fill", t, m.cost[t] * 32, 32)
+        m.now += m.cost[t] * 32
+    assert announced[0]  # a kind never seen starts with a trial
+    assert tuner.best("fill") == 2
+    first_done = announced.index(False)
+    assert 2 <= first_done <= 8  # the first trial: a few steps at each count, then full steps
+    assert any(announced[first_done:])  # a re-check later is announced too
+    assert not ThreadTuner(2, fixed=2).trial_next("fill")  # a fixed count measures nothing
+    assert not ThreadTuner(1).trial_next("fill")  # nor does a single candidate
