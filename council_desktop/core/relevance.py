@@ -189,6 +189,12 @@ def content_stems(text: str) -> set[str]:
     return out
 
 
+# round 16: a compound of the question names what its last part names ("sunlight" / "light", "toothbrush" / "brush"): a
+# tail of at least five letters after a head of at least three (not "donation" / "nation"). Only against the question's
+# own words: against the other answers' it tied a train notice to a compass ("Wakefield" / "field").
+_TAIL, _HEAD = 5, 3
+
+
 def related(a: str, b: str) -> bool:
     """Two stems name the same thing: equal, the same first five letters, or one (4+ letters) opening
     the other ("poll" / "pollster")."""
@@ -198,8 +204,9 @@ def related(a: str, b: str) -> bool:
     return len(short) >= 4 and long_.startswith(short)
 
 
-def shares(said: Iterable[str], vocabulary: Iterable[str]) -> bool:
-    """Whether any stem of ``said`` is ``related`` to any of ``vocabulary`` (indexed: linear in the text)."""
+def shares(said: Iterable[str], vocabulary: Iterable[str], compounds: bool = False) -> bool:
+    """Whether any stem of ``said`` is ``related`` to any of ``vocabulary`` (indexed: linear in the text); with
+    ``compounds``, also one that ends a compound of the other side ("light" / "sunlight", either way)."""
     vocab = set(vocabulary)
     said = list(said)
     # openings no longer than the longest word on either side (round 10: a 20 kB "word" made this quadratic)
@@ -207,8 +214,14 @@ def shares(said: Iterable[str], vocabulary: Iterable[str]) -> bool:
     longest_vocab = max(map(len, vocab), default=0)
     openings = {v[:k] for v in vocab for k in range(4, min(len(v), longest_said) + 1)}  # every opening of 4+ letters
     heads = {v[:5] for v in vocab if len(v) >= 5}
-    return any(s in vocab or s in openings or (len(s) >= 5 and s[:5] in heads)
-               or any(s[:k] in vocab for k in range(4, min(len(s), longest_vocab + 1))) for s in said)
+    # the compounds' tails, as long as the longest word on the other side at most (linear, as the openings)
+    tails = {v[k:] for v in vocab for k in range(max(_HEAD, len(v) - longest_said), len(v) - _TAIL + 1)} \
+        if compounds else set()
+    return any(s in vocab or s in openings or (len(s) >= 5 and s[:5] in heads) or s in tails
+               or any(s[:k] in vocab for k in range(4, min(len(s), longest_vocab + 1)))
+               or (compounds and any(s[k:] in vocab for k in range(max(_HEAD, len(s) - longest_vocab),
+                                                                    len(s) - _TAIL + 1)))
+               for s in said)
 
 
 def takes_a_stance(text: str) -> bool:
@@ -379,6 +392,6 @@ def off_topic(question: str, answer: str, others: Sequence[str] = ()) -> bool:
         ties = {s for s in said if shares({s}, asked)} | \
             {s for s in said - _EVERYDAY_STEMS if shares({s}, discussed - _EVERYDAY_STEMS)}
         return len(ties) <= 1
-    if shares(said, asked):
+    if shares(said, asked, compounds=True):
         return False
     return not shares(said - _EVERYDAY_STEMS, discussed - _EVERYDAY_STEMS)

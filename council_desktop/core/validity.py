@@ -872,7 +872,17 @@ _FUNCTION = frozenset("""
 a an the and or but if so of to in on at by for with from as is are was were be been am do does did have
 has had it its this that these those there i we you he she they them their my our your his her not no
 can could should would will may might must than because which who what when where how very more most
-""".split())  # noqa: SIM905
+unless although though while until since whether nor me him us someone somebody anyone anybody everyone
+everybody nobody something anything everything nothing
+""".split()) | frozenset(  # noqa: SIM905
+    # round 16: contracted auxiliaries are function words too ("evenly unless someone didn't drink" is a sentence)
+    f"{head}{apo}{tail}" for head, tail in (("don", "t"), ("doesn", "t"), ("didn", "t"), ("isn", "t"), ("aren", "t"),
+                                            ("wasn", "t"), ("weren", "t"), ("can", "t"), ("couldn", "t"), ("won", "t"),
+                                            ("wouldn", "t"), ("shouldn", "t"), ("haven", "t"), ("hasn", "t"),
+                                            ("hadn", "t"), ("it", "s"), ("that", "s"), ("there", "s"), ("i", "m"),
+                                            ("i", "ve"), ("i", "d"), ("i", "ll"), ("you", "re"), ("we", "re"),
+                                            ("they", "re"), ("let", "s"))
+    for apo in ("'", "’"))
 
 
 def _words(text: str) -> list[str]:

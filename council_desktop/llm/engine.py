@@ -95,8 +95,9 @@ DECODE_NICE = 0
 # Prompt tokens in a prefill step that measures a thread count for the tuner (llm/tuning.py). A count that
 # is wrong for the load costs in proportion to the step: a full 128-token step at one thread cost about
 # 0.25 s more than at two on a quiet machine, about a second per debate in the tuner's trials and re-checks.
-# Per token a 32-token step costs within about 15% of a 128-token one (native llama-bench, pp32 against
-# pp128, 1 and 2 threads), so the counts are still told apart.
+# Per token a 32-token step costs 13-22% more than a 128-token one (native llama-bench, pp32 against pp128,
+# 2 and 1 threads): the counts are still told apart, with a tilt of about 8% towards more threads
+# (docs/engine.md, "Thread count chosen at run time").
 TRIAL_TOKENS = 32
 
 

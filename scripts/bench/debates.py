@@ -52,7 +52,7 @@ async def one(engine: Engine, seed: int, max_tokens: int) -> dict[str, Any]:
     alliances = [e for e in events if e.kind == "alliance"]
     generated = sum(int(e.data.get("tokens", 0)) for e in events if e.kind in
                     ("topic", "opinion", "rebuttal", "synthesis"))
-    # Prompt steps the thread tuner ran at a count it did not keep (its trials and re-checks).
+    # Prompt steps at a thread count other than the one the tuner holds at the end of the debate.
     steps = list(engine.step_log or [])
     if engine.step_log is not None:
         engine.step_log.clear()
@@ -79,7 +79,8 @@ def report(runs: list[dict[str, Any]], n: int, max_tokens: int, heading: str) ->
         if times:
             print(f"  stage {i} {name:<10} median {statistics.median(times):5.1f} s  max {max(times):5.1f} s")
     trial = [r.get("trial_fill", (0, 0, 0.0)) for r in runs]
-    print(f"prompt steps at a thread count the tuner did not keep (its trials): {sum(t[0] for t in trial)} steps, "
+    print(f"prompt steps at a thread count other than the tuner's at the end of each debate (its trials' other "
+          f"counts, and counts it held for a while and left): {sum(t[0] for t in trial)} steps, "
           f"{sum(t[1] for t in trial)} tokens, {sum(t[2] for t in trial):.1f} s in all "
           f"(the first debate: {trial[0][0]} steps, {trial[0][2]:.1f} s)")
     walls = [float(r["wall"]) for r in runs]

@@ -406,3 +406,22 @@ def test_round_twelve_a_notice_or_manoeuvre_sharing_one_word_is_off_topic() -> N
     assert relevance.off_topic(q, boat, others)
     # one formula of a notice is not enough: "please note" in an answer that argues or shares two words stays
     assert not relevance.off_topic(q, "Please note the steam escapes through a narrow gap in the cap.", others)
+
+
+def test_round_sixteen_a_compound_of_the_question_ties_its_last_part() -> None:
+    """"light" is about "sunlight" (a tail of five letters after a head of three), "nation" is not about
+    "donation"; and only against the question's words: a place name ending in a word the other answers use
+    ("Wakefield", "field") does not tie a train notice to a compass."""
+    assert relevance.shares({"light"}, {"sunlight"}, compounds=True)
+    assert relevance.shares({"toothbrush"}, {"brush"}, compounds=True)
+    assert not relevance.shares({"nation"}, {"donation"}, compounds=True)
+    assert not relevance.shares({"light"}, {"sunlight"})
+    notice = ("We apologise for the delay to the 17:42 service to Leeds. This is due to a signalling fault near "
+              "Wakefield. The train is now expected to depart from platform 4 at 18:05.")
+    others = ["The Earth's magnetic field pulls the magnetised needle into line.",
+              "Its needle lines up with the field lines of the planet's magnetism."]
+    assert relevance.off_topic("Why does a compass needle point north?", notice, others)
+    assert not relevance.off_topic("Why do some people sneeze when they step into bright sunlight?",
+                                   "Crossed wires in the brain, basically. The light signal gets mistaken for a "
+                                   "tickle in the nose.")
+

@@ -1055,3 +1055,24 @@ def test_round_fifteen_a_long_hostile_answer_is_checked_quickly(unit: str) -> No
     start = time.perf_counter()
     validity.check(Q15, text, ["Starch crystallises.", text[:5_000]])
     assert time.perf_counter() - start < 1.5
+
+
+# -- Round 16 (after the fresh run of held-out v16): two sensible answers it flagged -----------------------------
+
+@pytest.mark.parametrize(("question", "answer"), [
+    # contracted auxiliaries, conjunctions and indefinite pronouns are function words: a sentence, not salad
+    ("Should you split the bill equally when eating out with friends?",
+     "evenly unless someone didn't drink. non-drinkers always get stung"),
+    ("Should you split the bill equally when eating out with friends?",
+     "evenly unless someone didn’t drink. non-drinkers always get stung"),
+    # a compound of the question names what its last part names: "light" is about "sunlight"
+    ("Why do some people sneeze when they step into bright sunlight?",
+     "Crossed wires in the brain, basically. The light signal gets mistaken for a tickle in the nose."),
+])
+def test_round_sixteen_sensible_answers_have_no_finding(question: str, answer: str) -> None:
+    assert validity.check(question, answer) is None
+
+
+def test_round_sixteen_words_without_function_words_are_still_salad() -> None:
+    assert validity.check("Should you split the bill equally?",
+                          "carpet negotiate Thursday spoon remembers purple reluctance fondly") is not None

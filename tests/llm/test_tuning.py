@@ -153,7 +153,6 @@ def test_a_count_twice_as_slow_in_two_steps_is_dropped_before_its_trial_ends() -
     assert used[2] == 2, used
 
 
-
 def test_a_step_that_measures_a_count_is_announced_before_it_runs() -> None:
     """The engine asks ``trial_next`` before it builds a prefill step and makes a measuring step small, so
     the answer must say exactly which steps the tuner will read as a trial."""
