@@ -424,4 +424,3 @@ def test_round_sixteen_a_compound_of_the_question_ties_its_last_part() -> None:
     assert not relevance.off_topic("Why do some people sneeze when they step into bright sunlight?",
                                    "Crossed wires in the brain, basically. The light signal gets mistaken for a "
                                    "tickle in the nose.")
-
