@@ -337,3 +337,37 @@ def test_a_bubbles_outline_is_rebuilt_only_when_its_box_changes(scene: ArenaScen
     assert grown is not first_path
     assert grown.boundingRect().height() > first_path.boundingRect().height()
     assert grown.boundingRect().contains(bubble.bubble_rect().adjusted(1, 1, -1, -1))
+
+
+def _ink_outside(item: Any) -> int:
+    """Pixels ``item`` paints outside its boundingRect (painted alone, in its own coordinates, on a transparent
+    image with a margin all round)."""
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+    margin = 40
+    br = item.boundingRect()
+    image = QImage(int(br.width()) + 2 * margin + 2, int(br.height()) + 2 * margin + 2,
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.translate(margin - br.left(), margin - br.top())
+    option = QStyleOptionGraphicsItem()
+    option.exposedRect = br  # type: ignore[attr-defined]
+    item.paint(painter, option, None)
+    painter.end()
+    inside = br.translated(margin - br.left(), margin - br.top()).toAlignedRect().adjusted(-1, -1, 1, 1)
+    return sum(1 for y in range(image.height()) for x in range(image.width())
+               if not inside.contains(x, y) and image.pixelColor(x, y).alpha() > 0)
+
+
+@pytest.mark.parametrize("stage", range(6))
+def test_every_arena_item_paints_inside_its_bounding_rect(scene: ArenaScene, debate_events: list[Event],
+                                                          stage: int) -> None:
+    """The view repaints only what changed (SmartViewportUpdate), from the items' bounding rects: ink outside
+    one would stay on screen as a trail when the item moves or goes."""
+    apply_all(scene, events_through_stage(debate_events, stage))
+    ours = [i for i in scene.items() if type(i).__module__.startswith("council_desktop.")]
+    assert len(ours) >= 5
+    outside = {type(i).__name__: n for i in ours if (n := _ink_outside(i))}
+    assert outside == {}, outside
