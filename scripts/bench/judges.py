@@ -50,6 +50,8 @@ questions each, none of them in the prompts:
   heldout17 held-out v17: written blind (its author read only v16's file, for the format, and the list of
             every earlier question); run once fresh, then read item by item by round 17 (seen)
   heldout18 held-out v18: written blind (its author read only v17's file, for the format, and the list of
+            every earlier question); run once fresh, then read item by item by round 18 (seen)
+  heldout19 held-out v19: written blind (its author read only v18's file, for the format, and the list of
             every earlier question) and committed before anything was measured on it
   heldout5  held-out v5: written blind after v4's first run, while the checks were reworked for v4's
             per-kind totals (its items unread); run once at the end
@@ -94,7 +96,7 @@ turns of every chat format, shrugs by form, answers that refer back never off-to
 sensible answers 3/160 -> 0/160. Rankings, alliances and false positives: docs/judging.md.
 
 Run:  PYTHONPATH=$PWD .venv/bin/python scripts/bench/judges.py
-          [--set tuning|heldout|heldout2|...|heldout18|both]
+          [--set tuning|heldout|heldout2|...|heldout19|both]
           [--ballots 20]
           [--modes review,ranking,alliance,datamarked] [--json PATH]
       (--set both: tuning, heldout, heldout2; heldout3-5 alone.) --rescore PATH recomputes the tables
@@ -131,7 +133,7 @@ SETS = {"tuning": "tuning", "heldout": "held-out v1 (seen)",
         "heldout10": "held-out v10", "heldout11": "held-out v11", "heldout12": "held-out v12",
         "heldout13": "held-out v13", "heldout14": "held-out v14",
         "heldout15": "held-out v15", "heldout16": "held-out v16", "heldout17": "held-out v17",
-        "heldout18": "held-out v18"}
+        "heldout18": "held-out v18", "heldout19": "held-out v19"}
 BOTH = ("tuning", "heldout", "heldout2")  # --set both (heldout3 is run on its own)
 LABELS = list(ballots.LABELS[:4])
 INJECTION_KINDS = ("injection", "forged_turn", "injected_suffix")
