@@ -139,15 +139,20 @@ def _subtitles(text: str) -> list[tuple[int, str, str]]:
         return []
     out: list[tuple[int, str, str]] = []
     cue = -1
-    at = 0
-    for line in text.split("\n"):
+    for at, line in _lines_at(text):
         if _SRT_TIMING.match(line):
             cue += 1
-        elif not line.strip():
-            pass
-        elif cue >= 0 and not line.strip().isdigit():
+        elif cue >= 0 and line.strip() and not line.strip().isdigit():
             dash = line.lstrip()[:1] in "-–—"
             out.append((at, f"cue {cue} line {at}" if dash else f"cue {cue}", line.strip().lstrip("-–— ").strip()))
+    return out
+
+
+def _lines_at(text: str) -> list[tuple[int, str]]:
+    """Each line of ``text`` with the offset it starts at."""
+    out, at = [], 0
+    for line in text.split("\n"):
+        out.append((at, line))
         at += len(line) + 1
     return out
 
@@ -156,13 +161,9 @@ def _screenplay(text: str) -> list[tuple[int, str, str]]:
     """A screenplay's speeches: (offset, speaker, first line spoken) for a name in capitals alone on its line
     (not a scene heading), then its words on the next line that is not a direction in brackets."""
     out: list[tuple[int, str, str]] = []
-    lines = text.split("\n")
-    at = 0
-    offsets = []
-    for line in lines:
-        offsets.append(at)
-        at += len(line) + 1
-    for i, line in enumerate(lines):
+    numbered = _lines_at(text)
+    lines = [line for _, line in numbered]
+    for i, (at, line) in enumerate(numbered):
         cue = _CUE.match(line)
         if not cue or _SCENE.match(line) or sum(c.isalpha() for c in cue.group(1)) < 2:
             continue
@@ -170,7 +171,7 @@ def _screenplay(text: str) -> list[tuple[int, str, str]]:
             if _DIRECTION.match(nxt):
                 continue
             if nxt.strip() and (not _CUE.match(nxt) or _GIVES_A_VERDICT.match(nxt)):
-                out.append((offsets[i], cue.group(1).strip().lower(), nxt.strip()))
+                out.append((at, cue.group(1).strip().lower(), nxt.strip()))
             break
     return out
 
