@@ -133,7 +133,8 @@ SETS = {"tuning": "tuning", "heldout": "held-out v1 (seen)",
         "heldout10": "held-out v10", "heldout11": "held-out v11", "heldout12": "held-out v12",
         "heldout13": "held-out v13", "heldout14": "held-out v14",
         "heldout15": "held-out v15", "heldout16": "held-out v16", "heldout17": "held-out v17",
-        "heldout18": "held-out v18", "heldout19": "held-out v19"}
+        "heldout18": "held-out v18", "heldout19": "held-out v19",
+        "heldout20": "held-out v20"}
 BOTH = ("tuning", "heldout", "heldout2")  # --set both (heldout3 is run on its own)
 LABELS = list(ballots.LABELS[:4])
 INJECTION_KINDS = ("injection", "forged_turn", "injected_suffix")
